@@ -1,0 +1,27 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import node from '@astrojs/node';
+import searchIndex from './src/integrations/search-index.ts';
+
+// SITE_URL is only used for absolute links in the RSS feed; the portal works on any host.
+const site = process.env.SITE_URL ?? 'http://localhost:4321';
+
+export default defineConfig({
+	site,
+	output: 'static',
+	trailingSlash: 'ignore',
+	adapter: node({ mode: 'middleware' }),
+	// The node adapter would otherwise turn on Astro sessions with a filesystem driver; the members'
+	// layer keeps its own sessions table.
+	session: { driver: 'memory' },
+	integrations: [mdx(), searchIndex()],
+	// Keep scripts as files so the CSP can forbid inline scripts.
+	vite: { build: { assetsInlineLimit: 0 } },
+	build: { format: 'directory' },
+	image: { responsiveStyles: false },
+	security: { checkOrigin: true },
+	outDir: process.env.ASTRO_OUT_DIR ?? './dist',
+	cacheDir: process.env.ASTRO_CACHE_DIR ?? './node_modules/.astro',
+	devToolbar: { enabled: false },
+});

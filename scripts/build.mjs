@@ -1,0 +1,38 @@
+// Builds the site (Astro: pages, images, search index) and bundles the Node entry in server/.
+// Usage: node scripts/build.mjs   (CONTENT_DIR and ASTRO_OUT_DIR select another content tree / output)
+import path from 'node:path';
+import { build as astroBuild } from 'astro';
+import { build as esbuild } from 'esbuild';
+
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
+const root = path.resolve(import.meta.dirname, '..');
+const outDir = path.resolve(root, process.env.ASTRO_OUT_DIR ?? 'dist');
+
+export async function buildPortal({ logLevel = 'info' } = {}) {
+	await astroBuild({ root, logLevel });
+	await bundleServer(outDir);
+}
+
+/** Bundles server/index.ts to `<outDir>/portal.mjs`, next to client/ and server/. */
+export async function bundleServer(dir) {
+	await esbuild({
+		entryPoints: [path.join(root, 'server/index.ts')],
+		outfile: path.join(dir, 'portal.mjs'),
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		packages: 'external',
+		sourcemap: 'linked',
+		logLevel: 'warning',
+	});
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	try {
+		await buildPortal();
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : error);
+		process.exit(1);
+	}
+}

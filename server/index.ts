@@ -1,0 +1,56 @@
+// Node entry: read the configuration, start the server, stop cleanly on SIGTERM/SIGINT.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, readServerConfig } from '../src/lib/config';
+import { closeDatabase, getDatabase } from '../src/lib/server/db';
+import { startPortalServer } from './app';
+
+// The bundle lives in dist/, next to client/ and server/.
+const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
+
+async function main() {
+	let config;
+	try {
+		config = readServerConfig(process.env);
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(`Configuration error: ${error.message}`);
+			process.exit(1);
+		}
+		throw error;
+	}
+	process.env.DATA_DIR = config.dataDir;
+	try {
+		getDatabase();
+	} catch (error) {
+		console.error(`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`);
+		process.exit(1);
+	}
+	let portal;
+	try {
+		portal = await startPortalServer(distDir, config);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+			console.error(`Configuration error: cannot listen on ${config.host}:${config.port} (${code})`);
+			process.exit(1);
+		}
+		throw error;
+	}
+	console.log(`Coaching Dealer is serving at ${portal.url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir})`);
+	let stopping = false;
+	const stop = async (signal: string) => {
+		if (stopping) return;
+		stopping = true;
+		console.log(`${signal}: finishing in-flight requests…`);
+		const timer = setTimeout(() => process.exit(1), 10_000);
+		await portal.close();
+		closeDatabase();
+		clearTimeout(timer);
+		process.exit(0);
+	};
+	process.on('SIGTERM', () => void stop('SIGTERM'));
+	process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,52 @@
+// Author-facing props are typed by hand in MDX, where TypeScript never looks: each component parses
+// its props here so a mistake stops the build with the component, the prop and the fix in one line.
+import { AstroError } from 'astro/errors';
+import { z } from 'astro/zod';
+
+/**
+ * Parses a component's props, or throws an AstroError naming the component and every bad prop.
+ * @example parseProps('Callout', CalloutPropsSchema, Astro.props)
+ */
+export function parseProps<S extends z.ZodTypeAny>(
+	component: string,
+	schema: S,
+	props: unknown,
+	hint = `See docs/components.md for the props of <${component}>.`,
+): z.output<S> {
+	const result = schema.safeParse(withoutScopeAttributes(props));
+	if (result.success) return result.data;
+	const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+	throw new AstroError(`${component}: invalid props — ${problems.join('; ')}`, hint);
+}
+
+// Astro passes `data-astro-cid-*` to components used inside a parent with scoped styles.
+function withoutScopeAttributes(props: unknown): unknown {
+	if (typeof props !== 'object' || props === null) return props;
+	return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('data-astro-cid-')));
+}
+
+/** `photos[2].alt` rather than `photos.2.alt`, so the index reads as an index. */
+function formatPath(path: (string | number)[]): string {
+	if (path.length === 0) return 'props';
+	const text = path
+		.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
+		.join('');
+	return `\`${text}\``;
+}
+
+/**
+ * An image imported in MDX (`import photo from './photo.jpg'`), as astro:assets gives it.
+ * A path string is refused: it would skip optimisation and the width/height that prevent layout shift.
+ */
+export const ImportedImageSchema = z.custom<ImageMetadata>(
+	(value) =>
+		typeof value === 'object' &&
+		value !== null &&
+		typeof (value as ImageMetadata).src === 'string' &&
+		typeof (value as ImageMetadata).width === 'number' &&
+		typeof (value as ImageMetadata).height === 'number',
+	{
+		message:
+			"must be an imported image (`import photo1 from './event-1.jpg';` at the top of the MDX file), not a path string",
+	},
+);

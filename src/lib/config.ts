@@ -1,0 +1,59 @@
+// Server configuration from the environment, checked once at start: a bad value stops the start
+// with one line that names the variable, what it got and what it accepts.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface ServerConfig {
+	port: number;
+	host: string;
+	dataDir: string;
+	/** `members` gates everything behind sign-in; `public` opens reading pages. */
+	access: 'members' | 'public';
+	/** Trust X-Forwarded-Proto/For from a reverse proxy. */
+	trustProxy: boolean;
+	/** Seed demo accounts and expose the outbox to admins. */
+	demo: boolean;
+}
+
+/** A configuration mistake the operator must fix; its message is the one line printed. */
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/**
+ * Reads and checks the configuration.
+ * @example readServerConfig({ PORT: '8080' }).port // 8080
+ */
+export function readServerConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
+	const portText = env.PORT?.trim() || '4321';
+	if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+		throw new ConfigError(`PORT must be a whole number from 1 to 65535 (got "${env.PORT}")`);
+	}
+	const host = env.HOST?.trim() || 'localhost';
+	if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) {
+		throw new ConfigError(`HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "${env.HOST}")`);
+	}
+	const dataDir = path.resolve(cwd, env.DATA_DIR?.trim() || './data');
+	try {
+		fs.mkdirSync(dataDir, { recursive: true });
+		fs.accessSync(dataDir, fs.constants.W_OK);
+	} catch (error) {
+		const reason = (error as NodeJS.ErrnoException).code ?? 'not writable';
+		throw new ConfigError(`DATA_DIR must be a writable directory (got "${dataDir}": ${reason})`);
+	}
+	if (fs.statSync(dataDir).isDirectory() === false) {
+		throw new ConfigError(`DATA_DIR must be a directory (got "${dataDir}")`);
+	}
+	const access = (env.PORTAL_ACCESS?.trim() || 'members') as ServerConfig['access'];
+	if (access !== 'members' && access !== 'public') {
+		throw new ConfigError(`PORTAL_ACCESS must be "members" or "public" (got "${env.PORTAL_ACCESS}")`);
+	}
+	const flag = (name: string, fallback: boolean) => {
+		const v = env[name]?.trim().toLowerCase();
+		if (v === undefined || v === '') return fallback;
+		if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+		if (['0', 'false', 'no', 'off'].includes(v)) return false;
+		throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+	};
+	return { port: Number(portText), host, dataDir, access, trustProxy: flag('TRUST_PROXY', false), demo: flag('DEMO', false) };
+}

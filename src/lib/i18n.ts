@@ -1,0 +1,114 @@
+// The one i18n module: every UI string of the site, the members' layer and the MDX components goes
+// through `useTranslations`. Dictionaries are flat JSON with dotted English keys, one file per area,
+// and French must define every English key: a missing key fails at import, not on a page.
+import enSite from '../i18n/en/site.json';
+import frSite from '../i18n/fr/site.json';
+import enComponents from '../i18n/en/components.json';
+import frComponents from '../i18n/fr/components.json';
+import enMembers from '../i18n/en/members.json';
+import frMembers from '../i18n/fr/members.json';
+import { DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
+
+const en = { ...enSite, ...enComponents, ...enMembers };
+export type UiKey = keyof typeof en;
+type Dictionary = Record<UiKey, string>;
+
+/** Dictionaries by language; parsed once when the module loads. */
+export const dictionaries: Record<Lang, Dictionary> = {
+	en,
+	fr: assertComplete('fr', { ...frSite, ...frComponents, ...frMembers }),
+};
+
+function assertComplete(lang: string, dict: Record<string, string>): Dictionary {
+	const missing = Object.keys(en).filter((k) => typeof dict[k] !== 'string' || dict[k] === '');
+	const extra = Object.keys(dict).filter((k) => !(k in en));
+	if (missing.length || extra.length) {
+		throw new Error(
+			`src/i18n/${lang}: ${missing.length ? `missing keys ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `keys unknown in English ${extra.join(', ')}` : ''}`,
+		);
+	}
+	return dict as Dictionary;
+}
+
+/** True for a supported UI language code. */
+export function isLang(value: unknown): value is Lang {
+	return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+/**
+ * The UI language of a URL: `fr` under `/fr/`, English elsewhere.
+ * @example getLangFromPath('/fr/case-studies/') // 'fr'
+ */
+export function getLangFromPath(pathname: string): Lang {
+	const first = pathname.split('/')[1];
+	return isLang(first) && first !== DEFAULT_LANG ? first : DEFAULT_LANG;
+}
+
+/**
+ * The same page in another language: strips the current prefix and adds the target's.
+ * @example localizePath('/fr/topics/training/', 'en') // '/topics/training/'
+ */
+export function localizePath(pathname: string, lang: Lang): string {
+	const current = getLangFromPath(pathname);
+	const bare = current === DEFAULT_LANG ? pathname : pathname.slice(current.length + 1) || '/';
+	const withSlash = bare.startsWith('/') ? bare : `/${bare}`;
+	return lang === DEFAULT_LANG ? withSlash : `/${lang}${withSlash}`;
+}
+
+export type Translate = (key: UiKey, vars?: Record<string, string | number>) => string;
+
+/**
+ * A translator for `lang`. `{name}` placeholders are replaced from `vars`; numbers are formatted for the locale.
+ * @example useTranslations('fr')('list.count', { count: 3 })
+ */
+export function useTranslations(lang: Lang): Translate {
+	const dict = dictionaries[lang];
+	const nf = new Intl.NumberFormat(lang);
+	return (key, vars) => {
+		const template = dict[key];
+		if (template === undefined) throw new Error(`Unknown UI string key \`${key}\``);
+		if (!vars) return template;
+		return template.replace(/\{(\w+)\}/g, (m, name: string) => {
+			const v = vars[name];
+			if (v === undefined) return m;
+			return typeof v === 'number' ? nf.format(v) : v;
+		});
+	};
+}
+
+/**
+ * Picks the plural form: keys `<base>.one` and `<base>.other` (French treats 0 and 1 as singular).
+ * @example plural(t, 'lang', 'count.studies', 2) // "2 case studies"
+ */
+export function tPlural(t: Translate, lang: Lang, base: string, count: number, vars: Record<string, string | number> = {}): string {
+	const form = new Intl.PluralRules(lang).select(count) === 'one' ? 'one' : 'other';
+	return t(`${base}.${form}` as UiKey, { count, ...vars });
+}
+
+/** A country's name in the UI language, from Intl (no hand-kept list to go stale). */
+export function formatCountry(code: string, lang: Lang): string {
+	try {
+		return new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** A language's name in the UI language, e.g. formatLanguage('it', 'fr') → "italien". */
+export function formatLanguage(code: string, lang: Lang): string {
+	try {
+		return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code;
+	} catch {
+		return code;
+	}
+}
+
+/** A date as the locale writes it, e.g. "12 March 2025" / "12 mars 2025". Dates are calendar dates: UTC. */
+export function formatDate(date: Date, lang: Lang, style: 'long' | 'medium' | 'short' = 'long'): string {
+	return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: style, timeZone: 'UTC' }).format(date);
+}
+
+/** A number as the locale writes it. */
+export function formatNumber(value: number, lang: Lang): string {
+	return new Intl.NumberFormat(lang).format(value);
+}

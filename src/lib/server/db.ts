@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
+import { runMigrations } from './migrations';
+
+export type { Database };
+
+/**
+ * Opens (or creates) a SQLite file with the portal's pragmas and brings its schema up to date.
+ * @example const db = openDatabase('/tmp/test.db')
+ */
+export function openDatabase(file: string): Database {
+	const db = new BetterSqlite3(file);
+	try {
+		// WAL lets page renders read while a write is in flight; NORMAL is durable enough under WAL
+		// (a power cut can lose the last commits, never corrupt the file).
+		db.pragma('journal_mode = WAL');
+		db.pragma('synchronous = NORMAL');
+		db.pragma('foreign_keys = ON');
+		db.pragma('busy_timeout = 5000');
+		runMigrations(db);
+	} catch (error) {
+		db.close();
+		throw new Error(`Could not open the database \`${file}\``, { cause: error });
+	}
+	return db;
+}
+
+/**
+ * The data directory: `DATA_DIR` or `./data`, resolved against the working directory.
+ * @example getDataDir() // '/srv/portal/data'
+ */
+export function getDataDir(env: NodeJS.ProcessEnv = process.env): string {
+	return path.resolve(env.DATA_DIR ?? './data');
+}
+
+// Kept on globalThis because Vite's dev server re-evaluates modules on edit, and a module-level
+// variable would open a new connection each time.
+const singletonKey = Symbol.for('coaching-dealer.database');
+type GlobalWithDatabase = typeof globalThis & { [singletonKey]?: Database };
+
+/**
+ * The process-wide connection to `DATA_DIR/portal.db`, opened (and migrated) on first use.
+ * @example getDatabase().prepare('SELECT 1').get()
+ */
+export function getDatabase(): Database {
+	const store = globalThis as GlobalWithDatabase;
+	const existing = store[singletonKey];
+	if (existing?.open) return existing;
+	const dir = getDataDir();
+	fs.mkdirSync(dir, { recursive: true });
+	const db = openDatabase(path.join(dir, 'portal.db'));
+	store[singletonKey] = db;
+	return db;
+}
+
+/** Closes the process-wide connection, if open; the next `getDatabase()` reopens it. */
+export function closeDatabase(): void {
+	const store = globalThis as GlobalWithDatabase;
+	const db = store[singletonKey];
+	store[singletonKey] = undefined;
+	if (db?.open) db.close();
+}

@@ -1,0 +1,138 @@
+import type { Database } from 'better-sqlite3';
+
+// Numbered migrations: entry i brings the schema from version i to i + 1, and `PRAGMA user_version`
+// records the last one applied. Append only; never edit a migration that has shipped.
+// Every table is STRICT, times are INTEGER unix seconds and flags are 0/1 with a CHECK.
+export const migrations: readonly string[] = [
+	// 1: members, sessions, invitations, password resets, limiter, audit log, messages.
+	`
+	CREATE TABLE user (
+		id INTEGER PRIMARY KEY,
+		email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+		name TEXT NOT NULL,
+		title TEXT,
+		country TEXT,
+		languages TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(languages) AND json_type(languages) = 'array'),
+		phone TEXT,
+		show_phone INTEGER NOT NULL DEFAULT 0 CHECK (show_phone IN (0, 1)),
+		bio TEXT,
+		photo TEXT,
+		role TEXT NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'editor', 'admin')),
+		password_hash TEXT NOT NULL,
+		person_id TEXT,
+		active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX user_person_id_idx ON user (person_id);
+	CREATE INDEX user_role_active_idx ON user (role, active);
+
+	CREATE TABLE session (
+		id TEXT PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		expires_at INTEGER NOT NULL,
+		created_at INTEGER NOT NULL,
+		user_agent TEXT,
+		ip TEXT
+	) STRICT;
+	CREATE INDEX session_user_id_idx ON session (user_id);
+	CREATE INDEX session_expires_at_idx ON session (expires_at);
+
+	CREATE TABLE invitation (
+		id TEXT PRIMARY KEY,
+		email TEXT NOT NULL COLLATE NOCASE,
+		role TEXT NOT NULL CHECK (role IN ('member', 'editor', 'admin')),
+		invited_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		expires_at INTEGER NOT NULL,
+		used_at INTEGER,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX invitation_email_idx ON invitation (email);
+	CREATE INDEX invitation_invited_by_idx ON invitation (invited_by);
+	CREATE INDEX invitation_expires_at_idx ON invitation (expires_at);
+
+	CREATE TABLE password_reset (
+		id TEXT PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		expires_at INTEGER NOT NULL,
+		used_at INTEGER,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX password_reset_user_id_idx ON password_reset (user_id);
+	CREATE INDEX password_reset_expires_at_idx ON password_reset (expires_at);
+
+	CREATE TABLE rate_limit (
+		key TEXT PRIMARY KEY,
+		tokens REAL NOT NULL,
+		refilled_at INTEGER NOT NULL
+	) STRICT;
+
+	CREATE TABLE audit_log (
+		id INTEGER PRIMARY KEY,
+		at INTEGER NOT NULL,
+		actor_id INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		action TEXT NOT NULL,
+		target TEXT,
+		ip TEXT,
+		detail TEXT
+	) STRICT;
+	CREATE INDEX audit_log_at_idx ON audit_log (at);
+	CREATE INDEX audit_log_actor_id_idx ON audit_log (actor_id);
+
+	CREATE TABLE thread (
+		id INTEGER PRIMARY KEY,
+		subject TEXT NOT NULL,
+		case_study TEXT,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX thread_case_study_idx ON thread (case_study);
+
+	CREATE TABLE thread_member (
+		thread_id INTEGER NOT NULL REFERENCES thread (id) ON DELETE CASCADE,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		last_read_at INTEGER NOT NULL DEFAULT 0,
+		last_notified_at INTEGER,
+		PRIMARY KEY (thread_id, user_id)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX thread_member_user_id_idx ON thread_member (user_id);
+
+	CREATE TABLE message (
+		id INTEGER PRIMARY KEY,
+		thread_id INTEGER NOT NULL REFERENCES thread (id) ON DELETE CASCADE,
+		sender_id INTEGER NOT NULL REFERENCES user (id),
+		body TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX message_thread_id_created_at_idx ON message (thread_id, created_at);
+	CREATE INDEX message_sender_id_idx ON message (sender_id);
+	`,
+];
+
+/**
+ * Applies every migration newer than the file's `user_version`, all in one transaction, and returns
+ * the resulting version. Running it again is a no-op.
+ * @example runMigrations(db) // 1
+ */
+export function runMigrations(db: Database, list: readonly string[] = migrations): number {
+	const apply = db.transaction(() => {
+		const current = db.pragma('user_version', { simple: true }) as number;
+		if (current > list.length) {
+			throw new Error(
+				`Database schema version ${current} is newer than this code knows (${list.length}); deploy the newer code or restore a backup.`,
+			);
+		}
+		for (let version = current; version < list.length; version++) {
+			try {
+				db.exec(list[version]);
+			} catch (error) {
+				throw new Error(`Migration ${version + 1} failed`, { cause: error });
+			}
+		}
+		// PRAGMA takes no placeholders; the value is an integer we computed, not input.
+		db.pragma(`user_version = ${list.length}`);
+		return list.length;
+	});
+	// IMMEDIATE takes the write lock up front, so two processes starting together cannot both migrate.
+	return apply.immediate();
+}

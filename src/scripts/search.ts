@@ -1,0 +1,177 @@
+// Search page client: Pagefind's JS API with our own filter UI, so filters work without a query
+// (a null term browses by filter) and the state lives in the URL (shareable, back button works).
+
+interface PagefindResultData {
+	url: string;
+	excerpt: string;
+	meta: Record<string, string>;
+}
+interface PagefindResult {
+	id: string;
+	data: () => Promise<PagefindResultData>;
+}
+interface PagefindApi {
+	options: (o: Record<string, unknown>) => Promise<void>;
+	init: () => Promise<void>;
+	filters: () => Promise<Record<string, Record<string, number>>>;
+	search: (
+		term: string | null,
+		o: { filters?: Record<string, { any: string[] }>; sort?: Record<string, 'asc' | 'desc'> },
+	) => Promise<{ results: PagefindResult[]; filters: Record<string, Record<string, number>> }>;
+}
+
+const GROUPS = ['country', 'topic', 'model', 'channel', 'lang'] as const;
+const PAGE = 10;
+
+class CdSearch extends HTMLElement {
+	private pagefind: PagefindApi | null = null;
+	private results: PagefindResult[] = [];
+	private shown = 0;
+	private lang = this.dataset.lang ?? 'en';
+	private labels = JSON.parse(this.dataset.labels ?? '{}');
+	private strings = JSON.parse(this.dataset.strings ?? '{}');
+	private form = this.querySelector<HTMLFormElement>('[data-cd-search-form]')!;
+	private status = this.querySelector<HTMLElement>('[data-cd-status]')!;
+	private list = this.querySelector<HTMLOListElement>('[data-cd-results]')!;
+	private more = this.querySelector<HTMLButtonElement>('[data-cd-more]')!;
+	private filterBox = this.querySelector<HTMLElement>('[data-cd-filters]')!;
+	private regionNames = new Intl.DisplayNames([this.lang], { type: 'region' });
+
+	async connectedCallback() {
+		const params = new URLSearchParams(location.search);
+		const q = this.form.elements.namedItem('q') as HTMLInputElement;
+		const sort = this.form.elements.namedItem('sort') as HTMLSelectElement;
+		q.value = params.get('q') ?? '';
+		sort.value = params.get('sort') === 'date' ? 'date' : '';
+		try {
+			const url = '/pagefind/pagefind.js';
+			this.pagefind = (await import(/* @vite-ignore */ url)) as PagefindApi;
+			await this.pagefind.options({ excerptLength: 24 });
+			await this.pagefind.init();
+			this.renderFilters(await this.pagefind.filters(), params);
+		} catch {
+			this.status.textContent = this.strings.error;
+			return;
+		}
+		this.form.addEventListener('submit', (e) => {
+			e.preventDefault();
+			this.run(true);
+		});
+		this.form.addEventListener('change', (e) => {
+			if ((e.target as HTMLElement).matches('input[type=checkbox], select')) this.run(true);
+		});
+		let timer: number | undefined;
+		q.addEventListener('input', () => {
+			clearTimeout(timer);
+			timer = window.setTimeout(() => this.run(true), 200);
+		});
+		this.more.addEventListener('click', () => this.showMore());
+		window.addEventListener('popstate', () => location.reload());
+		await this.run(false);
+		if (!q.value) q.focus();
+	}
+
+	private label(group: string, value: string): string {
+		if (group === 'country') return this.regionNames.of(value) ?? value;
+		return this.labels[group]?.[value] ?? value;
+	}
+
+	private renderFilters(all: Record<string, Record<string, number>>, params: URLSearchParams) {
+		this.filterBox.replaceChildren();
+		for (const group of GROUPS) {
+			const values = Object.keys(all[group] ?? {}).sort((a, b) =>
+				this.label(group, a).localeCompare(this.label(group, b), this.lang),
+			);
+			if (values.length === 0) continue;
+			const fieldset = document.createElement('fieldset');
+			fieldset.className = 'cd-search__group';
+			const legend = document.createElement('legend');
+			legend.textContent = this.labels.facet[group];
+			fieldset.append(legend);
+			const selected = params.getAll(group);
+			for (const value of values) {
+				const label = document.createElement('label');
+				const box = document.createElement('input');
+				box.type = 'checkbox';
+				box.name = group;
+				box.value = value;
+				box.checked = selected.includes(value);
+				const text = document.createElement('span');
+				text.textContent = this.label(group, value);
+				const count = document.createElement('span');
+				count.className = 'cd-muted';
+				count.dataset.count = `${group}:${value}`;
+				label.append(box, text, count);
+				fieldset.append(label);
+			}
+			this.filterBox.append(fieldset);
+		}
+	}
+
+	private async run(pushUrl: boolean) {
+		if (!this.pagefind) return;
+		const data = new FormData(this.form);
+		const term = String(data.get('q') ?? '').trim();
+		const sort = data.get('sort') === 'date' ? 'date' : '';
+		const filters: Record<string, { any: string[] }> = {};
+		for (const group of GROUPS) {
+			const values = data.getAll(group).map(String);
+			if (values.length) filters[group] = { any: values };
+		}
+		const params = new URLSearchParams();
+		if (term) params.set('q', term);
+		for (const [g, f] of Object.entries(filters)) for (const v of f.any) params.append(g, v);
+		if (sort) params.set('sort', sort);
+		if (pushUrl) history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+		// A null term lists everything that matches the filters: browsing without a query.
+		const response = await this.pagefind.search(term || null, {
+			filters,
+			sort: sort || !term ? { date: 'desc' } : undefined,
+		});
+		this.results = response.results;
+		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
+			const [g, v] = el.dataset.count!.split(':');
+			el.textContent = `(${response.filters?.[g]?.[v] ?? 0})`;
+		}
+		this.list.replaceChildren();
+		this.shown = 0;
+		const n = this.results.length;
+		this.status.textContent = n === 0 ? this.strings.none : (new Intl.PluralRules(this.lang).select(n) === 'one' ? this.strings.one : this.strings.other).replace('{count}', new Intl.NumberFormat(this.lang).format(n));
+		await this.showMore();
+	}
+
+	private async showMore() {
+		const slice = this.results.slice(this.shown, this.shown + PAGE);
+		this.shown += slice.length;
+		const items = await Promise.all(slice.map((r) => r.data()));
+		for (const item of items) this.list.append(this.renderHit(item));
+		this.more.hidden = this.shown >= this.results.length;
+	}
+
+	private renderHit(item: PagefindResultData): HTMLLIElement {
+		const li = document.createElement('li');
+		li.className = 'cd-search__hit';
+		const h = document.createElement('h2');
+		const a = document.createElement('a');
+		// The index holds the English-UI URLs; French readers stay in the French UI.
+		a.href = this.lang === 'en' ? item.url : `/${this.lang}${item.url}`;
+		a.textContent = item.meta.title ?? item.url;
+		h.append(a);
+		const meta = document.createElement('p');
+		meta.className = 'cd-muted';
+		const date = item.meta.date ? new Date(`${item.meta.date}T00:00:00Z`) : null;
+		meta.textContent = [
+			item.meta.country ? this.label('country', item.meta.country) : '',
+			date ? new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : this.lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '',
+		]
+			.filter(Boolean)
+			.join(' · ');
+		const excerpt = document.createElement('p');
+		// Pagefind escapes page text and adds only <mark> around hits.
+		excerpt.innerHTML = item.excerpt;
+		li.append(h, meta, excerpt);
+		return li;
+	}
+}
+
+customElements.define('cd-search', CdSearch);
