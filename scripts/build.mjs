@@ -1,5 +1,6 @@
 // Builds the site (Astro: pages, images, search index) and bundles the Node entry in server/.
 // Usage: node scripts/build.mjs   (CONTENT_DIR and ASTRO_OUT_DIR select another content tree / output)
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { build as astroBuild } from 'astro';
 import { build as esbuild } from 'esbuild';
@@ -8,9 +9,28 @@ process.env.ASTRO_TELEMETRY_DISABLED = '1';
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.resolve(root, process.env.ASTRO_OUT_DIR ?? 'dist');
 
+/**
+ * Builds into `<outDir>.next`, then swaps it in: a build that fails half-way (a broken content file
+ * found while rendering) leaves the previous site untouched instead of a half-built one.
+ */
 export async function buildPortal({ logLevel = 'info' } = {}) {
-	await astroBuild({ root, logLevel });
-	await bundleServer(outDir);
+	const staging = `${outDir}.next`;
+	await fs.rm(staging, { recursive: true, force: true });
+	process.env.ASTRO_OUT_DIR = staging;
+	try {
+		await astroBuild({ root, logLevel });
+		await bundleServer(staging);
+	} catch (error) {
+		await fs.rm(staging, { recursive: true, force: true });
+		throw error;
+	}
+	const old = `${outDir}.old`;
+	await fs.rm(old, { recursive: true, force: true });
+	await fs.rename(outDir, old).catch((e) => {
+		if (e.code !== 'ENOENT') throw e;
+	});
+	await fs.rename(staging, outDir);
+	await fs.rm(old, { recursive: true, force: true });
 }
 
 /** Bundles server/index.ts to `<outDir>/portal.mjs`, next to client/ and server/. */

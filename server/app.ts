@@ -67,6 +67,8 @@ function cacheControlFor(pathname: string): string {
  */
 export async function createPortalHandler(distDir: string, config: ServerConfig) {
 	const clientDir = path.join(distDir, 'client');
+	// Pages rendered on request read build manifests (card images) from here.
+	process.env.PORTAL_CLIENT_DIR = clientDir;
 	const entry = path.join(distDir, 'server', 'entry.mjs');
 	if (!fs.existsSync(entry)) throw new Error(`No built site in ${distDir}: run \`npm run build\` first`);
 	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
@@ -90,6 +92,9 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 		setSecurityHeaders(req, res, secure);
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') return answerHealth(res);
+		// Astro's on-demand image endpoint would run sharp per request for anyone who asks; every
+		// image the portal shows is optimised at build time instead.
+		if (url.pathname === '/_image') return notFoundEarly(res);
 		const fail = (err: unknown) => {
 			console.error(err);
 			if (!res.headersSent) {
@@ -109,6 +114,12 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 		if (req.method === 'GET' || req.method === 'HEAD') serveStatic(req, res, (e) => (e ? fail(e) : render()));
 		else render();
 	};
+}
+
+function notFoundEarly(res: http.ServerResponse) {
+	res.statusCode = 404;
+	res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+	res.end('Not found');
 }
 
 function answerHealth(res: http.ServerResponse) {

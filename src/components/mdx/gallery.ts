@@ -19,7 +19,13 @@ class CdGallery extends HTMLElement {
 		this.links.forEach((link, i) => {
 			link.addEventListener('click', (event) => {
 				// Let ctrl/cmd/shift/middle clicks open the photo in a new tab as links normally do.
-				if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+				if (
+					event.button !== 0 ||
+					event.metaKey ||
+					event.ctrlKey ||
+					event.shiftKey ||
+					event.altKey
+				) {
 					return;
 				}
 				event.preventDefault();
@@ -29,7 +35,9 @@ class CdGallery extends HTMLElement {
 
 		dialog.querySelector('[data-cd-gallery-prev]')?.addEventListener('click', () => this.step(-1));
 		dialog.querySelector('[data-cd-gallery-next]')?.addEventListener('click', () => this.step(1));
-		dialog.querySelector('[data-cd-gallery-close]')?.addEventListener('click', () => dialog.close());
+		dialog
+			.querySelector('[data-cd-gallery-close]')
+			?.addEventListener('click', () => dialog.close());
 		dialog.addEventListener('keydown', (event) => {
 			if (event.key === 'ArrowLeft') this.step(-1);
 			else if (event.key === 'ArrowRight') this.step(1);
@@ -81,7 +89,11 @@ class CdGallery extends HTMLElement {
 		const total = this.links.length;
 		const nf = new Intl.NumberFormat(document.documentElement.lang || undefined);
 		const template = dialog.dataset.positionTemplate ?? '{n} / {total}';
-		setText(dialog, '[data-cd-gallery-position]', template.replace('{n}', nf.format(index + 1)).replace('{total}', nf.format(total)));
+		setText(
+			dialog,
+			'[data-cd-gallery-position]',
+			template.replace('{n}', nf.format(index + 1)).replace('{total}', nf.format(total)),
+		);
 		setText(dialog, '[data-cd-gallery-caption]', link.dataset.caption ?? '');
 		// The alt goes into the live region too, so screen readers hear which photo is now shown.
 		setText(dialog, '[data-cd-gallery-alt]', link.dataset.alt ? `${link.dataset.alt}.` : '');

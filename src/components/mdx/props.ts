@@ -15,14 +15,18 @@ export function parseProps<S extends z.ZodTypeAny>(
 ): z.output<S> {
 	const result = schema.safeParse(withoutScopeAttributes(props));
 	if (result.success) return result.data;
-	const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+	const problems = result.error.issues.map(
+		(issue) => `${formatPath(issue.path)}: ${issue.message}`,
+	);
 	throw new AstroError(`${component}: invalid props — ${problems.join('; ')}`, hint);
 }
 
 // Astro passes `data-astro-cid-*` to components used inside a parent with scoped styles.
 function withoutScopeAttributes(props: unknown): unknown {
 	if (typeof props !== 'object' || props === null) return props;
-	return Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith('data-astro-cid-')));
+	return Object.fromEntries(
+		Object.entries(props).filter(([k]) => !k.startsWith('data-astro-cid-')),
+	);
 }
 
 /** `photos[2].alt` rather than `photos.2.alt`, so the index reads as an index. */

@@ -16,7 +16,6 @@ class CdVideoFacade extends HTMLElement {
 			iframe.src = player;
 			iframe.title = this.dataset.title ?? '';
 			iframe.allow = 'autoplay; encrypted-media; fullscreen; picture-in-picture';
-			iframe.allowFullscreen = true;
 			// YouTube refuses to play embeds that send no referrer (error 153).
 			iframe.referrerPolicy = 'strict-origin-when-cross-origin';
 			// The link stays in the DOM, hidden: print CSS shows it (poster + URL) instead of the iframe.

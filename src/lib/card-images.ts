@@ -1,0 +1,29 @@
+// Reads the card image manifest written by src/pages/images/cards.json.ts, once per process.
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Widths (px) of case-study card images. */
+export const CARD_WIDTHS = [480, 800] as const;
+
+export interface CardImage {
+	webpSrcset: string;
+	src: string;
+	srcset: string;
+	width: number;
+	height: number;
+}
+
+let manifest: Record<string, CardImage> | null | undefined;
+
+/** The optimised card image of a study, or null when there is no built manifest (dev server). */
+export function getCardImage(studyId: string): CardImage | null {
+	if (manifest === undefined) {
+		const dir = process.env.PORTAL_CLIENT_DIR;
+		try {
+			manifest = dir ? JSON.parse(fs.readFileSync(path.join(dir, 'images', 'cards.json'), 'utf8')) : null;
+		} catch {
+			manifest = null;
+		}
+	}
+	return manifest?.[studyId] ?? null;
+}
