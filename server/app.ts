@@ -10,9 +10,17 @@ import compression from 'compression';
 import sirv from 'sirv';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
+import { isPageRequest, requiredAccess } from '../src/lib/access';
+import {
+	readSessionToken,
+	serializeBlankSessionCookie,
+	serializeSessionCookie,
+	validateSessionToken,
+} from '../src/lib/server/session';
 
 type Next = (err?: unknown) => void;
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => void;
+type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: Next, locals: App.Locals) => void;
 
 export interface PortalServer {
 	server: http.Server;
@@ -71,7 +79,7 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 	process.env.PORTAL_CLIENT_DIR = clientDir;
 	const entry = path.join(distDir, 'server', 'entry.mjs');
 	if (!fs.existsSync(entry)) throw new Error(`No built site in ${distDir}: run \`npm run build\` first`);
-	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as { handler: Handler };
+	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
 	const notFoundPage = path.join(clientDir, '404.html');
 	const notFoundHtml = fs.existsSync(notFoundPage) ? fs.readFileSync(notFoundPage) : Buffer.from('Not found');
 
@@ -94,32 +102,96 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 		if (url.pathname === '/healthz') return answerHealth(res);
 		// Astro's on-demand image endpoint would run sharp per request for anyone who asks; every
 		// image the portal shows is optimised at build time instead.
-		if (url.pathname === '/_image') return notFoundEarly(res);
+		if (url.pathname === '/_image') return answerText(res, 404, 'Not found');
+		const isRead = req.method === 'GET' || req.method === 'HEAD';
+		if (!isRead && !isSameOrigin(req, secure, config.trustProxy)) {
+			return answerText(res, 403, 'Cross-site request refused: this form must be sent from the portal itself.');
+		}
 		const fail = (err: unknown) => {
 			console.error(err);
-			if (!res.headersSent) {
-				res.statusCode = 500;
-				res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-			}
-			res.end('Internal error');
+			if (!res.headersSent) answerText(res, 500, 'Internal error');
+			else res.end();
 		};
-		const notFound = () => {
+
+		let locals: App.Locals;
+		try {
+			locals = authenticate(req, res, secure, config);
+		} catch (error) {
+			return fail(error);
+		}
+		const access = requiredAccess(url.pathname, config.access);
+		if (access !== 'open' && !locals.user) {
+			if (isRead && isPageRequest(url.pathname, req.headers.accept)) {
+				const prefix = url.pathname.startsWith('/fr/') || url.pathname === '/fr' ? '/fr' : '';
+				res.statusCode = 303;
+				res.setHeader('Location', `${prefix}/login/?${new URLSearchParams({ next: url.pathname + url.search })}`);
+				res.setHeader('Cache-Control', 'no-store');
+				return res.end();
+			}
+			return answerText(res, 401, 'Sign in to the portal to see this.');
+		}
+		if (access === 'admin' && locals.user?.role !== 'admin') return notFound();
+		// Gated answers must not sit in shared caches.
+		if (config.access === 'members' && access !== 'open') res.setHeader('Vary', 'Cookie');
+
+		function notFound() {
 			res.statusCode = 404;
 			res.setHeader('Content-Type', 'text/html; charset=utf-8');
 			res.setHeader('Cache-Control', 'no-cache');
 			res.end(req.method === 'HEAD' ? undefined : notFoundHtml);
-		};
+		}
 		const render = () =>
-			compress(req, res, (err) => (err ? fail(err) : astroHandler(req, res, (e) => (e ? fail(e) : notFound()))));
-		if (req.method === 'GET' || req.method === 'HEAD') serveStatic(req, res, (e) => (e ? fail(e) : render()));
+			compress(req, res, (err) =>
+				err ? fail(err) : astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals),
+			);
+		if (isRead) serveStatic(req, res, (e) => (e ? fail(e) : render()));
 		else render();
 	};
 }
 
-function notFoundEarly(res: http.ServerResponse) {
-	res.statusCode = 404;
+/** Reads and validates the session cookie; re-sets it when the expiry slid, clears it when dead. */
+function authenticate(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean, config: ServerConfig): App.Locals {
+	const locals: App.Locals = { user: null, session: null, clientIp: clientIpOf(req, config.trustProxy), secure };
+	const token = readSessionToken(req.headers.cookie);
+	if (!token) return locals;
+	const { session, user } = validateSessionToken(getDatabase(), token);
+	if (!session) {
+		res.appendHeader('Set-Cookie', serializeBlankSessionCookie(secure));
+		return locals;
+	}
+	if (session.fresh) res.appendHeader('Set-Cookie', serializeSessionCookie(token, session.expiresAt, secure));
+	// Pages personalised for a member must never be cached by a proxy.
+	res.setHeader('Cache-Control', 'private, no-cache');
+	return { ...locals, user, session };
+}
+
+/** The client's IP: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
+export function clientIpOf(req: http.IncomingMessage, trustProxy: boolean): string {
+	if (trustProxy) {
+		const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim();
+		if (forwarded) return forwarded;
+	}
+	return req.socket.remoteAddress ?? 'unknown';
+}
+
+/**
+ * CSRF defence for every state-changing request: the Origin header must be this portal's, or the
+ * browser must say the request is same-origin. A request with neither is refused.
+ */
+function isSameOrigin(req: http.IncomingMessage, secure: boolean, trustProxy: boolean): boolean {
+	const origin = req.headers.origin;
+	if (origin && origin !== 'null') {
+		const host = (trustProxy && req.headers['x-forwarded-host']) || req.headers.host;
+		return origin === `${secure ? 'https' : 'http'}://${host}`;
+	}
+	return req.headers['sec-fetch-site'] === 'same-origin';
+}
+
+function answerText(res: http.ServerResponse, status: number, text: string) {
+	res.statusCode = status;
 	res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-	res.end('Not found');
+	res.setHeader('Cache-Control', 'no-store');
+	res.end(text);
 }
 
 function answerHealth(res: http.ServerResponse) {

@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig } from '../src/lib/config';
 import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { startPortalServer } from './app';
+import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo-seed';
+import { getPeopleRecords, linkMembersToPeople } from '../src/lib/server/people';
+import { runMaintenance } from '../src/lib/server/maintenance';
+import type { Role } from '../src/lib/server/user';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
@@ -20,8 +24,20 @@ async function main() {
 		throw error;
 	}
 	process.env.DATA_DIR = config.dataDir;
+	process.env.PORTAL_CLIENT_DIR = path.join(distDir, 'client');
 	try {
-		getDatabase();
+		const db = getDatabase();
+		const people = getPeopleRecords();
+		if (config.demo) {
+			// DEMO_ADMINS (person ids, comma-separated) lets a fixture site name its own admin.
+			const admins = process.env.DEMO_ADMINS?.split(',').map((s) => s.trim()).filter(Boolean);
+			const roles: Record<string, Role> = admins ? Object.fromEntries(admins.map((id) => [id, 'admin' as Role])) : { ...DEMO_ROLES };
+			const created = await seedDemoAccounts(db, people, roles);
+			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
+		}
+		linkMembersToPeople(db, people);
+		runMaintenance(db);
+		setInterval(() => runMaintenance(db), 3600_000).unref();
 	} catch (error) {
 		console.error(`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`);
 		process.exit(1);

@@ -7,16 +7,20 @@ import enComponents from '../i18n/en/components.json';
 import frComponents from '../i18n/fr/components.json';
 import enMembers from '../i18n/en/members.json';
 import frMembers from '../i18n/fr/members.json';
+import enMessages from '../i18n/en/messages.json';
+import frMessages from '../i18n/fr/messages.json';
+import enAdmin from '../i18n/en/admin.json';
+import frAdmin from '../i18n/fr/admin.json';
 import { DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
-const en = { ...enSite, ...enComponents, ...enMembers };
+const en = { ...enSite, ...enComponents, ...enMembers, ...enMessages, ...enAdmin };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
 
 /** Dictionaries by language; parsed once when the module loads. */
 export const dictionaries: Record<Lang, Dictionary> = {
 	en,
-	fr: assertComplete('fr', { ...frSite, ...frComponents, ...frMembers }),
+	fr: assertComplete('fr', { ...frSite, ...frComponents, ...frMembers, ...frMessages, ...frAdmin }),
 };
 
 function assertComplete(lang: string, dict: Record<string, string>): Dictionary {

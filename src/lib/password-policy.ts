@@ -42,7 +42,7 @@ export function isCommonPassword(password: string): boolean {
 	// A listed word with trivial filler around it: strip leading and trailing non-letters.
 	const match = /^([^\p{L}]*)(.*?)([^\p{L}]*)$/u.exec(compact);
 	if (match) {
-		const [, before, core, after] = match;
+		const [, before = '', core = '', after = ''] = match;
 		const coreIsCommon = COMMON_PASSWORDS.has(core) || isRepetitionOfCommon(core);
 		if (coreIsCommon && isFiller(before) && isFiller(after)) return true;
 	}
@@ -65,7 +65,10 @@ function containsIdentity(
 
 // Letters and digits only, lower-case: "Coaching-Dealer" and "coaching dealer" both become "coachingdealer".
 function simplify(text: string): string {
-	return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+	return text
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 function isTrivial(text: string): boolean {
@@ -100,7 +103,7 @@ function isSequence(chars: string[]): boolean {
 	for (const direction of [1, -1]) {
 		let ok = true;
 		for (let i = 1; i < codes.length && ok; i++) {
-			const step = codes[i] - codes[i - 1];
+			const step = (codes[i] ?? 0) - (codes[i - 1] ?? 0);
 			ok = step === direction || (allDigits && (step + 10) % 10 === (direction + 10) % 10);
 		}
 		if (ok) return true;

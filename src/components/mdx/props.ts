@@ -13,13 +13,44 @@ export function parseProps<S extends z.ZodTypeAny>(
 	props: unknown,
 	hint = `See docs/components.md for the props of <${component}>.`,
 ): z.output<S> {
-	const result = schema.safeParse(withoutScopeAttributes(props));
+	const result = schema.safeParse(withoutScopeAttributes(props), { errorMap: authorErrorMap });
 	if (result.success) return result.data;
-	const problems = result.error.issues.map(
-		(issue) => `${formatPath(issue.path)}: ${issue.message}`,
+	const problems = result.error.issues.map((issue) =>
+		issue.path.length ? `${formatPath(issue.path)}: ${issue.message}` : issue.message,
 	);
 	throw new AstroError(`${component}: invalid props — ${problems.join('; ')}`, hint);
 }
+
+/** Zod's defaults ("Invalid input", "Required") say nothing to an author; these say what to write. */
+const authorErrorMap: z.ZodErrorMap = (issue, ctx) => {
+	if (issue.code === 'invalid_type') {
+		return {
+			message:
+				issue.received === 'undefined'
+					? `missing: this prop is required (${issue.expected})`
+					: `expected ${issue.expected}, got ${issue.received}`,
+		};
+	}
+	if (issue.code === 'invalid_union') {
+		// e.g. a KPI `period` that may be text or a year: report the branches' expected types at once.
+		const branches = issue.unionErrors.flatMap((e) => e.issues.slice(0, 1));
+		if (branches.every((b) => b.code === 'invalid_type')) {
+			const expected = branches
+				.map((b) => (b.code === 'invalid_type' ? b.expected : ''))
+				.join(' or ');
+			const missing = branches.every(
+				(b) => b.code === 'invalid_type' && b.received === 'undefined',
+			);
+			return {
+				message: missing ? `missing: this prop is required (${expected})` : `expected ${expected}`,
+			};
+		}
+	}
+	if (issue.code === 'unrecognized_keys') {
+		return { message: `unknown prop(s) ${issue.keys.map((k) => `\`${k}\``).join(', ')}` };
+	}
+	return { message: ctx.defaultError };
+};
 
 // Astro passes `data-astro-cid-*` to components used inside a parent with scoped styles.
 function withoutScopeAttributes(props: unknown): unknown {
@@ -31,7 +62,6 @@ function withoutScopeAttributes(props: unknown): unknown {
 
 /** `photos[2].alt` rather than `photos.2.alt`, so the index reads as an index. */
 function formatPath(path: (string | number)[]): string {
-	if (path.length === 0) return 'props';
 	const text = path
 		.map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? part : `.${part}`))
 		.join('');

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { getNowSeconds } from './time';
 
 // Security-relevant events, kept for admins. Actions are checked here rather than by a SQL CHECK so
@@ -18,22 +19,25 @@ export const AUDIT_ACTIONS = [
  * Appends an audit entry and returns its id. An unknown action throws (a bug in the caller).
  * @example recordAudit(db, { actorId: admin.id, action: 'role-change', target: `user:${id}`, ip, detail: 'member → editor' })
  */
-export function recordAudit(db: Database, entry: NewAuditEntry, nowSeconds = getNowSeconds()): number {
+export function recordAudit(
+	db: Database,
+	entry: NewAuditEntry,
+	nowSeconds = getNowSeconds(),
+): number {
 	if (!(AUDIT_ACTIONS as readonly string[]).includes(entry.action)) {
 		throw new Error(`Unknown audit action \`${entry.action}\``);
 	}
-	const result = db
-		.prepare(
-			'INSERT INTO audit_log (at, actor_id, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)',
-		)
-		.run(
-			nowSeconds,
-			entry.actorId ?? null,
-			entry.action,
-			entry.target ?? null,
-			entry.ip ?? null,
-			entry.detail ?? null,
-		);
+	const result = prepare(
+		db,
+		'INSERT INTO audit_log (at, actor_id, action, target, ip, detail) VALUES (?, ?, ?, ?, ?, ?)',
+	).run(
+		nowSeconds,
+		entry.actorId ?? null,
+		entry.action,
+		entry.target ?? null,
+		entry.ip ?? null,
+		entry.detail ?? null,
+	);
 	return Number(result.lastInsertRowid);
 }
 
@@ -47,16 +51,15 @@ export function listAudit(
 	options: { limit?: number; before?: number | null } = {},
 ): AuditEntry[] {
 	const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
-	const rows = db
-		.prepare(
-			`SELECT audit_log.id, audit_log.at, audit_log.actor_id, user.name AS actor_name, audit_log.action,
+	const rows = prepare(
+		db,
+		`SELECT audit_log.id, audit_log.at, audit_log.actor_id, user.name AS actor_name, audit_log.action,
 				audit_log.target, audit_log.ip, audit_log.detail
 			FROM audit_log LEFT JOIN user ON user.id = audit_log.actor_id
 			WHERE audit_log.id < ?
 			ORDER BY audit_log.id DESC
 			LIMIT ?`,
-		)
-		.all(options.before ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[];
+	).all(options.before ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[];
 	return rows.map((row) => ({
 		id: row.id,
 		at: row.at,
@@ -74,7 +77,7 @@ export function listAudit(
  * @example deleteAuditBefore(db, getNowSeconds() - 365 * SECONDS_PER_DAY)
  */
 export function deleteAuditBefore(db: Database, cutoffSeconds: number): number {
-	return db.prepare('DELETE FROM audit_log WHERE audit_log.at < ?').run(cutoffSeconds).changes;
+	return prepare(db, 'DELETE FROM audit_log WHERE audit_log.at < ?').run(cutoffSeconds).changes;
 }
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { runMigrations } from './migrations';
 
 export type { Database };
@@ -61,4 +61,26 @@ export function closeDatabase(): void {
 	const db = store[singletonKey];
 	store[singletonKey] = undefined;
 	if (db?.open) db.close();
+}
+
+// better-sqlite3 compiles SQL on every `prepare`; modules call this instead so each statement is
+// compiled once per connection. Keyed weakly, so a closed test database takes its cache with it.
+const statementCache = new WeakMap<Database, Map<string, Statement>>();
+
+/**
+ * A prepared statement for `sql` on `db`, compiled on first use and reused afterwards.
+ * @example prepare(db, 'SELECT 1 FROM user WHERE user.id = ?').get(1)
+ */
+export function prepare(db: Database, sql: string): Statement {
+	let cache = statementCache.get(db);
+	if (!cache) {
+		cache = new Map();
+		statementCache.set(db, cache);
+	}
+	let statement = cache.get(sql);
+	if (!statement) {
+		statement = db.prepare(sql);
+		cache.set(sql, statement);
+	}
+	return statement;
 }

@@ -1,7 +1,15 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { generateToken, hashToken, TOKEN_PATTERN } from './token';
 import { getNowSeconds, SECONDS_PER_DAY } from './time';
-import { checkEmailAvailability, createUser, isRole, normalizeEmail, type Role, type User } from './user';
+import {
+	checkEmailAvailability,
+	createUser,
+	isRole,
+	normalizeEmail,
+	type Role,
+	type User,
+} from './user';
 
 // Membership is by invitation only. The link carries a random token; only its SHA-256 is stored.
 export const INVITATION_LIFETIME_SECONDS = 7 * SECONDS_PER_DAY;
@@ -19,10 +27,12 @@ export function createInvitation(
 	if (!isRole(input.role)) throw new Error(`Unknown role \`${String(input.role)}\``);
 	const token = generateToken();
 	const create = db.transaction(() => {
-		db.prepare('DELETE FROM invitation WHERE invitation.email = ? AND invitation.used_at IS NULL').run(
-			normalizeEmail(input.email),
-		);
-		db.prepare(
+		prepare(
+			db,
+			'DELETE FROM invitation WHERE invitation.email = ? AND invitation.used_at IS NULL',
+		).run(normalizeEmail(input.email));
+		prepare(
+			db,
 			`INSERT INTO invitation (id, email, role, invited_by, expires_at, used_at, created_at)
 			VALUES (?, ?, ?, ?, ?, NULL, ?)`,
 		).run(
@@ -48,14 +58,13 @@ export function getInvitation(
 	nowSeconds = getNowSeconds(),
 ): Invitation | null {
 	if (!TOKEN_PATTERN.test(token)) return null;
-	const row = db
-		.prepare(
-			`SELECT invitation.id, invitation.email, invitation.role, invitation.invited_by,
+	const row = prepare(
+		db,
+		`SELECT invitation.id, invitation.email, invitation.role, invitation.invited_by,
 				invitation.expires_at, invitation.created_at
 			FROM invitation
 			WHERE invitation.id = ? AND invitation.used_at IS NULL AND invitation.expires_at > ?`,
-		)
-		.get(hashToken(token), nowSeconds) as InvitationRow | undefined;
+	).get(hashToken(token), nowSeconds) as InvitationRow | undefined;
 	return row ? toInvitation(row) : null;
 }
 
@@ -73,13 +82,12 @@ export function acceptInvitation(
 ): User | null {
 	if (!TOKEN_PATTERN.test(token)) return null;
 	const accept = db.transaction((): User | null => {
-		const invitation = db
-			.prepare(
-				`UPDATE invitation SET used_at = ?
+		const invitation = prepare(
+			db,
+			`UPDATE invitation SET used_at = ?
 				WHERE invitation.id = ? AND invitation.used_at IS NULL AND invitation.expires_at > ?
 				RETURNING email, role`,
-			)
-			.get(nowSeconds, hashToken(token), nowSeconds) as { email: string; role: Role } | undefined;
+		).get(nowSeconds, hashToken(token), nowSeconds) as { email: string; role: Role } | undefined;
 		if (!invitation) return null;
 		if (!checkEmailAvailability(db, invitation.email)) {
 			// Undo the claim so the outcome is the same as if nothing had happened.
@@ -114,9 +122,9 @@ export function deleteStaleInvitations(
 	nowSeconds = getNowSeconds(),
 	keepSeconds = 30 * SECONDS_PER_DAY,
 ): number {
-	return db
-		.prepare('DELETE FROM invitation WHERE invitation.expires_at <= ?')
-		.run(nowSeconds - keepSeconds).changes;
+	return prepare(db, 'DELETE FROM invitation WHERE invitation.expires_at <= ?').run(
+		nowSeconds - keepSeconds,
+	).changes;
 }
 
 // Thrown inside the transaction only to roll it back; never escapes `acceptInvitation`.

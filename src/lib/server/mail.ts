@@ -29,8 +29,17 @@ export function readMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig
  * Returns the outbox file name (`null` when sent over SMTP). Transport failures throw with `{ cause }`.
  * @example await sendMail({ to: user.email, subject: 'Your invitation', text })
  */
-export async function sendMail(mail: Mail, config: MailConfig = readMailConfig()): Promise<SentMail> {
-	const message = { from: config.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html };
+export async function sendMail(
+	mail: Mail,
+	config: MailConfig = readMailConfig(),
+): Promise<SentMail> {
+	const message = {
+		from: config.from,
+		to: mail.to,
+		subject: mail.subject,
+		text: mail.text,
+		html: mail.html,
+	};
 	if (config.smtpUrl) {
 		try {
 			const info = await getSmtpTransport(config.smtpUrl).sendMail(message);
@@ -93,7 +102,11 @@ export async function readOutboxMail(
 
 const OUTBOX_FILE_PATTERN = /^\d{13}-[0-9a-f]{8}\.eml$/;
 
-const streamTransport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+const streamTransport = nodemailer.createTransport({
+	streamTransport: true,
+	buffer: true,
+	newline: 'unix',
+});
 
 const smtpTransports = new Map<string, Transporter>();
 function getSmtpTransport(smtpUrl: string): Transporter {
@@ -138,22 +151,27 @@ function parseHeaders(raw: string): Map<string, string> {
 function decodeEncodedWords(value: string): string {
 	return value
 		.replace(/(\?=)\s+(=\?)/g, '$1$2')
-		.replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_, charset: string, encoding: string, text: string) => {
-			const bytes =
-				encoding.toUpperCase() === 'B'
-					? Buffer.from(text, 'base64')
-					: Buffer.from(
-							text
-								.replace(/_/g, ' ')
-								.replace(/=([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
-							'latin1',
-						);
-			try {
-				return new TextDecoder(charset).decode(bytes);
-			} catch {
-				return bytes.toString('latin1');
-			}
-		});
+		.replace(
+			/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g,
+			(_, charset: string, encoding: string, text: string) => {
+				const bytes =
+					encoding.toUpperCase() === 'B'
+						? Buffer.from(text, 'base64')
+						: Buffer.from(
+								text
+									.replace(/_/g, ' ')
+									.replace(/=([0-9a-fA-F]{2})/g, (_m, hex: string) =>
+										String.fromCharCode(parseInt(hex, 16)),
+									),
+								'latin1',
+							);
+				try {
+					return new TextDecoder(charset).decode(bytes);
+				} catch {
+					return bytes.toString('latin1');
+				}
+			},
+		);
 }
 
 export interface Mail {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { getNowSeconds, SECONDS_PER_HOUR } from './time';
 
 // Private messages between members. Every read and write names the acting user in the SQL itself
@@ -46,23 +47,25 @@ export function startThread(db: Database, input: NewThread): StartThreadResult {
 	const start = db.transaction((): StartThreadResult => {
 		const ids = [input.from, ...recipients];
 		const placeholders = ids.map(() => '?').join(', ');
-		const { n } = db
-			.prepare(`SELECT count(*) AS n FROM user WHERE user.id IN (${placeholders}) AND user.active = 1`)
-			.get(...ids) as { n: number };
+		const { n } = prepare(
+			db,
+			`SELECT count(*) AS n FROM user WHERE user.id IN (${placeholders}) AND user.active = 1`,
+		).get(...ids) as { n: number };
 		if (n !== ids.length) return { threadId: null, error: 'unknown-recipient' };
 		const threadId = Number(
-			db
-				.prepare(
-					'INSERT INTO thread (subject, case_study, created_at, updated_at) VALUES (?, ?, ?, ?)',
-				)
-				.run(input.subject.trim(), input.caseStudy ?? null, nowSeconds, nowSeconds).lastInsertRowid,
+			prepare(
+				db,
+				'INSERT INTO thread (subject, case_study, created_at, updated_at) VALUES (?, ?, ?, ?)',
+			).run(input.subject.trim(), input.caseStudy ?? null, nowSeconds, nowSeconds).lastInsertRowid,
 		);
-		const addMember = db.prepare(
+		const addMember = prepare(
+			db,
 			'INSERT INTO thread_member (thread_id, user_id, last_read_at, last_notified_at) VALUES (?, ?, ?, NULL)',
 		);
 		addMember.run(threadId, input.from, nowSeconds);
 		for (const id of recipients) addMember.run(threadId, id, 0);
-		db.prepare(
+		prepare(
+			db,
 			'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
 		).run(threadId, input.from, input.body, nowSeconds);
 		return { threadId, error: null };
@@ -79,29 +82,31 @@ export function replyToThread(db: Database, input: NewReply): ReplyResult | null
 	const nowSeconds = input.nowSeconds ?? getNowSeconds();
 	const reply = db.transaction((): ReplyResult | null => {
 		const isMember =
-			db
-				.prepare(
-					'SELECT 1 FROM thread_member WHERE thread_member.thread_id = ? AND thread_member.user_id = ?',
-				)
-				.get(input.threadId, input.userId) !== undefined;
+			prepare(
+				db,
+				'SELECT 1 FROM thread_member WHERE thread_member.thread_id = ? AND thread_member.user_id = ?',
+			).get(input.threadId, input.userId) !== undefined;
 		if (!isMember) return null;
 		const error = checkMessageBody(input.body);
 		if (error) return { messageId: null, error };
 		// The INSERT repeats the membership condition, so the write itself cannot land in a foreign thread.
 		const messageId = Number(
-			db
-				.prepare(
-					`INSERT INTO message (thread_id, sender_id, body, created_at)
+			prepare(
+				db,
+				`INSERT INTO message (thread_id, sender_id, body, created_at)
 					SELECT thread_member.thread_id, thread_member.user_id, ?, ?
 					FROM thread_member WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
-				)
-				.run(input.body, nowSeconds, input.threadId, input.userId).lastInsertRowid,
+			).run(input.body, nowSeconds, input.threadId, input.userId).lastInsertRowid,
 		);
-		db.prepare(
+		prepare(
+			db,
 			`UPDATE thread_member SET last_read_at = max(thread_member.last_read_at, ?)
 			WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
 		).run(nowSeconds, input.threadId, input.userId);
-		db.prepare('UPDATE thread SET updated_at = ? WHERE thread.id = ?').run(nowSeconds, input.threadId);
+		prepare(db, 'UPDATE thread SET updated_at = ? WHERE thread.id = ?').run(
+			nowSeconds,
+			input.threadId,
+		);
 		return { messageId, error: null };
 	});
 	return reply.immediate();
@@ -111,16 +116,19 @@ export function replyToThread(db: Database, input: NewReply): ReplyResult | null
  * A thread with its participants and messages (oldest first); `null` when the user is not a member.
  * @example const thread = getThreadForUser(db, Number(Astro.params.id), me.id) ?? notFound()
  */
-export function getThreadForUser(db: Database, threadId: number, userId: number): ThreadDetail | null {
-	const thread = db
-		.prepare(
-			`SELECT thread.id, thread.subject, thread.case_study, thread.created_at, thread.updated_at,
+export function getThreadForUser(
+	db: Database,
+	threadId: number,
+	userId: number,
+): ThreadDetail | null {
+	const thread = prepare(
+		db,
+		`SELECT thread.id, thread.subject, thread.case_study, thread.created_at, thread.updated_at,
 				thread_member.last_read_at
 			FROM thread INNER JOIN thread_member
 				ON thread_member.thread_id = thread.id AND thread_member.user_id = ?
 			WHERE thread.id = ?`,
-		)
-		.get(userId, threadId) as
+	).get(userId, threadId) as
 		| {
 				id: number;
 				subject: string;
@@ -131,25 +139,23 @@ export function getThreadForUser(db: Database, threadId: number, userId: number)
 		  }
 		| undefined;
 	if (!thread) return null;
-	const participants = db
-		.prepare(
-			`SELECT user.id, user.name, user.photo, user.active
+	const participants = prepare(
+		db,
+		`SELECT user.id, user.name, user.photo, user.active
 			FROM thread_member AS other INNER JOIN user ON user.id = other.user_id
 			WHERE other.thread_id = ?
 				AND EXISTS (SELECT 1 FROM thread_member AS me WHERE me.thread_id = other.thread_id AND me.user_id = ?)
 			ORDER BY user.name COLLATE NOCASE`,
-		)
-		.all(threadId, userId) as { id: number; name: string; photo: string | null; active: number }[];
-	const messages = db
-		.prepare(
-			`SELECT message.id, message.sender_id, user.name AS sender_name, message.body, message.created_at
+	).all(threadId, userId) as { id: number; name: string; photo: string | null; active: number }[];
+	const messages = prepare(
+		db,
+		`SELECT message.id, message.sender_id, user.name AS sender_name, message.body, message.created_at
 			FROM message
 				INNER JOIN thread_member AS me ON me.thread_id = message.thread_id AND me.user_id = ?
 				INNER JOIN user ON user.id = message.sender_id
 			WHERE message.thread_id = ?
 			ORDER BY message.created_at, message.id`,
-		)
-		.all(userId, threadId) as {
+	).all(userId, threadId) as {
 		id: number;
 		sender_id: number;
 		sender_name: string;
@@ -190,9 +196,9 @@ const unreadSql = `EXISTS (SELECT 1 FROM message
  * @example listThreadsForUser(db, me.id).filter((t) => t.unread)
  */
 export function listThreadsForUser(db: Database, userId: number): ThreadSummary[] {
-	const rows = db
-		.prepare(
-			`SELECT thread.id, thread.subject, thread.case_study, thread.updated_at,
+	const rows = prepare(
+		db,
+		`SELECT thread.id, thread.subject, thread.case_study, thread.updated_at,
 				IIF(${unreadSql}, 1, 0) AS unread,
 				(SELECT json_group_array(user.name) FROM thread_member AS other
 					INNER JOIN user ON user.id = other.user_id
@@ -200,8 +206,7 @@ export function listThreadsForUser(db: Database, userId: number): ThreadSummary[
 			FROM thread_member INNER JOIN thread ON thread.id = thread_member.thread_id
 			WHERE thread_member.user_id = ?
 			ORDER BY thread.updated_at DESC, thread.id DESC`,
-		)
-		.all(userId) as {
+	).all(userId) as {
 		id: number;
 		subject: string;
 		case_study: string | null;
@@ -224,11 +229,10 @@ export function listThreadsForUser(db: Database, userId: number): ThreadSummary[
  * @example countUnreadThreads(db, me.id) // 2
  */
 export function countUnreadThreads(db: Database, userId: number): number {
-	const { n } = db
-		.prepare(
-			`SELECT count(*) AS n FROM thread_member WHERE thread_member.user_id = ? AND ${unreadSql}`,
-		)
-		.get(userId) as { n: number };
+	const { n } = prepare(
+		db,
+		`SELECT count(*) AS n FROM thread_member WHERE thread_member.user_id = ? AND ${unreadSql}`,
+	).get(userId) as { n: number };
 	return n;
 }
 
@@ -243,12 +247,11 @@ export function markThreadRead(
 	nowSeconds = getNowSeconds(),
 ): boolean {
 	return (
-		db
-			.prepare(
-				`UPDATE thread_member SET last_read_at = max(thread_member.last_read_at, ?)
+		prepare(
+			db,
+			`UPDATE thread_member SET last_read_at = max(thread_member.last_read_at, ?)
 				WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
-			)
-			.run(nowSeconds, threadId, userId).changes > 0
+		).run(nowSeconds, threadId, userId).changes > 0
 	);
 }
 
@@ -265,13 +268,12 @@ export function shouldNotify(
 	nowSeconds = getNowSeconds(),
 ): boolean {
 	return (
-		db
-			.prepare(
-				`UPDATE thread_member SET last_notified_at = ?
+		prepare(
+			db,
+			`UPDATE thread_member SET last_notified_at = ?
 				WHERE thread_member.thread_id = ? AND thread_member.user_id = ?
 					AND (thread_member.last_notified_at IS NULL OR thread_member.last_notified_at <= ?)`,
-			)
-			.run(nowSeconds, threadId, recipientId, nowSeconds - NOTIFY_INTERVAL_SECONDS).changes > 0
+		).run(nowSeconds, threadId, recipientId, nowSeconds - NOTIFY_INTERVAL_SECONDS).changes > 0
 	);
 }
 
@@ -287,17 +289,16 @@ export function threadsToNotify(
 	nowSeconds = getNowSeconds(),
 ): NotificationRecipient[] {
 	const claim = db.transaction((): NotificationRecipient[] => {
-		const candidates = db
-			.prepare(
-				`SELECT user.id, user.email, user.name, thread.subject
+		const candidates = prepare(
+			db,
+			`SELECT user.id, user.email, user.name, thread.subject
 				FROM thread_member
 					INNER JOIN user ON user.id = thread_member.user_id
 					INNER JOIN thread ON thread.id = thread_member.thread_id
 				WHERE thread_member.thread_id = ? AND thread_member.user_id <> ? AND user.active = 1
 					AND EXISTS (SELECT 1 FROM thread_member AS sender
 						WHERE sender.thread_id = thread_member.thread_id AND sender.user_id = ?)`,
-			)
-			.all(threadId, senderId, senderId) as NotificationRecipient[];
+		).all(threadId, senderId, senderId) as NotificationRecipient[];
 		return candidates.filter((c) => shouldNotify(db, threadId, c.id, nowSeconds));
 	});
 	return claim.immediate();

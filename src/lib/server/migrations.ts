@@ -122,11 +122,11 @@ export function runMigrations(db: Database, list: readonly string[] = migrations
 				`Database schema version ${current} is newer than this code knows (${list.length}); deploy the newer code or restore a backup.`,
 			);
 		}
-		for (let version = current; version < list.length; version++) {
+		for (const [offset, sql] of list.slice(current).entries()) {
 			try {
-				db.exec(list[version]);
+				db.exec(sql);
 			} catch (error) {
-				throw new Error(`Migration ${version + 1} failed`, { cause: error });
+				throw new Error(`Migration ${current + offset + 1} failed`, { cause: error });
 			}
 		}
 		// PRAGMA takes no placeholders; the value is an integer we computed, not input.

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { generateToken, hashToken, TOKEN_PATTERN } from './token';
 import { getNowSeconds, SECONDS_PER_HOUR } from './time';
 
@@ -17,16 +18,16 @@ export function createPasswordReset(
 ): string | null {
 	const token = generateToken();
 	const create = db.transaction((): boolean => {
-		db.prepare(
+		prepare(
+			db,
 			'DELETE FROM password_reset WHERE password_reset.user_id = ? AND password_reset.used_at IS NULL',
 		).run(userId);
 		return (
-			db
-				.prepare(
-					`INSERT INTO password_reset (id, user_id, expires_at, used_at, created_at)
+			prepare(
+				db,
+				`INSERT INTO password_reset (id, user_id, expires_at, used_at, created_at)
 					SELECT ?, user.id, ?, NULL, ? FROM user WHERE user.id = ? AND user.active = 1`,
-				)
-				.run(hashToken(token), nowSeconds + PASSWORD_RESET_LIFETIME_SECONDS, nowSeconds, userId)
+			).run(hashToken(token), nowSeconds + PASSWORD_RESET_LIFETIME_SECONDS, nowSeconds, userId)
 				.changes > 0
 		);
 	});
@@ -43,17 +44,18 @@ export function getPasswordReset(
 	nowSeconds = getNowSeconds(),
 ): PasswordReset | null {
 	if (!TOKEN_PATTERN.test(token)) return null;
-	const row = db
-		.prepare(
-			`SELECT password_reset.id, password_reset.user_id, user.email, password_reset.expires_at
+	const row = prepare(
+		db,
+		`SELECT password_reset.id, password_reset.user_id, user.email, password_reset.expires_at
 			FROM password_reset INNER JOIN user ON user.id = password_reset.user_id
 			WHERE password_reset.id = ? AND password_reset.used_at IS NULL
 				AND password_reset.expires_at > ? AND user.active = 1`,
-		)
-		.get(hashToken(token), nowSeconds) as
+	).get(hashToken(token), nowSeconds) as
 		| { id: string; user_id: number; email: string; expires_at: number }
 		| undefined;
-	return row ? { id: row.id, userId: row.user_id, email: row.email, expiresAt: row.expires_at } : null;
+	return row
+		? { id: row.id, userId: row.user_id, email: row.email, expiresAt: row.expires_at }
+		: null;
 }
 
 /**
@@ -70,22 +72,22 @@ export function completePasswordReset(
 ): number | null {
 	if (!TOKEN_PATTERN.test(token)) return null;
 	const complete = db.transaction((): number | null => {
-		const claimed = db
-			.prepare(
-				`UPDATE password_reset SET used_at = ?
+		const claimed = prepare(
+			db,
+			`UPDATE password_reset SET used_at = ?
 				WHERE password_reset.id = ? AND password_reset.used_at IS NULL AND password_reset.expires_at > ?
 					AND EXISTS (SELECT 1 FROM user WHERE user.id = password_reset.user_id AND user.active = 1)
 				RETURNING user_id`,
-			)
-			.get(nowSeconds, hashToken(token), nowSeconds) as { user_id: number } | undefined;
+		).get(nowSeconds, hashToken(token), nowSeconds) as { user_id: number } | undefined;
 		if (!claimed) return null;
-		db.prepare('UPDATE user SET password_hash = ?, updated_at = ? WHERE user.id = ?').run(
+		prepare(db, 'UPDATE user SET password_hash = ?, updated_at = ? WHERE user.id = ?').run(
 			passwordHash,
 			nowSeconds,
 			claimed.user_id,
 		);
-		db.prepare('DELETE FROM session WHERE session.user_id = ?').run(claimed.user_id);
-		db.prepare(
+		prepare(db, 'DELETE FROM session WHERE session.user_id = ?').run(claimed.user_id);
+		prepare(
+			db,
 			'DELETE FROM password_reset WHERE password_reset.user_id = ? AND password_reset.used_at IS NULL',
 		).run(claimed.user_id);
 		return claimed.user_id;
@@ -98,9 +100,9 @@ export function completePasswordReset(
  * @example deleteStalePasswordResets(db) // 1
  */
 export function deleteStalePasswordResets(db: Database, nowSeconds = getNowSeconds()): number {
-	return db
-		.prepare('DELETE FROM password_reset WHERE password_reset.expires_at <= ?')
-		.run(nowSeconds - 24 * SECONDS_PER_HOUR).changes;
+	return prepare(db, 'DELETE FROM password_reset WHERE password_reset.expires_at <= ?').run(
+		nowSeconds - 24 * SECONDS_PER_HOUR,
+	).changes;
 }
 
 /** A pending reset; `id` is the token's hash, `expiresAt` unix seconds. */

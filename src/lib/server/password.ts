@@ -14,7 +14,8 @@ const argon2Options = {
  * @example const passwordHash = await hashPassword('correct horse battery staple')
  */
 export async function hashPassword(password: string): Promise<string> {
-	return hash(password, argon2Options);
+	// NFKC so the same passphrase typed on another keyboard (composed vs decomposed accents) matches.
+	return hash(password.normalize('NFKC'), argon2Options);
 }
 
 /**
@@ -22,5 +23,5 @@ export async function hashPassword(password: string): Promise<string> {
  * @example await verifyPasswordHash(user.passwordHash, form.get('password')) // false
  */
 export async function verifyPasswordHash(passwordHash: string, password: string): Promise<boolean> {
-	return verify(passwordHash, password);
+	return verify(passwordHash, password.normalize('NFKC'));
 }

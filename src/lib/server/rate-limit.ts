@@ -1,10 +1,11 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { getNowSeconds, SECONDS_PER_HOUR } from './time';
 
 // Token buckets persisted in the `rate_limit` table, so limits survive a restart and are shared by
 // every process on the same file. One row per bucket name + key (an IP, an email, a user id).
 //
-// Two bugs from the Lucia examples are avoided on purpose (see docs/style-examples.md):
+// Two bugs from the Lucia examples are avoided on purpose (lucia-auth/lucia#1736, fixed in #1795):
 // - every time here is unix seconds, so there is no ms/seconds mix when advancing `refilled_at`;
 // - `refilled_at` advances by exactly the whole intervals credited, never to `now`, so a client
 //   calling faster than one interval still earns its refills (no starvation).
@@ -48,9 +49,10 @@ export function consumeToken(
 	assertBucket(bucket);
 	const rowKey = `${bucket.name}:${key}`;
 	const consume = db.transaction((): boolean => {
-		const row = db
-			.prepare('SELECT rate_limit.tokens, rate_limit.refilled_at FROM rate_limit WHERE rate_limit.key = ?')
-			.get(rowKey) as { tokens: number; refilled_at: number } | undefined;
+		const row = prepare(
+			db,
+			'SELECT rate_limit.tokens, rate_limit.refilled_at FROM rate_limit WHERE rate_limit.key = ?',
+		).get(rowKey) as { tokens: number; refilled_at: number } | undefined;
 		let tokens: number;
 		let refilledAt: number;
 		if (!row) {
@@ -72,7 +74,8 @@ export function consumeToken(
 		}
 		const allowed = tokens >= 1;
 		if (allowed) tokens -= 1;
-		db.prepare(
+		prepare(
+			db,
 			`INSERT INTO rate_limit (key, tokens, refilled_at) VALUES (?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, refilled_at = excluded.refilled_at`,
 		).run(rowKey, tokens, refilledAt);
@@ -87,7 +90,7 @@ export function consumeToken(
  */
 export function resetBucket(db: Database, bucket: TokenBucket, key: string): void {
 	assertBucket(bucket);
-	db.prepare('DELETE FROM rate_limit WHERE rate_limit.key = ?').run(`${bucket.name}:${key}`);
+	prepare(db, 'DELETE FROM rate_limit WHERE rate_limit.key = ?').run(`${bucket.name}:${key}`);
 }
 
 /**
@@ -101,7 +104,8 @@ export function deleteFullBuckets(
 	nowSeconds = getNowSeconds(),
 ): number {
 	// `key >= 'name:' AND key < 'name;'` is a prefix match that uses the primary-key index (';' follows ':').
-	const remove = db.prepare(
+	const remove = prepare(
+		db,
 		`DELETE FROM rate_limit
 		WHERE rate_limit.key >= ? AND rate_limit.key < ?
 			AND rate_limit.tokens + max(0, CAST((? - rate_limit.refilled_at) / ? AS INTEGER)) >= ?`,
@@ -124,7 +128,8 @@ export function deleteFullBuckets(
 }
 
 function assertBucket(bucket: TokenBucket): void {
-	if (bucket.name.includes(':')) throw new Error(`Bucket name \`${bucket.name}\` must not contain ':'`);
+	if (bucket.name.includes(':'))
+		throw new Error(`Bucket name \`${bucket.name}\` must not contain ':'`);
 	if (!Number.isInteger(bucket.max) || bucket.max < 1) {
 		throw new Error(`Bucket \`${bucket.name}\` needs an integer max >= 1`);
 	}

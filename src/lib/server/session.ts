@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { generateToken, hashToken, TOKEN_PATTERN } from './token';
 import { getNowSeconds, SECONDS_PER_DAY } from './time';
 import { USER_COLUMNS_SQL, toUser, type User, type UserRow } from './user';
@@ -43,7 +44,8 @@ export function createSession(
 		ip: meta.ip ?? null,
 		fresh: true,
 	};
-	db.prepare(
+	prepare(
+		db,
 		'INSERT INTO session (id, user_id, expires_at, created_at, user_agent, ip) VALUES (?, ?, ?, ?, ?, ?)',
 	).run(
 		session.id,
@@ -69,15 +71,14 @@ export function validateSessionToken(
 ): SessionValidationResult {
 	if (!TOKEN_PATTERN.test(token)) return { session: null, user: null };
 	const sessionId = hashToken(token);
-	const row = db
-		.prepare(
-			`SELECT session.id AS session_id, session.user_id AS session_user_id,
+	const row = prepare(
+		db,
+		`SELECT session.id AS session_id, session.user_id AS session_user_id,
 				session.expires_at AS session_expires_at, session.created_at AS session_created_at,
 				session.user_agent AS session_user_agent, session.ip AS session_ip, ${USER_COLUMNS_SQL}
 			FROM session INNER JOIN user ON user.id = session.user_id
 			WHERE session.id = ?`,
-		)
-		.get(sessionId) as SessionJoinRow | undefined;
+	).get(sessionId) as SessionJoinRow | undefined;
 	if (!row) return { session: null, user: null };
 	if (nowSeconds >= row.session_expires_at || row.user_active !== 1) {
 		invalidateSession(db, sessionId);
@@ -95,7 +96,7 @@ export function validateSessionToken(
 	if (session.expiresAt - nowSeconds < SESSION_RENEW_THRESHOLD_SECONDS) {
 		session.expiresAt = nowSeconds + SESSION_LIFETIME_SECONDS;
 		session.fresh = true;
-		db.prepare('UPDATE session SET expires_at = ? WHERE session.id = ?').run(
+		prepare(db, 'UPDATE session SET expires_at = ? WHERE session.id = ?').run(
 			session.expiresAt,
 			session.id,
 		);
@@ -108,7 +109,7 @@ export function validateSessionToken(
  * @example invalidateSession(db, locals.session.id)
  */
 export function invalidateSession(db: Database, sessionId: string): void {
-	db.prepare('DELETE FROM session WHERE session.id = ?').run(sessionId);
+	prepare(db, 'DELETE FROM session WHERE session.id = ?').run(sessionId);
 }
 
 /**
@@ -116,7 +117,7 @@ export function invalidateSession(db: Database, sessionId: string): void {
  * @example invalidateUserSessions(db, user.id)
  */
 export function invalidateUserSessions(db: Database, userId: number): void {
-	db.prepare('DELETE FROM session WHERE session.user_id = ?').run(userId);
+	prepare(db, 'DELETE FROM session WHERE session.user_id = ?').run(userId);
 }
 
 /**
@@ -124,7 +125,7 @@ export function invalidateUserSessions(db: Database, userId: number): void {
  * @example deleteExpiredSessions(db) // 3
  */
 export function deleteExpiredSessions(db: Database, nowSeconds = getNowSeconds()): number {
-	return db.prepare('DELETE FROM session WHERE session.expires_at <= ?').run(nowSeconds).changes;
+	return prepare(db, 'DELETE FROM session WHERE session.expires_at <= ?').run(nowSeconds).changes;
 }
 
 /**
@@ -132,7 +133,10 @@ export function deleteExpiredSessions(db: Database, nowSeconds = getNowSeconds()
  * deleting (`null`: empty value, Max-Age 0). Shaped for Astro's `cookies.set(name, value, options)`.
  * @example cookies.set(SESSION_COOKIE_NAME, token, sessionCookieOptions(session.expiresAt, import.meta.env.PROD))
  */
-export function sessionCookieOptions(expiresAt: number | null, secure: boolean): SessionCookieOptions {
+export function sessionCookieOptions(
+	expiresAt: number | null,
+	secure: boolean,
+): SessionCookieOptions {
 	return {
 		httpOnly: true,
 		sameSite: 'lax',

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
 import { getNowSeconds } from './time';
 
 // Qualified so the same list works in joins (session validation reads user and session in one query).
@@ -17,7 +18,7 @@ export function isRole(value: unknown): value is Role {
 
 /**
  * Maps a row selected with `USER_COLUMNS_SQL` to a `User`.
- * @example toUser(db.prepare(`SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.id = ?`).get(1))
+ * @example toUser(prepare(db, `SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.id = ?`).get(1))
  */
 export function toUser(row: UserRow): User {
 	return {
@@ -52,7 +53,7 @@ export function normalizeEmail(email: string): string {
  * @example getUserById(db, 1)?.name
  */
 export function getUserById(db: Database, userId: number): User | null {
-	const row = db.prepare(`SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.id = ?`).get(userId) as
+	const row = prepare(db, `SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.id = ?`).get(userId) as
 		| UserRow
 		| undefined;
 	return row ? toUser(row) : null;
@@ -63,9 +64,9 @@ export function getUserById(db: Database, userId: number): User | null {
  * @example getUserByEmail(db, 'anna@example.com')
  */
 export function getUserByEmail(db: Database, email: string): User | null {
-	const row = db
-		.prepare(`SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.email = ?`)
-		.get(normalizeEmail(email)) as UserRow | undefined;
+	const row = prepare(db, `SELECT ${USER_COLUMNS_SQL} FROM user WHERE user.email = ?`).get(
+		normalizeEmail(email),
+	) as UserRow | undefined;
 	return row ? toUser(row) : null;
 }
 
@@ -74,7 +75,7 @@ export function getUserByEmail(db: Database, email: string): User | null {
  * @example getUserPasswordHash(db, user.id)
  */
 export function getUserPasswordHash(db: Database, userId: number): string | null {
-	const row = db.prepare('SELECT user.password_hash FROM user WHERE user.id = ?').get(userId) as
+	const row = prepare(db, 'SELECT user.password_hash FROM user WHERE user.id = ?').get(userId) as
 		| { password_hash: string }
 		| undefined;
 	return row?.password_hash ?? null;
@@ -85,7 +86,9 @@ export function getUserPasswordHash(db: Database, userId: number): string | null
  * @example checkEmailAvailability(db, 'new@example.com') // true
  */
 export function checkEmailAvailability(db: Database, email: string): boolean {
-	return db.prepare('SELECT 1 FROM user WHERE user.email = ?').get(normalizeEmail(email)) === undefined;
+	return (
+		prepare(db, 'SELECT 1 FROM user WHERE user.email = ?').get(normalizeEmail(email)) === undefined
+	);
 }
 
 /**
@@ -93,22 +96,21 @@ export function checkEmailAvailability(db: Database, email: string): boolean {
  * @example createUser(db, { email: 'anna@example.com', name: 'Anna', passwordHash, role: 'member' })
  */
 export function createUser(db: Database, input: NewUser, nowSeconds = getNowSeconds()): User {
-	const row = db
-		.prepare(
-			`INSERT INTO user (email, name, role, password_hash, person_id, languages, active, created_at, updated_at)
+	const row = prepare(
+		db,
+		`INSERT INTO user (email, name, role, password_hash, person_id, languages, active, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
 			RETURNING ${USER_COLUMNS_SQL}`,
-		)
-		.get(
-			normalizeEmail(input.email),
-			input.name.trim(),
-			input.role,
-			input.passwordHash,
-			input.personId ?? null,
-			JSON.stringify(input.languages ?? []),
-			nowSeconds,
-			nowSeconds,
-		) as UserRow;
+	).get(
+		normalizeEmail(input.email),
+		input.name.trim(),
+		input.role,
+		input.passwordHash,
+		input.personId ?? null,
+		JSON.stringify(input.languages ?? []),
+		nowSeconds,
+		nowSeconds,
+	) as UserRow;
 	return toUser(row);
 }
 
@@ -126,25 +128,24 @@ export function updateUserProfile(
 		const current = getUserById(db, userId);
 		if (!current) return null;
 		const next: UserProfile = { ...pickProfile(current), ...stripUndefined(changes) };
-		const row = db
-			.prepare(
-				`UPDATE user SET name = ?, title = ?, country = ?, languages = ?, phone = ?, show_phone = ?,
+		const row = prepare(
+			db,
+			`UPDATE user SET name = ?, title = ?, country = ?, languages = ?, phone = ?, show_phone = ?,
 					bio = ?, photo = ?, updated_at = ?
 				WHERE user.id = ?
 				RETURNING ${USER_COLUMNS_SQL}`,
-			)
-			.get(
-				next.name.trim(),
-				next.title,
-				next.country,
-				JSON.stringify(next.languages),
-				next.phone,
-				next.showPhone ? 1 : 0,
-				next.bio,
-				next.photo,
-				nowSeconds,
-				userId,
-			) as UserRow;
+		).get(
+			next.name.trim(),
+			next.title,
+			next.country,
+			JSON.stringify(next.languages),
+			next.phone,
+			next.showPhone ? 1 : 0,
+			next.bio,
+			next.photo,
+			nowSeconds,
+			userId,
+		) as UserRow;
 		return toUser(row);
 	});
 	return update.immediate();
@@ -156,9 +157,11 @@ export function updateUserProfile(
  */
 export function setUserPersonId(db: Database, userId: number, personId: string | null): boolean {
 	return (
-		db
-			.prepare('UPDATE user SET person_id = ?, updated_at = ? WHERE user.id = ?')
-			.run(personId, getNowSeconds(), userId).changes > 0
+		prepare(db, 'UPDATE user SET person_id = ?, updated_at = ? WHERE user.id = ?').run(
+			personId,
+			getNowSeconds(),
+			userId,
+		).changes > 0
 	);
 }
 
@@ -174,10 +177,11 @@ export function updateUserPassword(
 	nowSeconds = getNowSeconds(),
 ): boolean {
 	const update = db.transaction((): boolean => {
-		const changed = db
-			.prepare('UPDATE user SET password_hash = ?, updated_at = ? WHERE user.id = ?')
-			.run(passwordHash, nowSeconds, userId).changes;
-		db.prepare('DELETE FROM session WHERE session.user_id = ?').run(userId);
+		const changed = prepare(
+			db,
+			'UPDATE user SET password_hash = ?, updated_at = ? WHERE user.id = ?',
+		).run(passwordHash, nowSeconds, userId).changes;
+		prepare(db, 'DELETE FROM session WHERE session.user_id = ?').run(userId);
 		return changed > 0;
 	});
 	return update.immediate();
@@ -199,12 +203,11 @@ export function setUserRole(
 ): boolean {
 	if (!isRole(role)) throw new Error(`Unknown role \`${String(role)}\``);
 	return (
-		db
-			.prepare(
-				`UPDATE user SET role = ?, updated_at = ?
+		prepare(
+			db,
+			`UPDATE user SET role = ?, updated_at = ?
 				WHERE user.id = ? AND (? = 'admin' OR ${keepsAnAdminSql})`,
-			)
-			.run(role, nowSeconds, userId, role).changes > 0
+		).run(role, nowSeconds, userId, role).changes > 0
 	);
 }
 
@@ -213,13 +216,18 @@ export function setUserRole(
  * or is the last active admin. The row stays so messages and the audit log keep their author.
  * @example deactivateUser(db, 2) // true
  */
-export function deactivateUser(db: Database, userId: number, nowSeconds = getNowSeconds()): boolean {
+export function deactivateUser(
+	db: Database,
+	userId: number,
+	nowSeconds = getNowSeconds(),
+): boolean {
 	const deactivate = db.transaction((): boolean => {
-		const changed = db
-			.prepare(`UPDATE user SET active = 0, updated_at = ? WHERE user.id = ? AND ${keepsAnAdminSql}`)
-			.run(nowSeconds, userId).changes;
+		const changed = prepare(
+			db,
+			`UPDATE user SET active = 0, updated_at = ? WHERE user.id = ? AND ${keepsAnAdminSql}`,
+		).run(nowSeconds, userId).changes;
 		if (changed === 0) return false;
-		db.prepare('DELETE FROM session WHERE session.user_id = ?').run(userId);
+		prepare(db, 'DELETE FROM session WHERE session.user_id = ?').run(userId);
 		return true;
 	});
 	return deactivate.immediate();
@@ -229,11 +237,16 @@ export function deactivateUser(db: Database, userId: number, nowSeconds = getNow
  * Lets a deactivated member sign in again; `false` when the user is unknown.
  * @example reactivateUser(db, 2) // true
  */
-export function reactivateUser(db: Database, userId: number, nowSeconds = getNowSeconds()): boolean {
+export function reactivateUser(
+	db: Database,
+	userId: number,
+	nowSeconds = getNowSeconds(),
+): boolean {
 	return (
-		db
-			.prepare('UPDATE user SET active = 1, updated_at = ? WHERE user.id = ?')
-			.run(nowSeconds, userId).changes > 0
+		prepare(db, 'UPDATE user SET active = 1, updated_at = ? WHERE user.id = ?').run(
+			nowSeconds,
+			userId,
+		).changes > 0
 	);
 }
 
@@ -242,13 +255,12 @@ export function reactivateUser(db: Database, userId: number, nowSeconds = getNow
  * @example listUsers(db, { includeInactive: true })
  */
 export function listUsers(db: Database, options: { includeInactive?: boolean } = {}): User[] {
-	const rows = db
-		.prepare(
-			`SELECT ${USER_COLUMNS_SQL} FROM user
+	const rows = prepare(
+		db,
+		`SELECT ${USER_COLUMNS_SQL} FROM user
 			WHERE user.active = 1 OR ? = 1
 			ORDER BY user.name COLLATE NOCASE, user.id`,
-		)
-		.all(options.includeInactive ? 1 : 0) as UserRow[];
+	).all(options.includeInactive ? 1 : 0) as UserRow[];
 	return rows.map(toUser);
 }
 

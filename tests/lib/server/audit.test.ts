@@ -16,13 +16,22 @@ describe('audit log', () => {
 		const root = addUser(db, 'root@example.com', 'Root', 'admin');
 		recordAudit(db, { action: 'sign-in-failed', target: 'anna@example.com', ip: '10.0.0.9' }, T0);
 		recordAudit(db, { actorId: root.id, action: 'invite', target: 'anna@example.com' }, T0 + 1);
-		recordAudit(db, { actorId: root.id, action: 'role-change', target: 'user:2', detail: 'member → editor' }, T0 + 1);
+		recordAudit(
+			db,
+			{ actorId: root.id, action: 'role-change', target: 'user:2', detail: 'member → editor' },
+			T0 + 1,
+		);
 		const page = listAudit(db, { limit: 2 });
 		expect(page.map((e) => e.action)).toEqual(['role-change', 'invite']);
 		expect(page[0]).toMatchObject({ actorName: 'Root', detail: 'member → editor', at: T0 + 1 });
-		const next = listAudit(db, { limit: 2, before: page[1].id });
+		const next = listAudit(db, { limit: 2, before: page[1]?.id });
 		expect(next).toHaveLength(1);
-		expect(next[0]).toMatchObject({ action: 'sign-in-failed', actorId: null, actorName: null, ip: '10.0.0.9' });
+		expect(next[0]).toMatchObject({
+			action: 'sign-in-failed',
+			actorId: null,
+			actorName: null,
+			ip: '10.0.0.9',
+		});
 	});
 
 	it('rejects unknown actions and deletes old entries', () => {

@@ -57,7 +57,11 @@ describe('openDatabase', () => {
 	it('makes every table STRICT', () => {
 		const t = createTestDatabase();
 		cleanups.push(t.cleanup);
-		const rows = t.db.prepare("SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'").all() as { name: string; strict: number }[];
+		const rows = t.db
+			.prepare(
+				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
+			)
+			.all() as { name: string; strict: number }[];
 		expect(rows.length).toBe(9);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
@@ -71,7 +75,9 @@ describe('openDatabase', () => {
 		const broken = [...migrations, 'CREATE TABLE extra (id INTEGER) STRICT;', 'NOT SQL'];
 		expect(() => runMigrations(t.db, broken)).toThrow(/Migration 3 failed/);
 		expect(t.db.pragma('user_version', { simple: true })).toBe(migrations.length);
-		expect(t.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get()).toBe(0);
+		expect(
+			t.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get(),
+		).toBe(0);
 	});
 });
 

@@ -43,8 +43,18 @@ describe('invitations', () => {
 
 	it('create the member with the invited role, exactly once', () => {
 		const token = invite();
-		const user = acceptInvitation(db, token, { name: 'Anna', passwordHash: '$argon2id$x' }, T0 + 60);
-		expect(user).toMatchObject({ email: 'anna@example.com', role: 'editor', name: 'Anna', active: true });
+		const user = acceptInvitation(
+			db,
+			token,
+			{ name: 'Anna', passwordHash: '$argon2id$x' },
+			T0 + 60,
+		);
+		expect(user).toMatchObject({
+			email: 'anna@example.com',
+			role: 'editor',
+			name: 'Anna',
+			active: true,
+		});
 		expect(getInvitation(db, token, T0 + 61)).toBeNull();
 		expect(acceptInvitation(db, token, { name: 'Mallory', passwordHash: 'x' }, T0 + 61)).toBeNull();
 		expect(getUserByEmail(db, 'anna@example.com')?.name).toBe('Anna');

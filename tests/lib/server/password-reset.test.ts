@@ -30,9 +30,14 @@ describe('password resets', () => {
 		const token = createPasswordReset(db, anna.id, T0);
 		expect(token).toMatch(/^[a-z2-7]{32}$/);
 		expect(JSON.stringify(db.prepare('SELECT * FROM password_reset').all())).not.toContain(token);
-		expect(getPasswordReset(db, token!, T0 + 10)).toMatchObject({ userId: anna.id, email: 'anna@example.com' });
+		expect(getPasswordReset(db, token!, T0 + 10)).toMatchObject({
+			userId: anna.id,
+			email: 'anna@example.com',
+		});
 		expect(getPasswordReset(db, token!, T0 + PASSWORD_RESET_LIFETIME_SECONDS)).toBeNull();
-		expect(completePasswordReset(db, token!, 'new', T0 + PASSWORD_RESET_LIFETIME_SECONDS)).toBeNull();
+		expect(
+			completePasswordReset(db, token!, 'new', T0 + PASSWORD_RESET_LIFETIME_SECONDS),
+		).toBeNull();
 	});
 
 	it('set the password, end every session, and work only once', () => {

@@ -10,6 +10,8 @@ describe('password hashing', () => {
 	});
 
 	it('salts: the same password hashes differently', async () => {
-		expect(await hashPassword('same password here')).not.toBe(await hashPassword('same password here'));
+		expect(await hashPassword('same password here')).not.toBe(
+			await hashPassword('same password here'),
+		);
 	});
 });

@@ -58,7 +58,10 @@ describe('validateSessionToken', () => {
 
 	it('rejects a forged or unknown token', () => {
 		createSession(db, generateSessionToken(), anna.id, {}, T0);
-		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({ session: null, user: null });
+		expect(validateSessionToken(db, generateSessionToken(), T0)).toEqual({
+			session: null,
+			user: null,
+		});
 		expect(validateSessionToken(db, 'not a token', T0)).toEqual({ session: null, user: null });
 		expect(validateSessionToken(db, '', T0)).toEqual({ session: null, user: null });
 	});
@@ -137,7 +140,13 @@ describe('cookies', () => {
 			secure: true,
 			expires: new Date(T0 * 1000),
 		});
-		expect(del).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/', secure: true, maxAge: 0 });
+		expect(del).toMatchObject({
+			httpOnly: true,
+			sameSite: 'lax',
+			path: '/',
+			secure: true,
+			maxAge: 0,
+		});
 	});
 
 	it('serialize to Set-Cookie headers', () => {

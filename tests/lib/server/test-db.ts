@@ -9,7 +9,12 @@ import { createUser, type Role, type User } from '../../../src/lib/server/user';
 export const T0 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
 /** A temp dir with a migrated `portal.db`; `cleanup` closes and removes both. */
-export function createTestDatabase(): { db: Database; dir: string; file: string; cleanup: () => void } {
+export function createTestDatabase(): {
+	db: Database;
+	dir: string;
+	file: string;
+	cleanup: () => void;
+} {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-'));
 	const file = path.join(dir, 'portal.db');
 	const db = openDatabase(file);

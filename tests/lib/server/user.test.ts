@@ -89,7 +89,11 @@ describe('users', () => {
 		addUser(db, 'bob@example.com', 'Bob');
 		expect(deactivateUser(db, zoe.id)).toBe(true);
 		expect(listUsers(db).map((u) => u.name)).toEqual(['Bob', 'Root']);
-		expect(listUsers(db, { includeInactive: true }).map((u) => u.name)).toEqual(['Bob', 'Root', 'zoé']);
+		expect(listUsers(db, { includeInactive: true }).map((u) => u.name)).toEqual([
+			'Bob',
+			'Root',
+			'zoé',
+		]);
 		expect(reactivateUser(db, zoe.id)).toBe(true);
 		expect(getUserById(db, zoe.id)?.active).toBe(true);
 	});

@@ -1,0 +1,54 @@
+// Which paths need what, in one place: the Node server gates files with it and the Astro middleware
+// gates pages with it, so the two can never disagree.
+
+/** Reachable signed out, whatever PORTAL_ACCESS says: signing in needs them. */
+const ALWAYS_OPEN = [/^\/healthz$/, /^\/favicon\.svg$/, /^(\/fr)?\/(login|reset-password|invite)(\/|$)/];
+
+/** Code and styles of the pages above; content images and video under /_astro/ stay gated. */
+const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
+
+/** Members' features: signed in even when reading is public. */
+const MEMBERS_ONLY = [
+	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos)(\/|$)/,
+	/^\/(api|data|members-search)\//,
+];
+
+/** Admin-only areas (non-admins get 404: their existence is none of their business). */
+const ADMIN_ONLY = [/^(\/fr)?\/(admin|dev)(\/|$)/];
+
+export type Access = 'open' | 'member' | 'admin';
+
+/**
+ * What a request path requires under an access mode.
+ * @example requiredAccess('/case-studies/x/', 'members') // 'member'
+ */
+export function requiredAccess(pathname: string, mode: 'members' | 'public'): Access {
+	if (ADMIN_ONLY.some((r) => r.test(pathname))) return 'admin';
+	if (ALWAYS_OPEN.some((r) => r.test(pathname)) || OPEN_ASSET.test(pathname)) return 'open';
+	if (MEMBERS_ONLY.some((r) => r.test(pathname))) return 'member';
+	return mode === 'members' ? 'member' : 'open';
+}
+
+/** True when a request for this path wants a page (redirect to sign-in) rather than a file or API (401). */
+export function isPageRequest(pathname: string, accept: string | null | undefined): boolean {
+	if (pathname.startsWith('/api/') || pathname.startsWith('/_astro/') || pathname.startsWith('/pagefind/')) return false;
+	const last = pathname.split('/').pop() ?? '';
+	if (last.includes('.') && !last.endsWith('.html')) return false;
+	return accept == null || accept.includes('text/html') || accept.includes('*/*');
+}
+
+/**
+ * A safe post-sign-in destination: same-site paths only, never `//host` or `/\host`.
+ * @example safeNextPath('https://evil.example/') // '/'
+ */
+export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
+	if (!next || next.length > 2000) return fallback;
+	if (!next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+	try {
+		const url = new URL(next, 'http://portal.invalid');
+		if (url.origin !== 'http://portal.invalid') return fallback;
+		return url.pathname + url.search + url.hash;
+	} catch {
+		return fallback;
+	}
+}

@@ -1,0 +1,13 @@
+import type { Database } from 'better-sqlite3';
+import { deleteFullBuckets } from './rate-limit';
+import { deleteExpiredSessions } from './session';
+import { deleteStaleInvitations } from './invitation';
+import { deleteStalePasswordResets } from './password-reset';
+
+/** Deletes what can no longer be used (expired sessions, links, refilled limiter rows); hourly. */
+export function runMaintenance(db: Database): void {
+	deleteExpiredSessions(db);
+	deleteStaleInvitations(db);
+	deleteStalePasswordResets(db);
+	deleteFullBuckets(db);
+}

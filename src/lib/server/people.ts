@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { prepare } from './db';
+
+/** A person of the content as the server sees it (from the build's data/people.json). */
+export interface PersonRecord {
+	id: string;
+	name: string;
+	email: string;
+	title: string;
+	country: string;
+	languages: string[];
+}
+
+let cached: PersonRecord[] | undefined;
+
+/** The people of the built site; empty when there is no build (dev server without one). */
+export function getPeopleRecords(clientDir = process.env.PORTAL_CLIENT_DIR): PersonRecord[] {
+	if (cached) return cached;
+	if (!clientDir) return [];
+	try {
+		cached = JSON.parse(fs.readFileSync(path.join(clientDir, 'data', 'people.json'), 'utf8')) as PersonRecord[];
+	} catch {
+		cached = [];
+	}
+	return cached;
+}
+
+/** A person by content id, or null. */
+export function getPersonRecord(id: string): PersonRecord | null {
+	return getPeopleRecords().find((p) => p.id === id) ?? null;
+}
+
+/**
+ * Links every account whose email is a person's to that person (and unlinks stale links), so the
+ * Contact button of a case study reaches the member. Runs at start, in one transaction.
+ */
+export function linkMembersToPeople(db: Database, people: readonly PersonRecord[]): number {
+	const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p.id]));
+	const users = prepare(db, 'SELECT user.id, user.email, user.person_id FROM user').all() as {
+		id: number;
+		email: string;
+		person_id: string | null;
+	}[];
+	const update = prepare(db, 'UPDATE user SET person_id = ? WHERE user.id = ?');
+	let changed = 0;
+	db.transaction(() => {
+		for (const u of users) {
+			const personId = byEmail.get(u.email.toLowerCase()) ?? null;
+			if (personId !== u.person_id) {
+				update.run(personId, u.id);
+				changed++;
+			}
+		}
+	})();
+	return changed;
+}

@@ -1,0 +1,37 @@
+// Request state for pages rendered on demand. The Node server (server/app.ts) has already checked
+// the session and the access rules before any file or page; under `astro dev` there is no such
+// server, so this middleware does the same from the cookie.
+import { defineMiddleware, sequence } from 'astro:middleware';
+import { getDatabase } from './lib/server/db';
+import { readSessionToken, validateSessionToken } from './lib/server/session';
+import { requiredAccess } from './lib/access';
+
+const authenticate = defineMiddleware((context, next) => {
+	if (context.isPrerendered) return next();
+	if (context.locals.user !== undefined) return next();
+	const { locals } = context;
+	locals.clientIp = context.clientAddress;
+	locals.secure = context.url.protocol === 'https:';
+	locals.user = null;
+	locals.session = null;
+	const token = readSessionToken(context.request.headers.get('cookie'));
+	if (token) {
+		const { session, user } = validateSessionToken(getDatabase(), token);
+		locals.user = user;
+		locals.session = session;
+	}
+	return next();
+});
+
+const guard = defineMiddleware((context, next) => {
+	if (context.isPrerendered) return next();
+	const access = requiredAccess(context.url.pathname, 'public');
+	if (access === 'member' && !context.locals.user) {
+		const prefix = context.url.pathname.startsWith('/fr/') ? '/fr' : '';
+		return context.redirect(`${prefix}/login/?${new URLSearchParams({ next: context.url.pathname + context.url.search })}`, 303);
+	}
+	if (access === 'admin' && context.locals.user?.role !== 'admin') return new Response('Not found', { status: 404 });
+	return next();
+});
+
+export const onRequest = sequence(authenticate, guard);

@@ -1,0 +1,25 @@
+// Fills the member menu of prerendered pages from /api/me (name, unread count, admin link).
+export async function fillMemberMenu() {
+	const menu = document.querySelector<HTMLElement>('[data-cd-member]');
+	if (!menu) return;
+	try {
+		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+		if (!res.ok) {
+			if (res.status === 401) menu.hidden = true;
+			return;
+		}
+		const me = (await res.json()) as { name: string; role: string; unread: number; unreadLabel: string };
+		const name = menu.querySelector<HTMLElement>('[data-cd-member-name]');
+		if (name) name.textContent = me.name;
+		const badge = menu.querySelector<HTMLElement>('[data-cd-unread]');
+		if (badge) {
+			badge.hidden = me.unread === 0;
+			badge.children[0].textContent = String(me.unread);
+			badge.children[1].textContent = me.unreadLabel;
+		}
+		const admin = menu.querySelector<HTMLElement>('[data-cd-admin]');
+		if (admin) admin.hidden = me.role !== 'admin';
+	} catch {
+		// Offline or signed out: the plain links still work.
+	}
+}
