@@ -35,35 +35,45 @@ export function isPercentUnit(unit: string): boolean {
 	return unit === '%';
 }
 
+// Intl formats any well-formed three-letter code as money; only real ISO 4217 codes are.
+const currencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+
 /**
- * Formats a KPI value for a locale: `%` as a percentage, ISO currency codes as money, the rest as numbers with the unit.
+ * Formats a KPI value for a locale: `%` as a percentage, ISO currency codes as money, the rest as
+ * numbers with the unit. `signed` adds + to positive values, with the locale's own minus sign.
  * @example formatKpiValue(1250, 'EUR', 'fr') // "1 250 €"
  */
-export function formatKpiValue(value: number, unit: string, lang: string): string {
-	if (unit === '%') return new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(value) + '\u00a0%';
-	if (/^[A-Z]{3}$/.test(unit)) {
-		try {
-			return new Intl.NumberFormat(lang, { style: 'currency', currency: unit, maximumFractionDigits: 0 }).format(value);
-		} catch {
-			// Not a currency Intl knows: fall through to a plain number with the unit.
-		}
+export function formatKpiValue(value: number, unit: string, lang: string, signed = false): string {
+	const signDisplay = signed ? ('exceptZero' as const) : ('auto' as const);
+	if (isPercentUnit(unit)) {
+		return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1, signDisplay }).format(value / 100);
 	}
-	const n = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
+	if (currencies.has(unit)) {
+		return new Intl.NumberFormat(lang, { style: 'currency', currency: unit, maximumFractionDigits: 0, signDisplay }).format(value);
+	}
+	const n = new Intl.NumberFormat(lang, { maximumFractionDigits: 2, signDisplay }).format(value);
 	return unit === 'count' ? n : `${n}\u00a0${unit}`;
 }
 
 /**
- * Formats the computed change: `+75 %` for relative changes, `+4.5 pts` for percentage KPIs, signed values otherwise.
+ * Formats the computed change: relative changes in percent (`+75%`), percentage KPIs in points
+ * (`+4.5 pts`), changes from zero in the KPI's unit. A change that is not flat never shows as 0.
  * @example formatKpiChange(computeKpiChange({ before: 40, after: 44.5, lowerIsBetter: false }), '%', 'en') // "+4.5 pts"
  */
 export function formatKpiChange(change: KpiChange, unit: string, lang: string): string {
-	const signed = new Intl.NumberFormat(lang, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
-	if (isPercentUnit(unit)) return `${signed.format(change.absolute)}\u00a0pts`;
-	if (change.relative === null) return formatSigned(change.absolute, unit, lang);
-	return `${signed.format(change.relative)}\u00a0%`;
+	if (isPercentUnit(unit)) {
+		return `${formatNonZero(change.absolute, lang, {}, change.direction)}\u00a0pts`;
+	}
+	if (change.relative === null) return formatKpiValue(change.absolute, unit, lang, true);
+	return formatNonZero(change.relative / 100, lang, { style: 'percent' }, change.direction);
 }
 
-function formatSigned(value: number, unit: string, lang: string): string {
-	const text = formatKpiValue(Math.abs(value), unit, lang);
-	return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
+function formatNonZero(value: number, lang: string, options: Intl.NumberFormatOptions, direction: KpiChange['direction']): string {
+	const base = { ...options, signDisplay: 'exceptZero' as const };
+	const text = new Intl.NumberFormat(lang, { ...base, maximumFractionDigits: 1 }).format(value);
+	// A tiny move would round to "0" next to "improved": show two significant digits instead.
+	if (direction !== 'flat' && !/[1-9]/.test(text)) {
+		return new Intl.NumberFormat(lang, { ...base, maximumSignificantDigits: 2 }).format(value);
+	}
+	return text;
 }

@@ -27,7 +27,7 @@ class CdSearch extends HTMLElement {
 	private pagefind: PagefindApi | null = null;
 	private results: PagefindResult[] = [];
 	private shown = 0;
-	private lang = this.dataset.lang ?? 'en';
+	private uiLang = this.dataset.lang ?? 'en';
 	private labels = JSON.parse(this.dataset.labels ?? '{}');
 	private strings = JSON.parse(this.dataset.strings ?? '{}');
 	private form = this.querySelector<HTMLFormElement>('[data-cd-search-form]')!;
@@ -35,7 +35,7 @@ class CdSearch extends HTMLElement {
 	private list = this.querySelector<HTMLOListElement>('[data-cd-results]')!;
 	private more = this.querySelector<HTMLButtonElement>('[data-cd-more]')!;
 	private filterBox = this.querySelector<HTMLElement>('[data-cd-filters]')!;
-	private regionNames = new Intl.DisplayNames([this.lang], { type: 'region' });
+	private regionNames = new Intl.DisplayNames([this.uiLang], { type: 'region' });
 
 	async connectedCallback() {
 		const params = new URLSearchParams(location.search);
@@ -80,7 +80,7 @@ class CdSearch extends HTMLElement {
 		this.filterBox.replaceChildren();
 		for (const group of GROUPS) {
 			const values = Object.keys(all[group] ?? {}).sort((a, b) =>
-				this.label(group, a).localeCompare(this.label(group, b), this.lang),
+				this.label(group, a).localeCompare(this.label(group, b), this.uiLang),
 			);
 			if (values.length === 0) continue;
 			const fieldset = document.createElement('fieldset');
@@ -136,7 +136,7 @@ class CdSearch extends HTMLElement {
 		this.list.replaceChildren();
 		this.shown = 0;
 		const n = this.results.length;
-		this.status.textContent = n === 0 ? this.strings.none : (new Intl.PluralRules(this.lang).select(n) === 'one' ? this.strings.one : this.strings.other).replace('{count}', new Intl.NumberFormat(this.lang).format(n));
+		this.status.textContent = n === 0 ? this.strings.none : (new Intl.PluralRules(this.uiLang).select(n) === 'one' ? this.strings.one : this.strings.other).replace('{count}', new Intl.NumberFormat(this.uiLang).format(n));
 		await this.showMore();
 	}
 
@@ -154,7 +154,7 @@ class CdSearch extends HTMLElement {
 		const h = document.createElement('h2');
 		const a = document.createElement('a');
 		// The index holds the English-UI URLs; French readers stay in the French UI.
-		a.href = this.lang === 'en' ? item.url : `/${this.lang}${item.url}`;
+		a.href = this.uiLang === 'en' ? item.url : `/${this.uiLang}${item.url}`;
 		a.textContent = item.meta.title ?? item.url;
 		h.append(a);
 		const meta = document.createElement('p');
@@ -162,7 +162,7 @@ class CdSearch extends HTMLElement {
 		const date = item.meta.date ? new Date(`${item.meta.date}T00:00:00Z`) : null;
 		meta.textContent = [
 			item.meta.country ? this.label('country', item.meta.country) : '',
-			date ? new Intl.DateTimeFormat(this.lang === 'en' ? 'en-GB' : this.lang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '',
+			date ? new Intl.DateTimeFormat(this.uiLang === 'en' ? 'en-GB' : this.uiLang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '',
 		]
 			.filter(Boolean)
 			.join(' · ');

@@ -112,13 +112,13 @@ describe('formatKpiValue', () => {
 
 	// Reported, not fixed here: English writes "12.5%" (what Intl gives with style: 'percent'), but
 	// the function always inserts a no-break space. When this starts passing, drop `.fails`.
-	it.fails('formats English percentages without a space, as Intl does', () => {
+	it('formats English percentages without a space, as Intl does', () => {
 		expect(formatKpiValue(12.5, '%', 'en')).toBe('12.5%');
 	});
 
 	// Reported, not fixed here: any three capitals are taken for a currency, and Intl accepts any
 	// well-formed code, so a unit such as `NPS` is printed like money ("NPS 42") instead of "42 NPS".
-	it.fails('treats only real ISO 4217 codes as money', () => {
+	it('treats only real ISO 4217 codes as money', () => {
 		expect(formatKpiValue(42, 'NPS', 'en')).toBe(`42${NBSP}NPS`);
 	});
 });
@@ -128,7 +128,7 @@ describe('formatKpiChange', () => {
 		computeKpiChange({ before, after, lowerIsBetter });
 
 	it('shows a relative change in percent, signed', () => {
-		expect(formatKpiChange(change(120, 210), 'count', 'en')).toBe(`+75${NBSP}%`);
+		expect(formatKpiChange(change(120, 210), 'count', 'en')).toBe(`+75%`);
 		expect(formatKpiChange(change(4, 1.5, true), 'days', 'fr')).toBe(`-62,5${NBSP}%`);
 	});
 
@@ -145,7 +145,7 @@ describe('formatKpiChange', () => {
 	});
 
 	it('shows no sign when nothing changed', () => {
-		expect(formatKpiChange(change(10, 10), 'count', 'en')).toBe(`0${NBSP}%`);
+		expect(formatKpiChange(change(10, 10), 'count', 'en')).toBe(`0%`);
 		expect(formatKpiChange(change(40, 40), '%', 'en')).toBe(`0${NBSP}pts`);
 	});
 
@@ -155,7 +155,7 @@ describe('formatKpiChange', () => {
 
 	// Reported, not fixed here: relative and point changes get Intl's ASCII hyphen-minus ("-25 %"),
 	// while absolute changes from 0 get U+2212 ("−20"), so one table mixes two minus signs.
-	it.fails('uses the same minus sign for every kind of change', () => {
+	it('uses the same minus sign for every kind of change', () => {
 		const relative = formatKpiChange(change(200, 150), 'count', 'en');
 		const absolute = formatKpiChange(change(0, -20), 'count', 'en');
 		expect(relative[0]).toBe(absolute[0]);
@@ -163,7 +163,7 @@ describe('formatKpiChange', () => {
 
 	// Reported, not fixed here: a tiny move rounds to "0 %" while the change is still `up` and
 	// `improved`, so a page would show "0 %" next to "improved".
-	it.fails('never shows a bare zero for a change that is not flat', () => {
+	it('never shows a bare zero for a change that is not flat', () => {
 		const tiny = change(1000, 1000.4);
 		expect(tiny.direction).toBe('up');
 		expect(formatKpiChange(tiny, 'count', 'en')).not.toBe(`0${NBSP}%`);
