@@ -103,28 +103,35 @@ async function recordNetwork(page) {
 	// Workers: with flatten, Playwright routes each attached target as its own session; it already
 	// auto-attaches to workers itself, so also collect through its request events as a cross-check.
 	await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }).catch(() => {});
+	// Playwright attaches to the page's workers over CDP itself and takes request sizes from the same
+	// Network.loadingFinished/encodedDataLength data: this is the count that includes the worker.
 	const pw = [];
-	page.context().on('requestfinished', async (req) => {
-		try {
-			const s = await req.sizes();
-			pw.push({ url: req.url(), bytes: s.responseBodySize + s.responseHeadersSize, t: performance.now() });
-		} catch {
-			// page closed
-		}
+	page.context().on('requestfinished', (req) => {
+		pw.push({
+			url: req.url(),
+			t: performance.now(),
+			sizes: req.sizes().then(
+				(s) => s.responseBodySize + s.responseHeadersSize,
+				() => 0,
+			),
+			encoding: req.response().then((r) => r?.headers()['content-encoding'] ?? '', () => ''),
+		});
 	});
-	const quiet = async (ms = 400, max = 10_000) => {
+	const settle = async (list) => Promise.all(list.map(async (r) => ({ url: r.url, t: r.t, bytes: await r.sizes, encoding: await r.encoding })));
+	const quiet = async (ms = 400, max = 8_000) => {
 		const end = Date.now() + max;
-		let last = requests.length;
+		let last = requests.length + pw.length;
 		let since = Date.now();
 		while (Date.now() < end) {
 			await new Promise((r) => setTimeout(r, 50));
-			if (requests.length !== last || pending.size > 0) {
-				last = requests.length;
+			const now = requests.length + pw.length;
+			if (now !== last) {
+				last = now;
 				since = Date.now();
 			} else if (Date.now() - since >= ms) return;
 		}
 	};
-	return { requests, pw, quiet };
+	return { requests, pw, quiet, settle };
 }
 
 const sum = (list) => list.reduce((a, r) => a + r.bytes, 0);
@@ -165,16 +172,20 @@ async function timedQuery(page, query, { typed = false } = {}) {
  * search UI is ready), the same again (repeat), `fresh` (a word not searched yet), and `typed`
  * (through the input event, so it includes search.ts's 200 ms debounce). Then a cold landing on
  * /search/?q=<first> in a fresh browser context (page load + Pagefind load + query).
+ * Bytes: `bytes` counts every request of the page and its workers (Playwright's CDP-based sizes);
+ * `cdpPageBytes` is what the page target's own Network domain reports (misses worker requests).
  */
 export async function benchSearch(distDir, { first = 'showroom', fresh = 'financement', typed = 'warranty', log = console.log } = {}) {
 	let server;
 	let browser;
+	const files = (list) => list.map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes, encoding: r.encoding }));
+	const pf = (list) => list.filter(isPagefind);
 	try {
 		server = await startServer(distDir);
 		browser = await launchBrowser();
 		const out = {};
 
-		// 1. Search UI ready, then queries.
+		// 1. Search UI ready (Pagefind loaded, the filter-only listing rendered), then queries.
 		{
 			const context = await browser.newContext();
 			const page = await context.newPage();
@@ -182,22 +193,27 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 			const t0 = performance.now();
 			await page.goto(`${server.url}/search/`);
 			await page.waitForSelector('.cd-search__hit', { timeout: 30_000 });
+			const readyMs = Math.round(performance.now() - t0);
 			await net.quiet();
-			const ready = net.requests.slice();
+			const cdpMark0 = net.requests.length;
+			const pwMark0 = net.pw.length;
+			const ready = await net.settle(net.pw.slice(0, pwMark0));
 			out.ready = {
-				ms: Math.round(performance.now() - t0),
+				ms: readyMs,
 				requests: ready.length,
 				bytes: sum(ready),
-				pagefindRequests: ready.filter(isPagefind).length,
-				pagefindBytes: sum(ready.filter(isPagefind)),
-				files: ready.filter(isPagefind).map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes, encoding: r.encoding })),
+				cdpPageBytes: sum(net.requests.slice(0, cdpMark0)),
+				pagefindRequests: pf(ready).length,
+				pagefindBytes: sum(pf(ready)),
+				files: files(pf(ready)),
 			};
+			log(`[search] /search/ ready (listing rendered): ${readyMs} ms, ${ready.length} requests, ${(out.ready.bytes / 1024).toFixed(1)} KB (${out.ready.pagefindRequests} Pagefind requests, ${(out.ready.pagefindBytes / 1024).toFixed(1)} KB)`);
 			const measure = async (name, query, opts) => {
-				const mark = net.requests.length;
+				const cdpMark = net.requests.length;
 				const pwMark = net.pw.length;
 				const r = await timedQuery(page, query, opts);
 				await net.quiet();
-				const reqs = net.requests.slice(mark);
+				const reqs = await net.settle(net.pw.slice(pwMark));
 				out[name] = {
 					query,
 					ms: r.ms === null ? null : Math.round(r.ms),
@@ -205,16 +221,20 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 					firstHit: r.first,
 					requests: reqs.length,
 					bytes: sum(reqs),
-					pwBytes: sum(net.pw.slice(pwMark)),
-					files: reqs.map((x) => ({ path: new URL(x.url).pathname, bytes: x.bytes })),
+					cdpPageBytes: sum(net.requests.slice(cdpMark)),
+					files: files(reqs),
 				};
-				log(`[search] ${name} "${query}": ${out[name].ms} ms, ${out[name].requests} requests, ${(out[name].bytes / 1024).toFixed(1)} KB — ${r.status}`);
+				log(`[search] ${name} "${query}": ${out[name].ms} ms, ${reqs.length} requests, ${(out[name].bytes / 1024).toFixed(1)} KB — ${r.status}`);
 			};
 			await measure('first', first);
 			await measure('repeat', first);
 			await measure('fresh', fresh);
 			await measure('typed', typed, { typed: true });
-			out.pwReadyBytes = sum(net.pw.filter((r) => r.t <= t0 + out.ready.ms));
+			// Everything Pagefind sent from page load to the first query's results.
+			out.firstTotal = {
+				pagefindRequests: out.ready.pagefindRequests + pf(out.first.files.map((f) => ({ url: server.url + f.path, ...f }))).length,
+				pagefindBytes: out.ready.pagefindBytes + sum(out.first.files.filter((f) => f.path.startsWith('/pagefind/'))),
+			};
 			await context.close();
 		}
 
@@ -234,18 +254,18 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 			);
 			const ms = await hit.jsonValue();
 			await net.quiet();
-			const reqs = net.requests.slice();
+			const reqs = await net.settle(net.pw.slice());
 			out.cold = {
 				query: first,
 				ms: Math.round(ms),
 				requests: reqs.length,
 				bytes: sum(reqs),
-				pagefindRequests: reqs.filter(isPagefind).length,
-				pagefindBytes: sum(reqs.filter(isPagefind)),
-				pwPagefindBytes: sum(net.pw.filter(isPagefind)),
-				files: reqs.map((x) => ({ path: new URL(x.url).pathname, bytes: x.bytes, encoding: x.encoding })),
+				cdpPageBytes: sum(net.requests),
+				pagefindRequests: pf(reqs).length,
+				pagefindBytes: sum(pf(reqs)),
+				files: files(reqs),
 			};
-			log(`[search] cold landing /search/?q=${first}: ${out.cold.ms} ms from navigation, ${out.cold.requests} requests (${out.cold.pagefindRequests} Pagefind), ${(out.cold.bytes / 1024).toFixed(1)} KB (${(out.cold.pagefindBytes / 1024).toFixed(1)} KB Pagefind)`);
+			log(`[search] cold landing /search/?q=${first}: first hit ${out.cold.ms} ms after navigation start, ${reqs.length} requests (${out.cold.pagefindRequests} Pagefind), ${(out.cold.bytes / 1024).toFixed(1)} KB (${(out.cold.pagefindBytes / 1024).toFixed(1)} KB Pagefind; the page target's own CDP Network domain saw ${(out.cold.cdpPageBytes / 1024).toFixed(1)} KB)`);
 			await context.close();
 		}
 		return out;

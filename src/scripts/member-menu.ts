@@ -5,7 +5,16 @@ export async function fillMemberMenu() {
 	try {
 		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
 		if (!res.ok) {
-			if (res.status === 401) menu.hidden = true;
+			// Release the unread body, or the request stays open and the page never goes idle.
+			await res.body?.cancel();
+			if (res.status === 401) {
+				menu.hidden = true;
+				const signIn = document.querySelector<HTMLAnchorElement>('[data-cd-signin]');
+				if (signIn) {
+					signIn.hidden = false;
+					signIn.search = `?${new URLSearchParams({ next: location.pathname + location.search })}`;
+				}
+			}
 			return;
 		}
 		const me = (await res.json()) as { name: string; role: string; unread: number; unreadLabel: string };
