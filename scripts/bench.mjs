@@ -43,13 +43,13 @@ const fmtGiB = (b) => `${(b / GiB).toFixed(2)} GiB`;
 const kb = (b) => (b / 1024).toFixed(1);
 
 /** Phase durations from the timestamped build log (ms since the child started). */
-function phases(lines) {
-	const at = (re, from = 0) => lines.find((l) => l.t >= from && re.test(l.line));
+function phases(lines, totalMs) {
+	const at = (re) => lines.find((l) => re.test(l.line));
 	const span = (startRe, endRe) => {
-		const a = at(startRe);
-		if (!a) return null;
-		const b = at(endRe, a.t);
-		return b ? b.t - a.t : null;
+		const i = lines.findIndex((l) => startRe.test(l.line));
+		if (i < 0) return null;
+		const b = lines.slice(i + 1).find((l) => endRe.test(l.line));
+		return b ? b.t - lines[i].t : null;
 	};
 	const images = lines.filter((l) => /^\s*\d\d:\d\d:\d\d\s+▶ \/_astro\//.test(l.line) || /^\s+▶ \/_astro\//.test(l.line));
 	const imgTotal = Number(images.at(-1)?.line.match(/\((\d+)\/(\d+)\)/)?.[2] ?? 0);
@@ -57,7 +57,6 @@ function phases(lines) {
 	const pf = lines.map((l) => l.line.match(/\[search-index\] indexed (\d+) pages in (\d+) ms/)).find(Boolean);
 	const pc = lines.map((l) => l.line.match(/\[precompress\] (\d+) files in (\d+) ms/)).find(Boolean);
 	const serverBuilt = at(/\[build\] Server built in/);
-	const last = lines.at(-1);
 	return {
 		startupMs: at(/\[content\] Syncing content/)?.t ?? null,
 		contentSyncMs: span(/\[content\] Syncing content/, /\[content\] Synced content/),
@@ -70,7 +69,7 @@ function phases(lines) {
 		pagefindMs: pf ? Number(pf[2]) : null,
 		precompressFiles: pc ? Number(pc[1]) : null,
 		precompressMs: pc ? Number(pc[2]) : null,
-		bundleAndSwapMs: serverBuilt && last ? last.t - serverBuilt.t : null,
+		bundleAndSwapMs: serverBuilt ? totalMs - serverBuilt.t : null,
 		pagesBuilt: lines.filter((l) => /^\s*(\d\d:\d\d:\d\d\s+)?\s*[├└]─ /.test(l.line)).length,
 	};
 }
@@ -88,7 +87,7 @@ async function build(label, { clearCache = false } = {}) {
 		const tail = r.lines.slice(-25).map((l) => l.line).join('\n');
 		throw new Error(`${label} build failed (exit ${r.code}); log: ${logFile}\n${tail}`);
 	}
-	const p = phases(r.lines);
+	const p = phases(r.lines, r.ms);
 	console.log(
 		`[bench] ${label}: ${fmtS(r.ms)}, peak RSS ${fmtGiB(r.peakTreeRss)} (largest process ${fmtGiB(r.peakHwm)}) — ` +
 			`prerender ${fmtS(p.prerenderMs ?? 0)}, images ${fmtS(p.imagesMs ?? 0)} (${p.images}, ${p.imagesFromCache} from cache), ` +
