@@ -69,7 +69,11 @@ function sessionCookieOf(res: Response): string | null {
 	return null;
 }
 
-async function signIn(srv: RunningServer, email: string, password = DEMO_PASSWORD): Promise<string> {
+async function signIn(
+	srv: RunningServer,
+	email: string,
+	password = DEMO_PASSWORD,
+): Promise<string> {
 	const res = await postForm(srv, '/login/', { email, password });
 	expect(res.status).toBe(303);
 	const cookie = sessionCookieOf(res);
@@ -120,7 +124,10 @@ describe('accounts administration', () => {
 		await page.getByRole('button', { name: 'Sign in' }).click();
 		await page.waitForURL(srv.url + '/');
 
-		await page.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name: 'Admin' }).click();
+		await page
+			.getByRole('navigation', { name: 'Your account' })
+			.getByRole('link', { name: 'Admin' })
+			.click();
 		await page.waitForURL(srv.url + '/admin/');
 		await page.getByLabel('Email').fill('new.director@es.fixture.example');
 		await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Editor' });
@@ -130,27 +137,38 @@ describe('accounts administration', () => {
 		);
 
 		// The mail, as the demo's outbox shows it.
-		await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'Outbox' }).click();
+		await page
+			.getByRole('navigation', { name: 'Admin sections' })
+			.getByRole('link', { name: 'Outbox' })
+			.click();
 		const row = page.getByRole('row', { name: /new\.director@es\.fixture\.example/ });
 		await row.getByRole('link', { name: 'You are invited to Coaching Dealer' }).click();
-		await expect(page.locator('.cd-mail__body').textContent()).resolves.toContain('Claire Martin invited you to Coaching Dealer');
+		await expect(page.locator('.cd-mail__body').textContent()).resolves.toContain(
+			'Claire Martin invited you to Coaching Dealer',
+		);
 		const link = await page.locator('.cd-mail__body a').getAttribute('href');
 		// Absolute, built from the configured portal address (the test server's port), never the Host header.
-		expect(link).toMatch(new RegExp(`^http://localhost:${new URL(srv.url).port}/invite/[a-z2-7]{32}/$`));
+		expect(link).toMatch(
+			new RegExp(`^http://localhost:${new URL(srv.url).port}/invite/[a-z2-7]{32}/$`),
+		);
 		const invitePath = new URL(link!).pathname;
 		await admin.close();
 
 		const invitee = await browser.newContext();
 		const join = await invitee.newPage();
 		await join.goto(srv.url + invitePath);
-		await expect(join.getByText('You were invited as new.director@es.fixture.example.').count()).resolves.toBe(1);
+		await expect(
+			join.getByText('You were invited as new.director@es.fixture.example.').count(),
+		).resolves.toBe(1);
 		await join.getByLabel('Your name').fill('Nina Director');
 		await join.getByLabel('Password', { exact: true }).fill('too short');
 		await join.getByLabel('Password again').fill('too short');
 		const refused = join.waitForResponse((r) => r.request().method() === 'POST');
 		await join.getByRole('button', { name: 'Create my account' }).click();
 		expect((await refused).status()).toBe(400);
-		await expect(join.getByRole('alert').textContent()).resolves.toContain('Use at least 15 characters.');
+		await expect(join.getByRole('alert').textContent()).resolves.toContain(
+			'Use at least 15 characters.',
+		);
 		await expect(join.getByLabel('Your name').inputValue()).resolves.toBe('Nina Director');
 
 		await join.getByLabel('Password', { exact: true }).fill('amber tractor sunrise over the fjord');
@@ -158,13 +176,18 @@ describe('accounts administration', () => {
 		await join.getByRole('button', { name: 'Create my account' }).click();
 		await join.waitForURL(srv.url + '/');
 		await expect(
-			join.getByRole('navigation', { name: 'Your account' }).getByRole('link', { name: 'Nina Director' }).count(),
+			join
+				.getByRole('navigation', { name: 'Your account' })
+				.getByRole('link', { name: 'Nina Director' })
+				.count(),
 		).resolves.toBe(1);
 
 		// Single use: the same link now says it is gone and offers no form.
 		const again = await join.goto(srv.url + invitePath);
 		expect(again?.status()).toBe(410);
-		await expect(join.getByRole('alert').textContent()).resolves.toContain('This invitation is not valid any more');
+		await expect(join.getByRole('alert').textContent()).resolves.toContain(
+			'This invitation is not valid any more',
+		);
 		await expect(join.locator('input[type="password"]').count()).resolves.toBe(0);
 		await invitee.close();
 
@@ -179,7 +202,10 @@ describe('accounts administration', () => {
 	it('changes a role, deactivates a member (ending their sessions) and records it all in the audit log', async () => {
 		const srv = await startDemo();
 		// A failed sign-in first, to find in the log later.
-		const failed = await postForm(srv, '/login/', { email: ANNA, password: 'not the right password at all' });
+		const failed = await postForm(srv, '/login/', {
+			email: ANNA,
+			password: 'not the right password at all',
+		});
 		expect(failed.status).toBe(401);
 		const claire = await signIn(srv, CLAIRE);
 		const bruno = await signIn(srv, BRUNO);
@@ -190,16 +216,35 @@ describe('accounts administration', () => {
 		const brunoId = userIdIn(before, BRUNO);
 		const claireId = userIdIn(before, CLAIRE);
 
-		const invite = await postForm(srv, '/admin/', { action: 'invite', email: 'dora.diaz@example.com', role: 'member' }, { cookie: claire });
+		const invite = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'invite', email: 'dora.diaz@example.com', role: 'member' },
+			{ cookie: claire },
+		);
 		expect(invite.status).toBe(303);
 
-		const role = await postForm(srv, '/admin/', { action: 'role', userId: annaId, role: 'editor' }, { cookie: claire });
+		const role = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'role', userId: annaId, role: 'editor' },
+			{ cookie: claire },
+		);
 		expect(role.status).toBe(303);
-		const afterRole = await (await fetch(srv.url + role.headers.get('location')!, { headers: { Cookie: `cd_session=${claire}` } })).text();
+		const afterRole = await (
+			await fetch(srv.url + role.headers.get('location')!, {
+				headers: { Cookie: `cd_session=${claire}` },
+			})
+		).text();
 		expect(textOf(afterRole)).toContain('Anna Verdi is now: Editor.');
 		expect(selectedRole(userRow(afterRole, ANNA))).toBe('editor');
 
-		const deactivate = await postForm(srv, '/admin/', { action: 'deactivate', userId: brunoId }, { cookie: claire });
+		const deactivate = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'deactivate', userId: brunoId },
+			{ cookie: claire },
+		);
 		expect(deactivate.status).toBe(303);
 		const afterDeactivate = await (await getPage(srv, '/admin/', claire)).text();
 		expect(textOf(userRow(afterDeactivate, BRUNO))).toContain('Deactivated');
@@ -215,28 +260,47 @@ describe('accounts administration', () => {
 		expect(textOf(await again.text())).toContain(INVALID_SIGN_IN);
 
 		// Guards: no deactivating oneself, no leaving the portal without an admin.
-		const self = await postForm(srv, '/admin/', { action: 'deactivate', userId: claireId }, { cookie: claire });
+		const self = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'deactivate', userId: claireId },
+			{ cookie: claire },
+		);
 		expect(self.status).toBe(400);
 		expect(textOf(await self.text())).toContain('You cannot deactivate your own account.');
-		const lastAdmin = await postForm(srv, '/admin/', { action: 'role', userId: claireId, role: 'member' }, { cookie: claire });
+		const lastAdmin = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'role', userId: claireId, role: 'member' },
+			{ cookie: claire },
+		);
 		expect(lastAdmin.status).toBe(409);
-		expect(textOf(await lastAdmin.text())).toContain('the portal would be left without an active admin');
+		expect(textOf(await lastAdmin.text())).toContain(
+			'the portal would be left without an active admin',
+		);
 		expect((await getPage(srv, '/admin/', claire)).status).toBe(200);
 
 		const audit = await (await getPage(srv, '/admin/audit/', claire)).text();
 		const rows = audit.split('<tr data-action=').slice(1).map(textOf);
-		const find = (label: string, target: string) => rows.find((r) => r.includes(label) && r.includes(target));
+		const find = (label: string, target: string) =>
+			rows.find((r) => r.includes(label) && r.includes(target));
 		expect(find('Invitation', 'dora.diaz@example.com')).toContain('Claire Martin');
 		expect(find('Role change', ANNA)).toContain('member → editor');
 		expect(find('Deactivation', BRUNO)).toContain('Claire Martin');
 		expect(find('Failed sign-in', ANNA)).toBeDefined();
 		// Newest first: the deactivation comes before the role change, which comes before the invitation.
-		const index = (label: string, target: string) => rows.findIndex((r) => r.includes(label) && r.includes(target));
+		const index = (label: string, target: string) =>
+			rows.findIndex((r) => r.includes(label) && r.includes(target));
 		expect(index('Deactivation', BRUNO)).toBeLessThan(index('Role change', ANNA));
 		expect(index('Role change', ANNA)).toBeLessThan(index('Invitation', 'dora.diaz@example.com'));
 
 		// Reactivation lets Bruno back in.
-		const reactivate = await postForm(srv, '/admin/', { action: 'reactivate', userId: brunoId }, { cookie: claire });
+		const reactivate = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'reactivate', userId: brunoId },
+			{ cookie: claire },
+		);
 		expect(reactivate.status).toBe(303);
 		await signIn(srv, BRUNO);
 	});
@@ -244,15 +308,28 @@ describe('accounts administration', () => {
 	it('answers 404 to non-admins on the admin pages and the outbox', async () => {
 		const srv = await startDemo();
 		const anna = await signIn(srv, ANNA);
-		for (const pathname of ['/admin/', '/admin/audit/', '/dev/outbox/', '/fr/admin/', '/fr/dev/outbox/']) {
+		for (const pathname of [
+			'/admin/',
+			'/admin/audit/',
+			'/dev/outbox/',
+			'/fr/admin/',
+			'/fr/dev/outbox/',
+		]) {
 			const res = await getPage(srv, pathname, anna);
 			expect(res.status, pathname).toBe(404);
 			expect(await res.text(), pathname).not.toContain('Audit log');
 		}
-		const post = await postForm(srv, '/admin/', { action: 'role', userId: '1', role: 'admin' }, { cookie: anna });
+		const post = await postForm(
+			srv,
+			'/admin/',
+			{ action: 'role', userId: '1', role: 'admin' },
+			{ cookie: anna },
+		);
 		expect(post.status).toBe(404);
 		const claire = await signIn(srv, CLAIRE);
-		expect(selectedRole(userRow(await (await getPage(srv, '/admin/', claire)).text(), ANNA))).toBe('member');
+		expect(selectedRole(userRow(await (await getPage(srv, '/admin/', claire)).text(), ANNA))).toBe(
+			'member',
+		);
 	});
 
 	it('resets a password by mail without revealing who has an account', async () => {
@@ -268,7 +345,9 @@ describe('accounts administration', () => {
 		};
 		const unknown = await ask('nobody@example.com');
 		const known = await ask(BRUNO);
-		expect(unknown).toBe('If that email belongs to an account, a link is on its way. Check your inbox.');
+		expect(unknown).toBe(
+			'If that email belongs to an account, a link is on its way. Check your inbox.',
+		);
 		expect(known).toBe(unknown);
 
 		// Only the real account gets a mail (sent in the background, so wait for it).
@@ -283,14 +362,22 @@ describe('accounts administration', () => {
 		const mail = await (await getPage(srv, mailPath, claire)).text();
 		expect(textOf(mail)).toContain('Reset your Coaching Dealer password');
 		expect(textOf(mail)).toContain('Hello Bruno Costa,');
-		const resetPath = new URL(/href="(http:\/\/[^"]+\/reset-password\/[a-z2-7]{32}\/)"/.exec(mail)![1]!).pathname;
+		const resetPath = new URL(
+			/href="(http:\/\/[^"]+\/reset-password\/[a-z2-7]{32}\/)"/.exec(mail)![1]!,
+		).pathname;
 
 		// Policy and confirmation are checked before anything changes.
-		const mismatch = await postForm(srv, resetPath, { password: 'quiet harbour lanterns at dusk', confirm: 'quiet harbour lanterns at dawn' });
+		const mismatch = await postForm(srv, resetPath, {
+			password: 'quiet harbour lanterns at dusk',
+			confirm: 'quiet harbour lanterns at dawn',
+		});
 		expect(mismatch.status).toBe(400);
 		expect(textOf(await mismatch.text())).toContain('The two passwords differ.');
 
-		const done = await postForm(srv, resetPath, { password: 'quiet harbour lanterns at dusk', confirm: 'quiet harbour lanterns at dusk' });
+		const done = await postForm(srv, resetPath, {
+			password: 'quiet harbour lanterns at dusk',
+			confirm: 'quiet harbour lanterns at dusk',
+		});
 		expect(done.status).toBe(303);
 		expect(done.headers.get('location')).toBe('/login/?notice=reset');
 		const login = await (await fetch(srv.url + '/login/?notice=reset')).text();
@@ -305,7 +392,10 @@ describe('accounts administration', () => {
 		const reused = await getPage(srv, resetPath);
 		expect(reused.status).toBe(410);
 		expect(textOf(await reused.text())).toContain('This link is not valid any more');
-		const resubmit = await postForm(srv, resetPath, { password: 'another fine long passphrase', confirm: 'another fine long passphrase' });
+		const resubmit = await postForm(srv, resetPath, {
+			password: 'another fine long passphrase',
+			confirm: 'another fine long passphrase',
+		});
 		expect(resubmit.status).toBe(410);
 
 		// Old password refused, new one accepted.
@@ -315,7 +405,13 @@ describe('accounts administration', () => {
 
 		// The reset is in the audit log.
 		const audit = await (await getPage(srv, '/admin/audit/', claire)).text();
-		expect(audit.split('<tr data-action=').slice(1).map(textOf).some((r) => r.includes('Password reset') && r.includes(BRUNO))).toBe(true);
+		expect(
+			audit
+				.split('<tr data-action=')
+				.slice(1)
+				.map(textOf)
+				.some((r) => r.includes('Password reset') && r.includes(BRUNO)),
+		).toBe(true);
 	});
 
 	it('refuses cross-site and origin-less POSTs to /admin/ and changes nothing', async () => {
@@ -330,17 +426,34 @@ describe('accounts administration', () => {
 			{ Origin: 'http://evil.example', 'Sec-Fetch-Site': 'cross-site' },
 		];
 		for (const headers of attempts) {
-			const role = await postForm(srv, '/admin/', { action: 'role', userId: annaId, role: 'admin' }, { cookie: claire, headers });
+			const role = await postForm(
+				srv,
+				'/admin/',
+				{ action: 'role', userId: annaId, role: 'admin' },
+				{ cookie: claire, headers },
+			);
 			expect(role.status).toBe(403);
-			const off = await postForm(srv, '/admin/', { action: 'deactivate', userId: brunoId }, { cookie: claire, headers });
+			const off = await postForm(
+				srv,
+				'/admin/',
+				{ action: 'deactivate', userId: brunoId },
+				{ cookie: claire, headers },
+			);
 			expect(off.status).toBe(403);
 		}
 		// No Origin and no Sec-Fetch-Site at all.
 		const bare = await fetch(srv.url + '/admin/', {
 			method: 'POST',
 			redirect: 'manual',
-			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: `cd_session=${claire}` },
-			body: new URLSearchParams({ action: 'invite', email: 'mallory@example.com', role: 'admin' }).toString(),
+			headers: {
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Cookie: `cd_session=${claire}`,
+			},
+			body: new URLSearchParams({
+				action: 'invite',
+				email: 'mallory@example.com',
+				role: 'admin',
+			}).toString(),
 		});
 		expect(bare.status).toBe(403);
 

@@ -51,7 +51,11 @@ async function get(pathname: string, email: string): Promise<Response> {
 	});
 }
 
-async function post(pathname: string, email: string, fields: Record<string, string>): Promise<Response> {
+async function post(
+	pathname: string,
+	email: string,
+	fields: Record<string, string>,
+): Promise<Response> {
 	return fetch(server.url + pathname, {
 		method: 'POST',
 		headers: { Origin: server.url, Cookie: `cd_session=${await tokenFor(email)}` },
@@ -61,7 +65,12 @@ async function post(pathname: string, email: string, fields: Record<string, stri
 }
 
 /** Starts a thread over HTTP and returns its id (from the post/redirect/get Location). */
-async function startThread(from: string, query: string, subject: string, body: string): Promise<number> {
+async function startThread(
+	from: string,
+	query: string,
+	subject: string,
+	body: string,
+): Promise<number> {
 	const res = await post(`/messages/new/?${query}`, from, { subject, body });
 	expect(res.status).toBe(303);
 	const id = /\/messages\/(\d+)\/\?sent=1/.exec(res.headers.get('location') ?? '')?.[1];
@@ -79,7 +88,10 @@ async function signIn(email: string): Promise<Page> {
 	await page.goto(`${server.url}/login/`);
 	await page.getByLabel('Email').fill(email);
 	await page.locator('#cd-password').fill(PASSWORD);
-	await Promise.all([page.waitForURL(`${server.url}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+	await Promise.all([
+		page.waitForURL(`${server.url}/`),
+		page.getByRole('button', { name: 'Sign in' }).click(),
+	]);
 	return page;
 }
 
@@ -97,7 +109,7 @@ function readOutbox(): OutboxMail[] {
 		.readdirSync(dir)
 		.sort()
 		.map((file) => {
-			const raw = fs.readFileSync(path.join(dir, file), 'utf8');
+			const raw = fs.readFileSync(path.join(dir, file), 'utf8').replace(/\r\n/g, '\n');
 			const split = raw.indexOf('\n\n');
 			const head = raw.slice(0, split).replace(/\n[ \t]+/g, ' ');
 			const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(head)?.[1] ?? '';
@@ -121,7 +133,11 @@ function decodeEncodedWords(value: string): string {
 			encoding.toLowerCase() === 'b'
 				? Buffer.from(text, 'base64').toString('utf8')
 				: Buffer.from(
-						text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+						text
+							.replace(/_/g, ' ')
+							.replace(/=([0-9A-F]{2})/gi, (_m, hex: string) =>
+								String.fromCharCode(parseInt(hex, 16)),
+							),
 						'latin1',
 					).toString('utf8'),
 		);
@@ -133,7 +149,8 @@ async function waitForMails(to: string, count: number): Promise<OutboxMail[]> {
 	for (;;) {
 		const mails = readOutbox().filter((m) => m.to === to);
 		if (mails.length >= count) return mails;
-		if (Date.now() > deadline) throw new Error(`expected ${count} mails to ${to}, found ${mails.length}`);
+		if (Date.now() > deadline)
+			throw new Error(`expected ${count} mails to ${to}, found ${mails.length}`);
 		await new Promise((r) => setTimeout(r, 50));
 	}
 }
@@ -148,16 +165,24 @@ describe('messages between members', () => {
 		await anna.goto(`${server.url}/case-studies/beta-rally/`);
 		await anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).click();
 		await anna.waitForURL(/\/messages\/new\/\?to=bruno-costa&about=beta-rally$/);
-		await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('New message');
+		await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+			'New message',
+		);
 		await expect(anna.locator('.cd-compose__meta').textContent()).resolves.toMatch(
 			/Bruno Costa · Country sales director · Portugal.*Beta owner rally in the hills/,
 		);
-		await expect(anna.getByLabel('Subject', { exact: true }).inputValue()).resolves.toBe('About: Beta owner rally in the hills');
-		await anna.getByLabel('Message', { exact: true }).fill('Hello Bruno, how did you pick the hill route?\nThanks, Anna');
+		await expect(anna.getByLabel('Subject', { exact: true }).inputValue()).resolves.toBe(
+			'About: Beta owner rally in the hills',
+		);
+		await anna
+			.getByLabel('Message', { exact: true })
+			.fill('Hello Bruno, how did you pick the hill route?\nThanks, Anna');
 		await anna.getByRole('button', { name: 'Send message' }).click();
 		await anna.waitForURL(/\/messages\/\d+\/\?sent=1/);
 		const threadId = Number(/\/messages\/(\d+)\//.exec(anna.url())![1]);
-		await expect(anna.getByRole('status').textContent()).resolves.toContain('Your message was sent.');
+		await expect(anna.getByRole('status').textContent()).resolves.toContain(
+			'Your message was sent.',
+		);
 		await expect(anna.locator('.cd-message').count()).resolves.toBe(1);
 
 		// Bruno is told by mail, with an absolute link to the thread.
@@ -174,32 +199,48 @@ describe('messages between members', () => {
 		// ... and on the inbox, server-rendered, with the thread marked unread in words.
 		await bruno.getByRole('link', { name: /^Messages/ }).click();
 		await bruno.waitForURL(`${server.url}/messages/`);
-		await expect(bruno.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Messages\s+1 unread$/);
-		const item = bruno.locator(`[data-cd-thread="${threadId}"]`);
-		await expect(item.textContent()).resolves.toMatch(/^\s*Unread\s+About: Beta owner rally in the hills/);
-		await expect(item.textContent()).resolves.toContain('With Anna Verdi');
-		await expect(item.getByRole('link', { name: 'Beta owner rally in the hills' }).getAttribute('href')).resolves.toBe(
-			'/case-studies/beta-rally/',
+		await expect(bruno.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(
+			/^Messages\s+1 unread$/,
 		);
+		const item = bruno.locator(`[data-cd-thread="${threadId}"]`);
+		await expect(item.textContent()).resolves.toMatch(
+			/^\s*Unread\s+About: Beta owner rally in the hills/,
+		);
+		await expect(item.textContent()).resolves.toContain('With Anna Verdi');
+		await expect(
+			item
+				.getByRole('link', { name: 'Beta owner rally in the hills', exact: true })
+				.getAttribute('href'),
+		).resolves.toBe('/case-studies/beta-rally/');
 
 		// Opening the thread marks it read; Bruno replies from the form at the bottom.
-		await item.getByRole('link', { name: 'About: Beta owner rally in the hills' }).click();
+		await item
+			.getByRole('link', { name: 'About: Beta owner rally in the hills', exact: true })
+			.click();
 		await bruno.waitForURL(`${server.url}/messages/${threadId}/`);
-		await expect(bruno.locator('.cd-message').first().textContent()).resolves.toContain('Anna Verdi');
+		await expect(bruno.locator('.cd-message').first().textContent()).resolves.toContain(
+			'Anna Verdi',
+		);
 		await expect(bruno.locator('.cd-message__body').first().innerText()).resolves.toBe(
 			'Hello Bruno, how did you pick the hill route?\nThanks, Anna',
 		);
 		await expect(bruno.locator('[data-cd-unread]').isHidden()).resolves.toBe(true);
-		await bruno.getByLabel('Message', { exact: true }).fill('We asked the owners club. Details on the rally page.');
+		await bruno
+			.getByLabel('Message', { exact: true })
+			.fill('We asked the owners club. Details on the rally page.');
 		await bruno.getByRole('button', { name: 'Send reply' }).click();
 		await bruno.waitForURL(/\?sent=1/);
 		await expect(bruno.locator('.cd-message').count()).resolves.toBe(2);
 		await bruno.goto(`${server.url}/messages/`);
-		await expect(bruno.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/^Messages\s*$/);
+		await expect(bruno.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(
+			/^Messages\s*$/,
+		);
 
 		// Anna sees the reply, unread first, then in the thread.
 		await anna.goto(`${server.url}/messages/`);
-		await expect(anna.locator(`[data-cd-thread="${threadId}"]`).textContent()).resolves.toMatch(/^\s*Unread\s/);
+		await expect(anna.locator(`[data-cd-thread="${threadId}"]`).textContent()).resolves.toMatch(
+			/^\s*Unread\s/,
+		);
 		await anna.locator(`[data-cd-thread="${threadId}"]`).getByRole('link').first().click();
 		const messages = anna.locator('.cd-message');
 		await expect(messages.nth(1).textContent()).resolves.toContain('Bruno Costa');
@@ -207,21 +248,30 @@ describe('messages between members', () => {
 		await waitForMails(ANNA, 1);
 
 		// A second message within the hour: saved and shown, but no second mail to Bruno.
-		await anna.getByLabel('Message', { exact: true }).fill('Thanks! One more question about the budget.');
+		await anna
+			.getByLabel('Message', { exact: true })
+			.fill('Thanks! One more question about the budget.');
 		await anna.getByRole('button', { name: 'Send reply' }).click();
 		await anna.waitForURL(/\?sent=1/);
 		await expect(anna.locator('.cd-message').count()).resolves.toBe(3);
 		await new Promise((r) => setTimeout(r, 500));
 		expect(readOutbox().filter((m) => m.to === BRUNO)).toHaveLength(1);
 		await bruno.goto(`${server.url}/messages/${threadId}/`);
-		await expect(bruno.locator('.cd-message').nth(2).textContent()).resolves.toContain('One more question');
+		await expect(bruno.locator('.cd-message').nth(2).textContent()).resolves.toContain(
+			'One more question',
+		);
 
 		await anna.context().close();
 		await bruno.context().close();
 	});
 
 	it('keeps a third member out of a thread: 404 to read it or reply to it, nothing written', async () => {
-		const threadId = await startThread(ANNA, 'to=bruno-costa', 'Private pricing', 'Only for you, Bruno.');
+		const threadId = await startThread(
+			ANNA,
+			'to=bruno-costa',
+			'Private pricing',
+			'Only for you, Bruno.',
+		);
 		const read = await get(`/messages/${threadId}/`, CLAIRE);
 		expect(read.status).toBe(404);
 		const html = await read.text();
@@ -248,7 +298,8 @@ describe('messages between members', () => {
 
 	it('shows what members type as text: no script runs, only http(s) links become links', async () => {
 		const subject = '"><svg onload=alert(4)>';
-		const body = '<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) https://example.com/x?a=1&b=2';
+		const body =
+			'<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) https://example.com/x?a=1&b=2';
 		const threadId = await startThread(ANNA, 'to=bruno-costa', subject, body);
 
 		const bruno = await signIn(BRUNO);
@@ -295,21 +346,35 @@ describe('messages between members', () => {
 		]);
 		expect(response.status()).toBe(400);
 		await anna.waitForLoadState();
-		await expect(anna.getByRole('alert').textContent()).resolves.toContain('Write a message before sending.');
-		await expect(anna.locator('#cd-body-error').textContent()).resolves.toBe('Write a message before sending.');
-		await expect(anna.getByLabel('Message', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
-		await expect(anna.getByLabel('Subject', { exact: true }).inputValue()).resolves.toBe('Keep this subject');
+		await expect(anna.getByRole('alert').textContent()).resolves.toContain(
+			'Write a message before sending.',
+		);
+		await expect(anna.locator('#cd-body-error').textContent()).resolves.toBe(
+			'Write a message before sending.',
+		);
+		await expect(
+			anna.getByLabel('Message', { exact: true }).getAttribute('aria-invalid'),
+		).resolves.toBe('true');
+		await expect(anna.getByLabel('Subject', { exact: true }).inputValue()).resolves.toBe(
+			'Keep this subject',
+		);
 		await anna.context().close();
 
 		const long = 'x'.repeat(5001);
-		const tooLong = await post('/messages/new/?to=bruno-costa', ANNA, { subject: 'Long one', body: long });
+		const tooLong = await post('/messages/new/?to=bruno-costa', ANNA, {
+			subject: 'Long one',
+			body: long,
+		});
 		expect(tooLong.status).toBe(400);
 		const html = await tooLong.text();
 		expect(html).toContain('The message is too long: at most 5,000 characters, it has 5,001.');
 		expect(html).toContain(`>${long}</textarea>`);
 		expect(html).toContain('value="Long one"');
 
-		const noSubject = await post('/messages/new/?to=bruno-costa', ANNA, { subject: ' ', body: 'Hi' });
+		const noSubject = await post('/messages/new/?to=bruno-costa', ANNA, {
+			subject: ' ',
+			body: 'Hi',
+		});
 		expect(noSubject.status).toBe(400);
 		expect(await noSubject.text()).toContain('Give the message a subject.');
 
@@ -339,7 +404,9 @@ describe('messages between members', () => {
 		expect(html).toContain('value="Thirty-first"');
 		expect(html).toContain('>Question 31, kept</textarea>');
 
-		const refusedReply = await post(`/messages/${threadId}/`, CLAIRE, { body: 'Question 31 again' });
+		const refusedReply = await post(`/messages/${threadId}/`, CLAIRE, {
+			body: 'Question 31 again',
+		});
 		expect(refusedReply.status).toBe(429);
 		expect(await refusedReply.text()).toContain('>Question 31 again</textarea>');
 		const view = await (await get(`/messages/${threadId}/`, ANNA)).text();
@@ -362,18 +429,27 @@ describe('messages between members', () => {
 		const selfHtml = await self.text();
 		expect(selfHtml).toContain('This is you: you cannot send a message to yourself.');
 		expect(selfHtml).not.toContain('<textarea');
-		const selfPost = await post('/messages/new/?to=anna-verdi', ANNA, { subject: 'Me', body: 'Note to self' });
+		const selfPost = await post('/messages/new/?to=anna-verdi', ANNA, {
+			subject: 'Me',
+			body: 'Note to self',
+		});
 		expect(selfPost.status).toBe(400);
 		expect(await (await get('/messages/', ANNA)).text()).not.toContain('Note to self');
 
 		// A member can also be reached by account id; an unknown case study is simply left out.
 		const page = await (await get('/messages/new/?user=2&about=no-such-study', ANNA)).text();
 		expect(page).toMatch(/<strong[^>]*>Bruno Costa<\/strong>/);
-		expect(page).not.toContain('no-such-study');
+		expect(page).not.toContain('/case-studies/no-such-study/');
+		expect(page).not.toContain('About the case study');
 	});
 
 	it('writes the notification in French to a member whose first language is French, with a French link', async () => {
-		const threadId = await startThread(ANNA, 'to=claire-martin', 'Leasing in France', 'Bonjour Claire !');
+		const threadId = await startThread(
+			ANNA,
+			'to=claire-martin',
+			'Leasing in France',
+			'Bonjour Claire !',
+		);
 		const [mail] = await waitForMails(CLAIRE, 1);
 		expect(mail.subject).toContain('vous a écrit');
 		expect(mail.text).toContain('Bonjour Claire !');

@@ -43,7 +43,10 @@ export async function notifyNewMessage(
 	await Promise.all(
 		mails.map((mail) =>
 			sendMail(mail).catch((error: unknown) => {
-				console.error(`Could not send the message notification for thread ${input.threadId}`, error);
+				console.error(
+					`Could not send the message notification for thread ${input.threadId}`,
+					error,
+				);
 			}),
 		),
 	);

@@ -45,7 +45,11 @@ export async function processProfilePhoto(bytes: Uint8Array): Promise<Buffer | n
  * Writes a processed photo to `<dataDir>/photos/` under a fresh name and returns that name.
  * @example user.photo = await saveProfilePhoto(getDataDir(), user.id, webp) // '12-9f86d081884c7d65.webp'
  */
-export async function saveProfilePhoto(dataDir: string, userId: number, webp: Buffer): Promise<string> {
+export async function saveProfilePhoto(
+	dataDir: string,
+	userId: number,
+	webp: Buffer,
+): Promise<string> {
 	if (!Number.isSafeInteger(userId) || userId < 0) throw new Error(`Bad user id \`${userId}\``);
 	const dir = path.join(dataDir, 'photos');
 	await fs.mkdir(dir, { recursive: true });
@@ -61,7 +65,10 @@ export async function saveProfilePhoto(dataDir: string, userId: number, webp: Bu
  * Deletes a stored photo; a name that is not ours or a file already gone is not an error.
  * @example await deleteProfilePhoto(getDataDir(), previous.photo)
  */
-export async function deleteProfilePhoto(dataDir: string, name: string | null | undefined): Promise<void> {
+export async function deleteProfilePhoto(
+	dataDir: string,
+	name: string | null | undefined,
+): Promise<void> {
 	const file = getProfilePhotoPath(dataDir, name);
 	if (!file) return;
 	await fs.rm(file, { force: true });
@@ -72,7 +79,10 @@ export async function deleteProfilePhoto(dataDir: string, name: string | null | 
  * `../` or other file of the data dir can ever be reached through it).
  * @example getProfilePhotoPath('/srv/data', '12-9f86d081884c7d65.webp') // '/srv/data/photos/12-9f86d081884c7d65.webp'
  */
-export function getProfilePhotoPath(dataDir: string, name: string | null | undefined): string | null {
+export function getProfilePhotoPath(
+	dataDir: string,
+	name: string | null | undefined,
+): string | null {
 	if (!name || !PHOTO_NAME_PATTERN.test(name)) return null;
 	return path.join(dataDir, 'photos', name);
 }

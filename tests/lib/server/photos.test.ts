@@ -27,7 +27,9 @@ const blue = { r: 20, g: 20, b: 220 };
  */
 async function makeCameraJpeg(): Promise<Buffer> {
 	const half = (colour: typeof red) =>
-		sharp({ create: { width: 512, height: 512, channels: 3, background: colour } }).png().toBuffer();
+		sharp({ create: { width: 512, height: 512, channels: 3, background: colour } })
+			.png()
+			.toBuffer();
 	return sharp({ create: { width: 1024, height: 512, channels: 3, background: red } })
 		.composite([
 			{ input: await half(red), left: 0, top: 0 },
@@ -38,14 +40,22 @@ async function makeCameraJpeg(): Promise<Buffer> {
 			orientation: 6,
 			exif: {
 				IFD0: { Copyright: 'secret-exif-marker', Artist: 'Anna Verdi' },
-				IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '45/1 27/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '9/1 11/1 0/1' },
+				IFD3: {
+					GPSLatitudeRef: 'N',
+					GPSLatitude: '45/1 27/1 0/1',
+					GPSLongitudeRef: 'E',
+					GPSLongitude: '9/1 11/1 0/1',
+				},
 			},
 		})
 		.toBuffer();
 }
 
 async function pixelAt(image: Buffer, x: number, y: number) {
-	const { data, info } = await sharp(image).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+	const { data, info } = await sharp(image)
+		.removeAlpha()
+		.raw()
+		.toBuffer({ resolveWithObject: true });
 	const i = (y * info.width + x) * info.channels;
 	return { r: data[i], g: data[i + 1], b: data[i + 2] };
 }
@@ -82,13 +92,21 @@ describe('processProfilePhoto', () => {
 			.png()
 			.toBuffer();
 		const fromPng = await processProfilePhoto(new Uint8Array(png));
-		expect(await sharp(fromPng!).metadata()).toMatchObject({ format: 'webp', width: 200, height: 120 });
+		expect(await sharp(fromPng!).metadata()).toMatchObject({
+			format: 'webp',
+			width: 200,
+			height: 120,
+		});
 
 		const webp = await sharp({ create: { width: 900, height: 600, channels: 3, background: red } })
 			.webp()
 			.toBuffer();
 		const fromWebp = await processProfilePhoto(new Uint8Array(webp));
-		expect(await sharp(fromWebp!).metadata()).toMatchObject({ format: 'webp', width: 512, height: 512 });
+		expect(await sharp(fromWebp!).metadata()).toMatchObject({
+			format: 'webp',
+			width: 512,
+			height: 512,
+		});
 	});
 
 	it('refuses what is not a JPEG, PNG or WebP image', async () => {

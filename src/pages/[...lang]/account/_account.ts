@@ -57,7 +57,10 @@ export function getProfileValues(user: User): ProfileValues {
  * The request's form data, or `null` when the body is larger than `maxBytes`: read as a stream and
  * abandoned at the limit, so a huge upload (even without Content-Length) is never held in memory.
  */
-export async function readFormWithLimit(request: Request, maxBytes: number): Promise<FormData | null> {
+export async function readFormWithLimit(
+	request: Request,
+	maxBytes: number,
+): Promise<FormData | null> {
 	const declared = Number(request.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > maxBytes) return null;
 	if (!request.body) return new FormData();
@@ -75,7 +78,9 @@ export async function readFormWithLimit(request: Request, maxBytes: number): Pro
 		chunks.push(value);
 	}
 	const contentType = request.headers.get('content-type') ?? '';
-	return new Response(Buffer.concat(chunks), { headers: { 'Content-Type': contentType } }).formData();
+	return new Response(Buffer.concat(chunks), {
+		headers: { 'Content-Type': contentType },
+	}).formData();
 }
 
 /**
@@ -97,14 +102,16 @@ export function readProfileForm(form: FormData, t: Translate): ProfileSubmission
 	if (!values.name) errors.name = t('members.required');
 	else if (charCount(values.name) > NAME_MAX) errors.name = t('members.tooLong', { max: NAME_MAX });
 	if (charCount(values.title) > TITLE_MAX) errors.title = t('members.tooLong', { max: TITLE_MAX });
-	if (values.country && !isCountryCode(values.country)) errors.country = t('members.profile.countryInvalid');
+	if (values.country && !isCountryCode(values.country))
+		errors.country = t('members.profile.countryInvalid');
 	const languageCodes = parseLanguageCodes(values.languages);
 	if (!languageCodes) errors.languages = t('members.profile.languagesInvalid');
 	if (values.phone && !PHONE.test(values.phone)) errors.phone = t('members.profile.phoneInvalid');
 	if (charCount(values.bio) > BIO_MAX) errors.bio = t('members.tooLong', { max: BIO_MAX });
 	const file = form.get('photo');
 	// A form sent without choosing a file still carries an empty, nameless part.
-	const photo = typeof file === 'object' && file !== null && (file.size > 0 || file.name !== '') ? file : null;
+	const photo =
+		typeof file === 'object' && file !== null && (file.size > 0 || file.name !== '') ? file : null;
 	if (photo && photo.size > PHOTO_MAX_BYTES) errors.photo = t('members.profile.photoTooBig');
 	return { values, errors, photo, languageCodes: languageCodes ?? [] };
 }
@@ -131,7 +138,11 @@ export function getCountryOptions(lang: Lang): { code: string; name: string }[] 
 }
 
 /** The member's sessions that have not expired (the devices they are signed in on). */
-export function countActiveSessions(db: Database, userId: number, nowSeconds = getNowSeconds()): number {
+export function countActiveSessions(
+	db: Database,
+	userId: number,
+	nowSeconds = getNowSeconds(),
+): number {
 	const row = prepare(
 		db,
 		'SELECT COUNT(*) AS n FROM session WHERE session.user_id = ? AND session.expires_at > ?',
