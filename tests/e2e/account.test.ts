@@ -64,7 +64,7 @@ async function signInToAccount(page: Page, password: string): Promise<void> {
 async function submit(page: Page, button: string): Promise<number> {
 	const [response] = await Promise.all([
 		page.waitForResponse((r) => r.request().method() === 'POST'),
-		page.waitForNavigation(),
+		page.waitForEvent('load'),
 		page.getByRole('button', { name: button, exact: true }).click(),
 	]);
 	return response.status();

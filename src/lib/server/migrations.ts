@@ -107,6 +107,92 @@ export const migrations: readonly string[] = [
 	CREATE INDEX message_thread_id_created_at_idx ON message (thread_id, created_at);
 	CREATE INDEX message_sender_id_idx ON message (sender_id);
 	`,
+	// 2: failure post-mortems (with follow-up actions and comments), "we applied this" marks, and
+	// relay threads that let readers write to a post-mortem's author without learning who it is.
+	`
+	CREATE TABLE post_mortem (
+		id INTEGER PRIMARY KEY,
+		author_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		disclosure TEXT NOT NULL DEFAULT 'anonymous' CHECK (disclosure IN ('named', 'country', 'anonymous')),
+		status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'hidden')),
+		step INTEGER NOT NULL DEFAULT 1,
+		title TEXT NOT NULL DEFAULT '',
+		tried TEXT NOT NULL DEFAULT '',
+		country TEXT,
+		models TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(models)),
+		channel TEXT,
+		topics TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(topics)),
+		period TEXT NOT NULL DEFAULT '',
+		practice TEXT,
+		results TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(results)),
+		timeline TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(timeline)),
+		signal TEXT NOT NULL DEFAULT '',
+		signal_when TEXT NOT NULL DEFAULT '',
+		factors TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(factors)),
+		factors_note TEXT NOT NULL DEFAULT '',
+		went_well TEXT NOT NULL DEFAULT '',
+		went_wrong TEXT NOT NULL DEFAULT '',
+		lucky TEXT NOT NULL DEFAULT '',
+		fail_again TEXT NOT NULL DEFAULT '',
+		differently TEXT NOT NULL DEFAULT '',
+		photos TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(photos)),
+		hidden_note TEXT,
+		hidden_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		-- 'YYYY-MM': the only publication time readers ever see (a precise time could identify).
+		published_month TEXT
+	) STRICT;
+	CREATE INDEX post_mortem_author_id_idx ON post_mortem (author_id);
+	CREATE INDEX post_mortem_status_idx ON post_mortem (status, published_month);
+	CREATE INDEX post_mortem_practice_idx ON post_mortem (practice);
+	CREATE INDEX post_mortem_hidden_by_idx ON post_mortem (hidden_by);
+
+	CREATE TABLE post_mortem_action (
+		id INTEGER PRIMARY KEY,
+		post_mortem_id INTEGER NOT NULL REFERENCES post_mortem (id) ON DELETE CASCADE,
+		owner_id INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		text TEXT NOT NULL,
+		due_date TEXT,
+		status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'dropped')),
+		position INTEGER NOT NULL DEFAULT 0
+	) STRICT;
+	CREATE INDEX post_mortem_action_post_mortem_id_idx ON post_mortem_action (post_mortem_id);
+	CREATE INDEX post_mortem_action_owner_id_idx ON post_mortem_action (owner_id, status);
+
+	CREATE TABLE post_mortem_comment (
+		id INTEGER PRIMARY KEY,
+		post_mortem_id INTEGER NOT NULL REFERENCES post_mortem (id) ON DELETE CASCADE,
+		author_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		disclosure TEXT NOT NULL DEFAULT 'named' CHECK (disclosure IN ('named', 'country', 'anonymous')),
+		body TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX post_mortem_comment_post_mortem_id_idx ON post_mortem_comment (post_mortem_id, created_at);
+	CREATE INDEX post_mortem_comment_author_id_idx ON post_mortem_comment (author_id);
+
+	CREATE TABLE adoption (
+		id INTEGER PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		case_study TEXT NOT NULL,
+		country TEXT NOT NULL,
+		status TEXT NOT NULL CHECK (status IN ('trying', 'adopted', 'adapted', 'rejected', 'on-hold')),
+		period TEXT NOT NULL DEFAULT '',
+		change TEXT NOT NULL DEFAULT '',
+		note TEXT NOT NULL DEFAULT '',
+		kpi TEXT CHECK (kpi IS NULL OR json_valid(kpi)),
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		UNIQUE (user_id, case_study)
+	) STRICT;
+	CREATE INDEX adoption_case_study_idx ON adoption (case_study);
+	CREATE INDEX adoption_country_idx ON adoption (country);
+
+	ALTER TABLE thread ADD COLUMN post_mortem_id INTEGER REFERENCES post_mortem (id) ON DELETE SET NULL;
+	CREATE INDEX thread_post_mortem_id_idx ON thread (post_mortem_id);
+	-- A masked member is shown to the others as "the author" of the thread's post-mortem.
+	ALTER TABLE thread_member ADD COLUMN masked INTEGER NOT NULL DEFAULT 0 CHECK (masked IN (0, 1));
+	`,
 ];
 
 /**

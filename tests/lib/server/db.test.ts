@@ -21,10 +21,14 @@ describe('openDatabase', () => {
 			.pluck()
 			.all();
 		expect(tables).toEqual([
+			'adoption',
 			'audit_log',
 			'invitation',
 			'message',
 			'password_reset',
+			'post_mortem',
+			'post_mortem_action',
+			'post_mortem_comment',
 			'rate_limit',
 			'session',
 			'thread',
@@ -62,7 +66,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(9);
+		expect(rows.length).toBe(13);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 
@@ -73,7 +77,7 @@ describe('openDatabase', () => {
 		expect(() => runMigrations(t.db)).toThrow(/newer than this code/);
 		t.db.pragma(`user_version = ${migrations.length}`);
 		const broken = [...migrations, 'CREATE TABLE extra (id INTEGER) STRICT;', 'NOT SQL'];
-		expect(() => runMigrations(t.db, broken)).toThrow(/Migration 3 failed/);
+		expect(() => runMigrations(t.db, broken)).toThrow(new RegExp(`Migration ${migrations.length + 2} failed`));
 		expect(t.db.pragma('user_version', { simple: true })).toBe(migrations.length);
 		expect(
 			t.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get(),
