@@ -11,16 +11,40 @@ import enMessages from '../i18n/en/messages.json';
 import frMessages from '../i18n/fr/messages.json';
 import enAdmin from '../i18n/en/admin.json';
 import frAdmin from '../i18n/fr/admin.json';
+import enPostMortems from '../i18n/en/postmortems.json';
+import frPostMortems from '../i18n/fr/postmortems.json';
+import enAdoption from '../i18n/en/adoption.json';
+import frAdoption from '../i18n/fr/adoption.json';
+import enRelay from '../i18n/en/relay.json';
+import frRelay from '../i18n/fr/relay.json';
 import { DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
-const en = { ...enSite, ...enComponents, ...enMembers, ...enMessages, ...enAdmin };
+const en = {
+	...enSite,
+	...enComponents,
+	...enMembers,
+	...enMessages,
+	...enAdmin,
+	...enPostMortems,
+	...enAdoption,
+	...enRelay,
+};
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
 
 /** Dictionaries by language; parsed once when the module loads. */
 export const dictionaries: Record<Lang, Dictionary> = {
 	en,
-	fr: assertComplete('fr', { ...frSite, ...frComponents, ...frMembers, ...frMessages, ...frAdmin }),
+	fr: assertComplete('fr', {
+		...frSite,
+		...frComponents,
+		...frMembers,
+		...frMessages,
+		...frAdmin,
+		...frPostMortems,
+		...frAdoption,
+		...frRelay,
+	}),
 };
 
 function assertComplete(lang: string, dict: Record<string, string>): Dictionary {
