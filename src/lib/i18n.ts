@@ -90,6 +90,15 @@ export type Translate = (key: UiKey, vars?: Record<string, string | number>) => 
  * @example useTranslations('fr')('list.count', { count: 3 })
  */
 export function useTranslations(lang: Lang): Translate {
+	// Intl objects are costly to build and pages ask for a translator in every component: one per language.
+	let cached = translators.get(lang);
+	if (!cached) translators.set(lang, (cached = createTranslator(lang)));
+	return cached;
+}
+
+const translators = new Map<Lang, Translate>();
+
+function createTranslator(lang: Lang): Translate {
 	const dict = dictionaries[lang];
 	const nf = new Intl.NumberFormat(lang);
 	return (key, vars) => {
@@ -109,23 +118,30 @@ export function useTranslations(lang: Lang): Translate {
  * @example plural(t, 'lang', 'count.studies', 2) // "2 case studies"
  */
 export function tPlural(t: Translate, lang: Lang, base: string, count: number, vars: Record<string, string | number> = {}): string {
-	const form = new Intl.PluralRules(lang).select(count) === 'one' ? 'one' : 'other';
+	const form = memo(`plural:${lang}`, () => new Intl.PluralRules(lang)).select(count) === 'one' ? 'one' : 'other';
 	return t(`${base}.${form}` as UiKey, { count, ...vars });
 }
 
 /** A country's name in the UI language, from Intl (no hand-kept list to go stale). */
 export function formatCountry(code: string, lang: Lang): string {
 	try {
-		return new Intl.DisplayNames([lang], { type: 'region' }).of(code) ?? code;
+		return memo(`region:${lang}`, () => new Intl.DisplayNames([lang], { type: 'region' })).of(code) ?? code;
 	} catch {
 		return code;
 	}
 }
 
+const intlCache = new Map<string, unknown>();
+function memo<T>(key: string, create: () => T): T {
+	let value = intlCache.get(key) as T | undefined;
+	if (value === undefined) intlCache.set(key, (value = create()));
+	return value;
+}
+
 /** A language's name in the UI language, e.g. formatLanguage('it', 'fr') → "italien". */
 export function formatLanguage(code: string, lang: Lang): string {
 	try {
-		return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code;
+		return memo(`language:${lang}`, () => new Intl.DisplayNames([lang], { type: 'language' })).of(code) ?? code;
 	} catch {
 		return code;
 	}
@@ -133,10 +149,10 @@ export function formatLanguage(code: string, lang: Lang): string {
 
 /** A date as the locale writes it, e.g. "12 March 2025" / "12 mars 2025". Dates are calendar dates: UTC. */
 export function formatDate(date: Date, lang: Lang, style: 'long' | 'medium' | 'short' = 'long'): string {
-	return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: style, timeZone: 'UTC' }).format(date);
+	return memo(`date:${lang}:${style}`, () => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: style, timeZone: 'UTC' })).format(date);
 }
 
 /** A number as the locale writes it. */
 export function formatNumber(value: number, lang: Lang): string {
-	return new Intl.NumberFormat(lang).format(value);
+	return memo(`number:${lang}`, () => new Intl.NumberFormat(lang)).format(value);
 }

@@ -6,8 +6,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { inject } from 'vitest';
 
-export const FIXTURE_DIST = path.resolve('.test-builds/fixture');
+/** The fixture site built for this test run by tests/e2e/global-setup.ts. */
+export const FIXTURE_DIST = inject('fixtureDist');
 
 export interface RunningServer {
 	url: string;
