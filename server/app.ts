@@ -43,7 +43,7 @@ const CSP = [
 	"object-src 'none'",
 ].join('; ');
 
-function setSecurityHeaders(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean) {
+function setSecurityHeaders(res: http.ServerResponse, secure: boolean) {
 	res.setHeader('Content-Security-Policy', CSP);
 	res.setHeader('X-Content-Type-Options', 'nosniff');
 	res.setHeader('Referrer-Policy', 'strict-origin-when-cross-origin');
@@ -97,7 +97,7 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 
 	return (req: http.IncomingMessage, res: http.ServerResponse) => {
 		const secure = isSecureRequest(req, config.trustProxy);
-		setSecurityHeaders(req, res, secure);
+		setSecurityHeaders(res, secure);
 		const url = new URL(req.url ?? '/', 'http://localhost');
 		if (url.pathname === '/healthz') return answerHealth(res);
 		// Astro's on-demand image endpoint would run sharp per request for anyone who asks; every

@@ -1,10 +1,18 @@
 import type { Database } from 'better-sqlite3';
+import { useTranslations } from '../i18n';
+import type { Lang } from '../taxonomy';
 import { prepare } from './db';
-import { getNowSeconds, SECONDS_PER_HOUR } from './time';
+import { getNowSeconds, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './time';
 
 // Private messages between members. Every read and write names the acting user in the SQL itself
 // (a join or EXISTS on thread_member), so a guessed thread id never reaches another member's data.
 // Bodies are stored exactly as typed; rendering escapes them (src/lib/linkify.ts).
+//
+// Relay threads (a reader writing to the author of a post-mortem published as 'country' or
+// 'anonymous') mark the author's thread_member row `masked`. The masking happens here, in the
+// functions every page reads threads through: to anyone but the masked member, that member has no
+// id, email or photo, a name of "The author of «title»", and the thread's times are whole days
+// (an exact time of a reply could tell who wrote it). Templates cannot leak what they never get.
 
 export const MESSAGE_BODY_MAX_CHARS = 5000;
 export const THREAD_SUBJECT_MAX_CHARS = 200;
@@ -44,33 +52,148 @@ export function startThread(db: Database, input: NewThread): StartThreadResult {
 		(id) => id !== input.from,
 	);
 	if (recipients.length === 0) return { threadId: null, error: 'unknown-recipient' };
-	const start = db.transaction((): StartThreadResult => {
-		const ids = [input.from, ...recipients];
-		const placeholders = ids.map(() => '?').join(', ');
-		const { n } = prepare(
+	const start = db.transaction((): StartThreadResult =>
+		insertThread(db, { ...input, recipients, postMortemId: null, masked: false, nowSeconds }),
+	);
+	return start.immediate();
+}
+
+/**
+ * Who a reader would write to about a post-mortem, as the compose page may show it: `null` unless
+ * the post-mortem is published. The author's name is given only for a 'named' post-mortem; for the
+ * others the answer holds no trace of the author, only whether the reader is that author.
+ * @example getRelayTarget(db, 12, me.id) // { postMortemId: 12, title: '…', masked: true, authorName: null, isSelf: false }
+ */
+export function getRelayTarget(
+	db: Database,
+	postMortemId: number,
+	readerId: number,
+): RelayTarget | null {
+	const row = prepare(
+		db,
+		`SELECT post_mortem.id, post_mortem.title, post_mortem.disclosure,
+				IIF(post_mortem.author_id = ?, 1, 0) AS is_self,
+				IIF(post_mortem.disclosure = 'named', user.name, NULL) AS author_name,
+				IIF(post_mortem.disclosure = 'named', user.title, NULL) AS author_title,
+				user.active AS author_active
+			FROM post_mortem INNER JOIN user ON user.id = post_mortem.author_id
+			WHERE post_mortem.id = ? AND post_mortem.status = 'published'`,
+	).get(readerId, postMortemId) as
+		| {
+				id: number;
+				title: string;
+				disclosure: string;
+				is_self: number;
+				author_name: string | null;
+				author_title: string | null;
+				author_active: number;
+		  }
+		| undefined;
+	if (!row) return null;
+	return {
+		postMortemId: row.id,
+		title: row.title,
+		masked: row.disclosure !== 'named',
+		authorName: row.author_name,
+		authorTitle: row.author_title,
+		authorActive: row.author_active === 1,
+		isSelf: row.is_self === 1,
+	};
+}
+
+/**
+ * Starts a thread from a reader to the author of a published post-mortem, in one transaction. The
+ * recipient is looked up here, never passed in; for a 'country' or 'anonymous' post-mortem the
+ * author's membership is masked. Writing to your own post-mortem is refused ('self').
+ * @example const { threadId, error } = startRelayThread(db, { from: me.id, postMortemId: 12, subject, body })
+ */
+export function startRelayThread(db: Database, input: NewRelayThread): StartRelayThreadResult {
+	const nowSeconds = input.nowSeconds ?? getNowSeconds();
+	const error = checkThreadSubject(input.subject) ?? checkMessageBody(input.body);
+	if (error) return { threadId: null, error };
+	const start = db.transaction((): StartRelayThreadResult => {
+		const target = prepare(
 			db,
-			`SELECT count(*) AS n FROM user WHERE user.id IN (${placeholders}) AND user.active = 1`,
-		).get(...ids) as { n: number };
-		if (n !== ids.length) return { threadId: null, error: 'unknown-recipient' };
-		const threadId = Number(
-			prepare(
-				db,
-				'INSERT INTO thread (subject, case_study, created_at, updated_at) VALUES (?, ?, ?, ?)',
-			).run(input.subject.trim(), input.caseStudy ?? null, nowSeconds, nowSeconds).lastInsertRowid,
-		);
-		const addMember = prepare(
-			db,
-			'INSERT INTO thread_member (thread_id, user_id, last_read_at, last_notified_at) VALUES (?, ?, ?, NULL)',
-		);
-		addMember.run(threadId, input.from, nowSeconds);
-		for (const id of recipients) addMember.run(threadId, id, 0);
-		prepare(
-			db,
-			'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
-		).run(threadId, input.from, input.body, nowSeconds);
-		return { threadId, error: null };
+			`SELECT post_mortem.author_id, post_mortem.disclosure FROM post_mortem
+				WHERE post_mortem.id = ? AND post_mortem.status = 'published'`,
+		).get(input.postMortemId) as { author_id: number; disclosure: string } | undefined;
+		if (!target) return { threadId: null, error: 'unknown-post-mortem' };
+		if (target.author_id === input.from) return { threadId: null, error: 'self' };
+		return insertThread(db, {
+			from: input.from,
+			recipients: [target.author_id],
+			subject: input.subject,
+			caseStudy: null,
+			body: input.body,
+			postMortemId: input.postMortemId,
+			masked: target.disclosure !== 'named',
+			nowSeconds,
+		});
 	});
 	return start.immediate();
+}
+
+// The writes shared by both kinds of thread; runs inside the caller's transaction.
+function insertThread(
+	db: Database,
+	input: {
+		from: number;
+		recipients: readonly number[];
+		subject: string;
+		caseStudy?: string | null;
+		body: string;
+		postMortemId: number | null;
+		/** Whether the recipients are masked (the anonymous author of the post-mortem). */
+		masked: boolean;
+		nowSeconds: number;
+	},
+): { threadId: number; error: null } | { threadId: null; error: 'unknown-recipient' } {
+	const { nowSeconds } = input;
+	const ids = [input.from, ...input.recipients];
+	const placeholders = ids.map(() => '?').join(', ');
+	const { n } = prepare(
+		db,
+		`SELECT count(*) AS n FROM user WHERE user.id IN (${placeholders}) AND user.active = 1`,
+	).get(...ids) as { n: number };
+	if (n !== ids.length) return { threadId: null, error: 'unknown-recipient' };
+	const threadId = Number(
+		prepare(
+			db,
+			'INSERT INTO thread (subject, case_study, post_mortem_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+		).run(input.subject.trim(), input.caseStudy ?? null, input.postMortemId, nowSeconds, nowSeconds)
+			.lastInsertRowid,
+	);
+	const addMember = prepare(
+		db,
+		'INSERT INTO thread_member (thread_id, user_id, last_read_at, last_notified_at, masked) VALUES (?, ?, ?, NULL, ?)',
+	);
+	addMember.run(threadId, input.from, nowSeconds, 0);
+	for (const id of input.recipients) addMember.run(threadId, id, 0, input.masked ? 1 : 0);
+	prepare(
+		db,
+		'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
+	).run(threadId, input.from, input.body, nowSeconds);
+	return { threadId, error: null };
+}
+
+/**
+ * How a masked member is named to the others: "The author of «title»" in the reader's language
+ * (without a title when the post-mortem was deleted since).
+ * @example maskedAuthorName('en', 'Tablets in the showroom') // 'The author of «Tablets in the showroom»'
+ */
+export function maskedAuthorName(lang: Lang, postMortemTitle: string | null): string {
+	const t = useTranslations(lang);
+	return postMortemTitle
+		? t('relay.masked.name', { title: postMortemTitle })
+		: t('relay.masked.nameNoTitle');
+}
+
+/**
+ * A time as a masked thread shows it to the other side: the start of its UTC day.
+ * @example toDayPrecision(1767229200) // 1767225600
+ */
+export function toDayPrecision(seconds: number): number {
+	return Math.floor(seconds / SECONDS_PER_DAY) * SECONDS_PER_DAY;
 }
 
 /**
@@ -114,19 +237,24 @@ export function replyToThread(db: Database, input: NewReply): ReplyResult | null
 
 /**
  * A thread with its participants and messages (oldest first); `null` when the user is not a member.
- * @example const thread = getThreadForUser(db, Number(Astro.params.id), me.id) ?? notFound()
+ * Masked members (the anonymous author of a relay's post-mortem) come back to the others without
+ * id or photo, named by `maskedAuthorName(lang, …)`, and every time of such a thread is cut to the day.
+ * @example const thread = getThreadForUser(db, Number(Astro.params.id), me.id, lang) ?? notFound()
  */
 export function getThreadForUser(
 	db: Database,
 	threadId: number,
 	userId: number,
+	lang: Lang = 'en',
 ): ThreadDetail | null {
 	const thread = prepare(
 		db,
 		`SELECT thread.id, thread.subject, thread.case_study, thread.created_at, thread.updated_at,
-				thread_member.last_read_at
+				thread.post_mortem_id, post_mortem.title AS post_mortem_title,
+				thread_member.last_read_at, thread_member.masked
 			FROM thread INNER JOIN thread_member
 				ON thread_member.thread_id = thread.id AND thread_member.user_id = ?
+				LEFT JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
 			WHERE thread.id = ?`,
 	).get(userId, threadId) as
 		| {
@@ -135,53 +263,89 @@ export function getThreadForUser(
 				case_study: string | null;
 				created_at: number;
 				updated_at: number;
+				post_mortem_id: number | null;
+				post_mortem_title: string | null;
 				last_read_at: number;
+				masked: number;
 		  }
 		| undefined;
 	if (!thread) return null;
+	// The masked member's name, id and photo are never selected for anyone but that member.
 	const participants = prepare(
 		db,
-		`SELECT user.id, user.name, user.photo, user.active
+		`SELECT IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.id) AS id,
+				IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.name) AS name,
+				IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.photo) AS photo,
+				IIF(other.masked = 1 AND other.user_id <> ?, 1, user.active) AS active,
+				other.masked
 			FROM thread_member AS other INNER JOIN user ON user.id = other.user_id
 			WHERE other.thread_id = ?
 				AND EXISTS (SELECT 1 FROM thread_member AS me WHERE me.thread_id = other.thread_id AND me.user_id = ?)
-			ORDER BY user.name COLLATE NOCASE`,
-	).all(threadId, userId) as { id: number; name: string; photo: string | null; active: number }[];
+			ORDER BY other.masked, user.name COLLATE NOCASE`,
+	).all(userId, userId, userId, userId, threadId, userId) as {
+		id: number | null;
+		name: string | null;
+		photo: string | null;
+		active: number;
+		masked: number;
+	}[];
 	const messages = prepare(
 		db,
-		`SELECT message.id, message.sender_id, user.name AS sender_name, message.body, message.created_at
+		`SELECT message.id,
+				IIF(sender.masked = 1 AND message.sender_id <> me.user_id, NULL, message.sender_id) AS sender_id,
+				IIF(sender.masked = 1 AND message.sender_id <> me.user_id, NULL, user.name) AS sender_name,
+				sender.masked AS sender_masked,
+				message.sender_id = me.user_id AS mine,
+				message.body, message.created_at
 			FROM message
 				INNER JOIN thread_member AS me ON me.thread_id = message.thread_id AND me.user_id = ?
 				INNER JOIN user ON user.id = message.sender_id
+				LEFT JOIN thread_member AS sender
+					ON sender.thread_id = message.thread_id AND sender.user_id = message.sender_id
 			WHERE message.thread_id = ?
 			ORDER BY message.created_at, message.id`,
 	).all(userId, threadId) as {
 		id: number;
-		sender_id: number;
-		sender_name: string;
+		sender_id: number | null;
+		sender_name: string | null;
+		sender_masked: number | null;
+		mine: number;
 		body: string;
 		created_at: number;
 	}[];
+	const maskedName = maskedAuthorName(lang, thread.post_mortem_title);
+	const othersMasked = participants.some((p) => p.masked === 1 && p.id === null);
+	const time = othersMasked ? toDayPrecision : (seconds: number) => seconds;
+	const isRelay = thread.post_mortem_id !== null || participants.some((p) => p.masked === 1);
 	return {
 		id: thread.id,
 		subject: thread.subject,
 		caseStudy: thread.case_study,
-		createdAt: thread.created_at,
-		updatedAt: thread.updated_at,
-		participants: participants.map((p) => ({
-			id: p.id,
-			name: p.name,
-			photo: p.photo,
-			active: p.active === 1,
-		})),
+		createdAt: time(thread.created_at),
+		updatedAt: time(thread.updated_at),
+		participants: participants.map((p) =>
+			p.id === null
+				? { id: null, name: maskedName, photo: null, active: true, masked: true as const }
+				: { id: p.id, name: p.name ?? '', photo: p.photo, active: p.active === 1 },
+		),
 		messages: messages.map((m) => ({
 			id: m.id,
 			senderId: m.sender_id,
-			senderName: m.sender_name,
+			senderName: m.sender_name ?? maskedName,
 			body: m.body,
-			createdAt: m.created_at,
-			unread: m.sender_id !== userId && m.created_at > thread.last_read_at,
+			createdAt: time(m.created_at),
+			unread: m.mine !== 1 && m.created_at > thread.last_read_at,
 		})),
+		...(isRelay
+			? {
+					relay: {
+						postMortemId: thread.post_mortem_id,
+						postMortemTitle: thread.post_mortem_title,
+						viewerIsMasked: thread.masked === 1,
+						othersMasked,
+					},
+				}
+			: {}),
 	};
 }
 
@@ -192,18 +356,27 @@ const unreadSql = `EXISTS (SELECT 1 FROM message
 		AND message.created_at > thread_member.last_read_at)`;
 
 /**
- * The user's threads, most recently active first, with an unread flag and the other participants' names.
- * @example listThreadsForUser(db, me.id).filter((t) => t.unread)
+ * The user's threads, most recently active first, with an unread flag and the other participants'
+ * names; a masked participant is named by `maskedAuthorName(lang, …)` and the thread's last-activity
+ * time is cut to the day.
+ * @example listThreadsForUser(db, me.id, lang).filter((t) => t.unread)
  */
-export function listThreadsForUser(db: Database, userId: number): ThreadSummary[] {
+export function listThreadsForUser(
+	db: Database,
+	userId: number,
+	lang: Lang = 'en',
+): ThreadSummary[] {
 	const rows = prepare(
 		db,
 		`SELECT thread.id, thread.subject, thread.case_study, thread.updated_at,
+				thread.post_mortem_id, post_mortem.title AS post_mortem_title,
+				thread_member.masked AS viewer_masked,
 				IIF(${unreadSql}, 1, 0) AS unread,
-				(SELECT json_group_array(user.name) FROM thread_member AS other
+				(SELECT json_group_array(IIF(other.masked = 1, NULL, user.name)) FROM thread_member AS other
 					INNER JOIN user ON user.id = other.user_id
 					WHERE other.thread_id = thread.id AND other.user_id <> thread_member.user_id) AS others
 			FROM thread_member INNER JOIN thread ON thread.id = thread_member.thread_id
+				LEFT JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
 			WHERE thread_member.user_id = ?
 			ORDER BY thread.updated_at DESC, thread.id DESC`,
 	).all(userId) as {
@@ -211,17 +384,35 @@ export function listThreadsForUser(db: Database, userId: number): ThreadSummary[
 		subject: string;
 		case_study: string | null;
 		updated_at: number;
+		post_mortem_id: number | null;
+		post_mortem_title: string | null;
+		viewer_masked: number;
 		unread: number;
 		others: string;
 	}[];
-	return rows.map((row) => ({
-		id: row.id,
-		subject: row.subject,
-		caseStudy: row.case_study,
-		updatedAt: row.updated_at,
-		unread: row.unread === 1,
-		otherParticipantNames: JSON.parse(row.others) as string[],
-	}));
+	return rows.map((row) => {
+		const others = JSON.parse(row.others) as (string | null)[];
+		const othersMasked = others.includes(null);
+		const summary: ThreadSummary = {
+			id: row.id,
+			subject: row.subject,
+			caseStudy: row.case_study,
+			updatedAt: othersMasked ? toDayPrecision(row.updated_at) : row.updated_at,
+			unread: row.unread === 1,
+			otherParticipantNames: others.map(
+				(name) => name ?? maskedAuthorName(lang, row.post_mortem_title),
+			),
+		};
+		if (row.post_mortem_id !== null || othersMasked || row.viewer_masked === 1) {
+			summary.relay = {
+				postMortemId: row.post_mortem_id,
+				postMortemTitle: row.post_mortem_title,
+				viewerIsMasked: row.viewer_masked === 1,
+				othersMasked,
+			};
+		}
+		return summary;
+	});
 }
 
 /**
@@ -291,15 +482,26 @@ export function threadsToNotify(
 	const claim = db.transaction((): NotificationRecipient[] => {
 		const candidates = prepare(
 			db,
-			`SELECT user.id, user.email, user.name, thread.subject
+			`SELECT user.id, user.email, user.name, thread.subject,
+					sender.masked AS sender_masked, post_mortem.title AS post_mortem_title
 				FROM thread_member
 					INNER JOIN user ON user.id = thread_member.user_id
 					INNER JOIN thread ON thread.id = thread_member.thread_id
-				WHERE thread_member.thread_id = ? AND thread_member.user_id <> ? AND user.active = 1
-					AND EXISTS (SELECT 1 FROM thread_member AS sender
-						WHERE sender.thread_id = thread_member.thread_id AND sender.user_id = ?)`,
-		).all(threadId, senderId, senderId) as NotificationRecipient[];
-		return candidates.filter((c) => shouldNotify(db, threadId, c.id, nowSeconds));
+					INNER JOIN thread_member AS sender
+						ON sender.thread_id = thread_member.thread_id AND sender.user_id = ?
+					LEFT JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
+				WHERE thread_member.thread_id = ? AND thread_member.user_id <> ? AND user.active = 1`,
+		).all(senderId, threadId, senderId) as (NotificationRecipient & {
+			sender_masked: number;
+			post_mortem_title: string | null;
+		})[];
+		return candidates
+			.filter((c) => shouldNotify(db, threadId, c.id, nowSeconds))
+			.map(({ sender_masked, post_mortem_title, ...recipient }) =>
+				sender_masked === 1
+					? { ...recipient, maskedSender: { postMortemTitle: post_mortem_title } }
+					: recipient,
+			);
 	});
 	return claim.immediate();
 }
@@ -328,6 +530,42 @@ export interface NewThread {
 	nowSeconds?: number;
 }
 
+export interface NewRelayThread {
+	from: number;
+	postMortemId: number;
+	subject: string;
+	body: string;
+	nowSeconds?: number;
+}
+
+export type StartRelayThreadResult =
+	| { threadId: number; error: null }
+	| { threadId: null; error: MessageError | 'unknown-post-mortem' | 'self' };
+
+/** What the compose page of a relay may show; no author id, ever. */
+export interface RelayTarget {
+	postMortemId: number;
+	title: string;
+	/** True for 'country' and 'anonymous': the reader never learns who the author is. */
+	masked: boolean;
+	/** Only for a 'named' post-mortem. */
+	authorName: string | null;
+	authorTitle: string | null;
+	authorActive: boolean;
+	/** The reader is the author. */
+	isSelf: boolean;
+}
+
+/** Present on threads about a post-mortem (relays). */
+export interface RelayInfo {
+	postMortemId: number | null;
+	postMortemTitle: string | null;
+	/** The viewer is the anonymous author (they see a banner saying so). */
+	viewerIsMasked: boolean;
+	/** Someone else is masked: times are whole days, names are "The author of «…»". */
+	othersMasked: boolean;
+}
+
 export type StartThreadResult =
 	| { threadId: number; error: null }
 	| { threadId: null; error: MessageError };
@@ -351,6 +589,7 @@ export interface ThreadSummary {
 	updatedAt: number;
 	unread: boolean;
 	otherParticipantNames: string[];
+	relay?: RelayInfo;
 }
 
 /** A thread as its member sees it; times are unix seconds. */
@@ -360,16 +599,25 @@ export interface ThreadDetail {
 	caseStudy: string | null;
 	createdAt: number;
 	updatedAt: number;
-	participants: { id: number; name: string; photo: string | null; active: boolean }[];
+	/** A masked participant (seen by someone else) has `id: null`, `photo: null` and `masked: true`. */
+	participants: {
+		id: number | null;
+		name: string;
+		photo: string | null;
+		active: boolean;
+		masked?: true;
+	}[];
 	messages: {
 		id: number;
-		senderId: number;
+		/** `null` for a masked sender seen by someone else. */
+		senderId: number | null;
 		senderName: string;
 		/** As typed; render with `renderMessageBody`. */
 		body: string;
 		createdAt: number;
 		unread: boolean;
 	}[];
+	relay?: RelayInfo;
 }
 
 export interface NotificationRecipient {
@@ -377,4 +625,6 @@ export interface NotificationRecipient {
 	email: string;
 	name: string;
 	subject: string;
+	/** Set when the sender is masked in this thread: the mail must name them only by the post-mortem. */
+	maskedSender?: { postMortemTitle: string | null };
 }

@@ -13,11 +13,12 @@ export const POST: APIRoute = async ({ locals, cookies, request, redirect, param
 	const lang = langFromParam(params.lang) ?? 'en';
 	const db = getDatabase();
 	const form = await request.formData();
+	const everywhere = form.get('scope') === 'everywhere';
 	if (locals.session && locals.user) {
-		if (form.get('scope') === 'everywhere') invalidateUserSessions(db, locals.user.id);
+		if (everywhere) invalidateUserSessions(db, locals.user.id);
 		else invalidateSession(db, locals.session.id);
 		recordAudit(db, { actorId: locals.user.id, action: 'sign-out', target: locals.user.email, ip: locals.clientIp, detail: String(form.get('scope') ?? 'this device') });
 	}
 	deleteSessionTokenCookie(cookies, locals.secure);
-	return redirect(localizePath('/login/', lang), 303);
+	return redirect(localizePath('/login/', lang) + (everywhere ? '?notice=everywhere' : ''), 303);
 };
