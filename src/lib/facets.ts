@@ -122,7 +122,8 @@ export function countFacets(studies: readonly FacetableStudy[], selection: Facet
 		for (const v of selection[group]) if (!counts.has(v)) counts.set(v, 0);
 		out[group] = [...counts.entries()]
 			.map(([value, count]) => ({ value, count, selected: selection[group].includes(value) }))
-			.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+			// Ticked values first, so a long, scrolling group never hides what is selected.
+			.sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || a.value.localeCompare(b.value));
 	}
 	return out;
 }

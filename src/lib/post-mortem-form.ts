@@ -212,9 +212,9 @@ function checkText(errors: PmErrors, name: string, value: string, required: bool
 
 /**
  * What stops this step's values from being complete. Field names of row errors are
- * `<group>.<index>.<key>` (e.g. `results.0.planned`), matching the rendered field ids.
+ * `<group>-<index>-<key>` (e.g. `results-0-planned`), matching the rendered field ids.
  * @example validateStep(2, { results: [{ label: 'Leads', unit: '', planned: 'ten', actual: '3' }], timeline: [] }, ctx)
- * // { 'results.0.planned': 'number' }
+ * // { 'results-0-planned': 'number' }
  */
 export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext): PmErrors {
 	const errors: PmErrors = {};
@@ -231,16 +231,16 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 			break;
 		case 2:
 			(f.results ?? []).forEach((r, i) => {
-				checkText(errors, `results.${i}.label`, r.label, true, PM_SHORT_MAX);
-				checkText(errors, `results.${i}.unit`, r.unit, false, 40);
+				checkText(errors, `results-${i}-label`, r.label, true, PM_SHORT_MAX);
+				checkText(errors, `results-${i}-unit`, r.unit, false, 40);
 				for (const key of ['planned', 'actual'] as const) {
-					if (r[key] === '') errors[`results.${i}.${key}`] = 'required';
-					else if (parseKpiNumber(r[key]) === null) errors[`results.${i}.${key}`] = 'number';
+					if (r[key] === '') errors[`results-${i}-${key}`] = 'required';
+					else if (parseKpiNumber(r[key]) === null) errors[`results-${i}-${key}`] = 'number';
 				}
 			});
 			(f.timeline ?? []).forEach((r, i) => {
-				checkText(errors, `timeline.${i}.when`, r.when, true, 60);
-				checkText(errors, `timeline.${i}.what`, r.what, true, PM_SHORT_MAX * 2);
+				checkText(errors, `timeline-${i}-when`, r.when, true, 60);
+				checkText(errors, `timeline-${i}-what`, r.what, true, PM_SHORT_MAX * 2);
 			});
 			break;
 		case 3:
@@ -259,12 +259,12 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 			break;
 		case 5:
 			(f.actions ?? []).forEach((a, i) => {
-				checkText(errors, `actions.${i}.text`, a.text, true, PM_SHORT_MAX * 2);
-				if (a.owner === '') errors[`actions.${i}.owner`] = 'required';
-				else if (!ctx.memberIds.includes(Number(a.owner))) errors[`actions.${i}.owner`] = 'choice';
-				if (a.due === '') errors[`actions.${i}.due`] = 'required';
-				else if (!isIsoDate(a.due)) errors[`actions.${i}.due`] = 'date';
-				if (!(PM_ACTION_STATUSES as readonly string[]).includes(a.status)) errors[`actions.${i}.status`] = 'choice';
+				checkText(errors, `actions-${i}-text`, a.text, true, PM_SHORT_MAX * 2);
+				if (a.owner === '') errors[`actions-${i}-owner`] = 'required';
+				else if (!ctx.memberIds.includes(Number(a.owner))) errors[`actions-${i}-owner`] = 'choice';
+				if (a.due === '') errors[`actions-${i}-due`] = 'required';
+				else if (!isIsoDate(a.due)) errors[`actions-${i}-due`] = 'date';
+				if (!(PM_ACTION_STATUSES as readonly string[]).includes(a.status)) errors[`actions-${i}-status`] = 'choice';
 			});
 			break;
 		case 6:

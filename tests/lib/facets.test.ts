@@ -71,7 +71,7 @@ describe('facets', () => {
 	it('keeps a selected value with no result so it can be unticked', () => {
 		const sel = parseFacetQuery(new URLSearchParams('country=DE'));
 		expect(applyFacets(studies, sel, 'en')).toEqual([]);
-		expect(countFacets(studies, sel).country).toContainEqual({ value: 'DE', count: 0, selected: true });
+		expect(countFacets(studies, sel).country[0]).toEqual({ value: 'DE', count: 0, selected: true });
 	});
 
 	it('toggles a value and serialises to one stable URL per selection', () => {

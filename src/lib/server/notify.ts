@@ -2,13 +2,16 @@ import type { Database } from 'better-sqlite3';
 import { localizePath, useTranslations } from '../i18n';
 import type { Lang } from '../taxonomy';
 import { sendMail, type Mail } from './mail';
-import { threadsToNotify } from './messages';
+import { maskedAuthorName, threadsToNotify } from './messages';
 import { absoluteUrl } from './urls';
 import { getUserById } from './user';
 
 // Notification mails for new messages. Callers run this after the message's transaction committed:
 // the message is safe in the database whatever happens to the mail, and a mail failure is logged,
 // never thrown back at the member who wrote.
+// In a relay thread the anonymous author's mails go to their own address as usual, but a mail to the
+// reader names the author only as "The author of «title»": From stays the portal's no-reply address,
+// To is the reader, and nothing else (no Reply-To, no Cc) carries the author's address.
 
 /** How much of the message a notification quotes; the rest is read on the portal. */
 export const NOTIFY_EXCERPT_CHARS = 500;
@@ -30,7 +33,9 @@ export async function notifyNewMessage(
 			return composeNotification(lang, {
 				to: recipient.email,
 				recipientName: recipient.name,
-				senderName: input.sender.name,
+				senderName: recipient.maskedSender
+					? maskedAuthorName(lang, recipient.maskedSender.postMortemTitle)
+					: input.sender.name,
 				subject: recipient.subject,
 				body: input.body,
 				threadId: input.threadId,
