@@ -6,7 +6,6 @@ import path from 'node:path';
 export const CARD_WIDTHS = [480, 800] as const;
 
 export interface CardImage {
-	webpSrcset: string;
 	src: string;
 	srcset: string;
 	width: number;
