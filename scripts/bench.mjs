@@ -135,8 +135,16 @@ async function main() {
 	const gen = await generate({ n: N, out: contentDir, seed: values.seed });
 
 	const builds = {};
-	if (!values['skip-cold']) builds.cold = await build('cold', { clearCache: true });
-	builds.warm = await build('warm');
+	// A failed step still leaves what was measured before it in result.json.
+	const partial = (error) =>
+		fs.writeFile(path.join(base, 'result.json'), JSON.stringify({ n: N, partial: true, error: String(error?.message ?? error).slice(0, 4000), machineStart: startMachine, builds }, null, 2));
+	try {
+		if (!values['skip-cold']) builds.cold = await build('cold', { clearCache: true });
+		builds.warm = await build('warm');
+	} catch (error) {
+		await partial(error);
+		throw error;
+	}
 
 	// Rebuild after editing one study (the first by name), then put it back.
 	const studyDir = path.join(contentDir, 'case-studies', gen.studies.slice().sort()[0], 'index.mdx');

@@ -8,6 +8,8 @@ import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo-seed';
 import { getPeopleRecords, linkMembersToPeople } from '../src/lib/server/people';
 import { runMaintenance } from '../src/lib/server/maintenance';
 import type { Role } from '../src/lib/server/user';
+import { scheduleMembersIndexRebuild, whenMembersIndexIdle } from '../src/lib/server/members-search';
+import { seedDemoAdoptions } from '../src/lib/server/demo-adoptions';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
@@ -34,9 +36,12 @@ async function main() {
 			const roles: Record<string, Role> = admins ? Object.fromEntries(admins.map((id) => [id, 'admin' as Role])) : { ...DEMO_ROLES };
 			const created = await seedDemoAccounts(db, people, roles);
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
+			seedDemoAdoptions(db);
 		}
 		linkMembersToPeople(db, people);
 		runMaintenance(db);
+		// The members-only search index lives in DATA_DIR: bring it up to date with the database.
+		scheduleMembersIndexRebuild({ delayMs: 0 });
 		setInterval(() => runMaintenance(db), 3600_000).unref();
 	} catch (error) {
 		console.error(`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`);
@@ -61,6 +66,7 @@ async function main() {
 		console.log(`${signal}: finishing in-flight requests…`);
 		const timer = setTimeout(() => process.exit(1), 10_000);
 		await portal.close();
+		await whenMembersIndexIdle();
 		closeDatabase();
 		clearTimeout(timer);
 		process.exit(0);

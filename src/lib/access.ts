@@ -9,8 +9,10 @@ const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 
 /** Members' features: signed in even when reading is public. */
 const MEMBERS_ONLY = [
-	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos)(\/|$)/,
+	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion)(\/|$)/,
+	/^(\/fr)?\/case-studies\/[^/]+\/applied(\/|$)/,
 	/^\/(api|data|members-search)\//,
+	/^\/diffusion\.csv$/,
 ];
 
 /** Admin-only areas (non-admins get 404: their existence is none of their business). */

@@ -12,7 +12,7 @@ export const ADOPTION_ICONS: Readonly<Record<AdoptionStatus, string>> = {
 	adopted: '✓',
 	adapted: '✎',
 	rejected: '✗',
-	'on-hold': '⏸',
+	'on-hold': '‖',
 };
 
 export const PERIOD_MAX_CHARS = 80;
@@ -135,10 +135,14 @@ export function parseKpiNumber(text: string): number | null {
 export function checkAdoptionForm(
 	values: AdoptionFormValues,
 	options: { needsCountry: boolean; isCountry: (code: string) => boolean },
-): { input: AdoptionInput | null; errors: Partial<Record<keyof AdoptionFormValues, AdoptionFieldError>> } {
+): {
+	input: AdoptionInput | null;
+	errors: Partial<Record<keyof AdoptionFormValues, AdoptionFieldError>>;
+} {
 	const errors: Partial<Record<keyof AdoptionFormValues, AdoptionFieldError>> = {};
 	const status = isAdoptionStatus(values.status) ? values.status : null;
-	if (options.needsCountry && !options.isCountry(values.country)) errors.country = 'country-missing';
+	if (options.needsCountry && !options.isCountry(values.country))
+		errors.country = 'country-missing';
 	if (!status) errors.status = 'status-missing';
 	if (length(values.period) > PERIOD_MAX_CHARS) errors.period = 'too-long';
 	if (status === 'adapted' && !values.change) errors.change = 'change-missing';
@@ -188,15 +192,22 @@ export type AdoptionTally = Record<AdoptionStatus, number>;
  * How many marks have each status.
  * @example countAdoptionStatuses([{ status: 'adopted' }]).adopted // 1
  */
-export function countAdoptionStatuses(marks: readonly Pick<AdoptionMark, 'status'>[]): AdoptionTally {
+export function countAdoptionStatuses(
+	marks: readonly Pick<AdoptionMark, 'status'>[],
+): AdoptionTally {
 	const tally = Object.fromEntries(ADOPTION_STATUSES.map((s) => [s, 0])) as AdoptionTally;
 	for (const mark of marks) tally[mark.status]++;
 	return tally;
 }
 
 /** The statuses with at least one mark, in `ADOPTION_STATUSES` order, with their counts. */
-export function listTallyEntries(tally: AdoptionTally): { status: AdoptionStatus; count: number }[] {
-	return ADOPTION_STATUSES.filter((s) => tally[s] > 0).map((status) => ({ status, count: tally[status] }));
+export function listTallyEntries(
+	tally: AdoptionTally,
+): { status: AdoptionStatus; count: number }[] {
+	return ADOPTION_STATUSES.filter((s) => tally[s] > 0).map((status) => ({
+		status,
+		count: tally[status],
+	}));
 }
 
 /** A practice with how often it was taken up (adopted + adapted) and in how many countries. */
@@ -217,11 +228,15 @@ export function rankMostApplied(
 	marks: readonly Pick<AdoptionMark, 'caseStudy' | 'country' | 'status'>[],
 	limit = 10,
 ): AppliedPractice[] {
-	const byPractice = new Map<string, { adopted: number; adapted: number; countries: Set<string> }>();
+	const byPractice = new Map<
+		string,
+		{ adopted: number; adapted: number; countries: Set<string> }
+	>();
 	for (const mark of marks) {
 		if (mark.status !== 'adopted' && mark.status !== 'adapted') continue;
 		let entry = byPractice.get(mark.caseStudy);
-		if (!entry) byPractice.set(mark.caseStudy, (entry = { adopted: 0, adapted: 0, countries: new Set() }));
+		if (!entry)
+			byPractice.set(mark.caseStudy, (entry = { adopted: 0, adapted: 0, countries: new Set() }));
 		entry[mark.status]++;
 		entry.countries.add(mark.country);
 	}
@@ -233,7 +248,12 @@ export function rankMostApplied(
 			adapted: e.adapted,
 			countries: e.countries.size,
 		}))
-		.sort((a, b) => b.applied - a.applied || b.countries - a.countries || a.caseStudy.localeCompare(b.caseStudy))
+		.sort(
+			(a, b) =>
+				b.applied - a.applied ||
+				b.countries - a.countries ||
+				a.caseStudy.localeCompare(b.caseStudy),
+		)
 		.slice(0, limit);
 }
 
@@ -245,7 +265,9 @@ export type DiffusionCell = { status: AdoptionStatus; count: number }[];
  * may answer differently). Countries are those with at least one mark.
  * @example buildDiffusionMatrix(marks).cells.get('alpha')?.get('IT') // [{ status: 'adopted', count: 1 }]
  */
-export function buildDiffusionMatrix(marks: readonly Pick<AdoptionMark, 'caseStudy' | 'country' | 'status'>[]): {
+export function buildDiffusionMatrix(
+	marks: readonly Pick<AdoptionMark, 'caseStudy' | 'country' | 'status'>[],
+): {
 	countries: string[];
 	cells: Map<string, Map<string, DiffusionCell>>;
 } {
@@ -261,7 +283,10 @@ export function buildDiffusionMatrix(marks: readonly Pick<AdoptionMark, 'caseStu
 	}
 	const cells = new Map<string, Map<string, DiffusionCell>>();
 	for (const [practice, row] of grouped) {
-		cells.set(practice, new Map([...row].map(([country, tally]) => [country, listTallyEntries(tally)])));
+		cells.set(
+			practice,
+			new Map([...row].map(([country, tally]) => [country, listTallyEntries(tally)])),
+		);
 	}
 	return { countries: [...countries].sort(), cells };
 }
@@ -306,7 +331,9 @@ export function serializeDiffusionCsv(
 	const rows = [...marks]
 		.sort(
 			(a, b) =>
-				a.caseStudy.localeCompare(b.caseStudy) || a.country.localeCompare(b.country) || a.updatedAt - b.updatedAt,
+				a.caseStudy.localeCompare(b.caseStudy) ||
+				a.country.localeCompare(b.country) ||
+				a.updatedAt - b.updatedAt,
 		)
 		.map((m) =>
 			[

@@ -39,6 +39,15 @@ export interface PmResultRow {
 	planned: string;
 	actual: string;
 }
+/** A photo of a post-mortem: a file name under DATA_DIR/photos and its text alternative. */
+export interface PmPhoto {
+	file: string;
+	alt: string;
+}
+/** Photos per post-mortem. */
+export const PM_MAX_PHOTOS = 6;
+export const PM_PHOTO_ALT_MAX = 300;
+
 export interface PmTimelineRow {
 	when: string;
 	what: string;
@@ -117,12 +126,19 @@ function all(form: FormData, name: string): string[] {
 }
 
 /** Rows of a repeated group from parallel field lists (`results.label`, `results.unit`, …). */
-function rows<K extends string>(form: FormData, prefix: string, keys: readonly K[]): Record<K, string>[] {
+function rows<K extends string>(
+	form: FormData,
+	prefix: string,
+	keys: readonly K[],
+): Record<K, string>[] {
 	const columns = keys.map((k) => all(form, `${prefix}.${k}`));
 	const count = Math.min(Math.max(0, ...columns.map((c) => c.length)), PM_MAX_ROWS);
 	const out: Record<K, string>[] = [];
 	for (let i = 0; i < count; i++) {
-		const row = Object.fromEntries(keys.map((k, j) => [k, columns[j]![i] ?? ''])) as Record<K, string>;
+		const row = Object.fromEntries(keys.map((k, j) => [k, columns[j]![i] ?? ''])) as Record<
+			K,
+			string
+		>;
 		// A row left completely empty is not a row: "add a row" leaves one behind on every save.
 		if (keys.some((k) => row[k] !== '' && !(k === 'status' && row[k] === 'open'))) out.push(row);
 	}
@@ -224,8 +240,10 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 			checkText(errors, 'tried', f.tried ?? '', true, PM_TEXT_MAX);
 			if (f.country && !isCountryCode(f.country)) errors.country = 'country';
 			if ((f.models ?? []).some((m) => [...m].length > 60)) errors.models = 'tooLong';
-			if (f.channel && !(CHANNELS as readonly string[]).includes(f.channel)) errors.channel = 'choice';
-			if ((f.topics ?? []).some((t) => !(TOPICS as readonly string[]).includes(t))) errors.topics = 'choice';
+			if (f.channel && !(CHANNELS as readonly string[]).includes(f.channel))
+				errors.channel = 'choice';
+			if ((f.topics ?? []).some((t) => !(TOPICS as readonly string[]).includes(t)))
+				errors.topics = 'choice';
 			checkText(errors, 'period', f.period ?? '', true, PM_SHORT_MAX);
 			if (f.practice && !ctx.practices.includes(f.practice)) errors.practice = 'choice';
 			break;
@@ -247,8 +265,15 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 			checkText(errors, 'signal', f.signal ?? '', true, PM_TEXT_MAX);
 			checkText(errors, 'signalWhen', f.signalWhen ?? '', true, PM_SHORT_MAX);
 			if ((f.factors ?? []).length === 0) errors.factors = 'required';
-			else if ((f.factors ?? []).some((x) => !(PM_FACTORS as readonly string[]).includes(x))) errors.factors = 'choice';
-			checkText(errors, 'factorsNote', f.factorsNote ?? '', (f.factors ?? []).includes('other'), PM_TEXT_MAX);
+			else if ((f.factors ?? []).some((x) => !(PM_FACTORS as readonly string[]).includes(x)))
+				errors.factors = 'choice';
+			checkText(
+				errors,
+				'factorsNote',
+				f.factorsNote ?? '',
+				(f.factors ?? []).includes('other'),
+				PM_TEXT_MAX,
+			);
 			break;
 		case 4:
 			checkText(errors, 'wentWell', f.wentWell ?? '', false, PM_TEXT_MAX);
@@ -264,11 +289,13 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 				else if (!ctx.memberIds.includes(Number(a.owner))) errors[`actions-${i}-owner`] = 'choice';
 				if (a.due === '') errors[`actions-${i}-due`] = 'required';
 				else if (!isIsoDate(a.due)) errors[`actions-${i}-due`] = 'date';
-				if (!(PM_ACTION_STATUSES as readonly string[]).includes(a.status)) errors[`actions-${i}-status`] = 'choice';
+				if (!(PM_ACTION_STATUSES as readonly string[]).includes(a.status))
+					errors[`actions-${i}-status`] = 'choice';
 			});
 			break;
 		case 6:
-			if (!(PM_DISCLOSURES as readonly string[]).includes(f.disclosure ?? '')) errors.disclosure = 'required';
+			if (!(PM_DISCLOSURES as readonly string[]).includes(f.disclosure ?? ''))
+				errors.disclosure = 'required';
 			break;
 	}
 	return errors;
@@ -302,7 +329,11 @@ export function findNamedPeople(texts: readonly string[], names: readonly string
 		if (!full) continue;
 		const first = full.split(/\s+/)[0]!;
 		const candidates = [full, ...(first.length >= 4 && first !== full ? [first] : [])];
-		if (candidates.some((c) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(c)}($|[^\\p{L}\\p{N}])`, 'u').test(haystack))) {
+		if (
+			candidates.some((c) =>
+				new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(c)}($|[^\\p{L}\\p{N}])`, 'u').test(haystack),
+			)
+		) {
 			found.push(name);
 		}
 	}

@@ -1,5 +1,10 @@
 // Search page client: Pagefind's JS API with our own filter UI, so filters work without a query
 // (a null term browses by filter) and the state lives in the URL (shareable, back button works).
+// Members also search the post-mortems: a second Pagefind index served at /members-search/ to
+// signed-in members only is merged in when it answers (absent, or 401 when signed out under public
+// access: the public index alone is searched). A synthetic `kind` filter tells practices from
+// post-mortems. Known limit: relevance scores of two merged indexes are not comparable
+// (Pagefind issue #796), so relevance order across practices and post-mortems is approximate.
 
 interface PagefindResultData {
 	url: string;
@@ -13,6 +18,8 @@ interface PagefindResult {
 interface PagefindApi {
 	options: (o: Record<string, unknown>) => Promise<void>;
 	init: () => Promise<void>;
+	destroy?: () => Promise<void>;
+	mergeIndex: (url: string, o?: Record<string, unknown>) => Promise<void>;
 	filters: () => Promise<Record<string, Record<string, number>>>;
 	search: (
 		term: string | null,
@@ -20,11 +27,15 @@ interface PagefindApi {
 	) => Promise<{ results: PagefindResult[]; filters: Record<string, Record<string, number>> }>;
 }
 
-const GROUPS = ['country', 'topic', 'model', 'channel', 'lang'] as const;
+const GROUPS = ['kind', 'country', 'topic', 'model', 'channel', 'lang'] as const;
 const PAGE = 10;
+const MEMBERS_INDEX = '/members-search/';
+// Every record of the public index is a practice; the members' index tags its own records.
+const PUBLIC_OPTIONS = { excerptLength: 24, mergeFilter: { kind: 'practice' } };
 
 class CdSearch extends HTMLElement {
 	private pagefind: PagefindApi | null = null;
+	private merged = false;
 	private results: PagefindResult[] = [];
 	private shown = 0;
 	private uiLang = this.dataset.lang ?? 'en';
@@ -46,8 +57,9 @@ class CdSearch extends HTMLElement {
 		try {
 			const url = '/pagefind/pagefind.js';
 			this.pagefind = (await import(/* @vite-ignore */ url)) as PagefindApi;
-			await this.pagefind.options({ excerptLength: 24 });
+			await this.pagefind.options(PUBLIC_OPTIONS);
 			await this.pagefind.init();
+			await this.mergeMembersIndex();
 			this.renderFilters(await this.pagefind.filters(), params);
 		} catch {
 			this.status.textContent = this.strings.error;
@@ -71,6 +83,27 @@ class CdSearch extends HTMLElement {
 		if (!q.value) q.focus();
 	}
 
+	/** Adds the post-mortems when the members' index is there for this visitor; else changes nothing. */
+	private async mergeMembersIndex() {
+		const pagefind = this.pagefind!;
+		try {
+			const probe = await fetch(`${MEMBERS_INDEX}pagefind-entry.json`, {
+				credentials: 'same-origin',
+				cache: 'no-store',
+			});
+			if (!probe.ok) return;
+			await pagefind.mergeIndex(MEMBERS_INDEX);
+			this.merged = true;
+		} catch {
+			// A half-merged index would fail every search: start over with the public index alone.
+			if (pagefind.destroy) {
+				await pagefind.destroy();
+				await pagefind.options(PUBLIC_OPTIONS);
+				await pagefind.init();
+			}
+		}
+	}
+
 	private label(group: string, value: string): string {
 		if (group === 'country') return this.regionNames.of(value) ?? value;
 		return this.labels[group]?.[value] ?? value;
@@ -82,7 +115,8 @@ class CdSearch extends HTMLElement {
 			const values = Object.keys(all[group] ?? {}).sort((a, b) =>
 				this.label(group, a).localeCompare(this.label(group, b), this.uiLang),
 			);
-			if (values.length === 0) continue;
+			// A type filter with only practices in it (no post-mortem index) would choose nothing.
+			if (values.length === 0 || (group === 'kind' && values.length < 2)) continue;
 			const fieldset = document.createElement('fieldset');
 			fieldset.className = 'cd-search__group';
 			const legend = document.createElement('legend');
@@ -122,13 +156,16 @@ class CdSearch extends HTMLElement {
 		if (term) params.set('q', term);
 		for (const [g, f] of Object.entries(filters)) for (const v of f.any) params.append(g, v);
 		if (sort) params.set('sort', sort);
-		if (pushUrl) history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+		if (pushUrl)
+			history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
 		// A null term lists everything that matches the filters: browsing without a query.
 		const response = await this.pagefind.search(term || null, {
 			filters,
 			sort: sort || !term ? { date: 'desc' } : undefined,
 		});
 		this.results = response.results;
+		// Merged results come back ordered by score, whatever the sort: put them in date order here.
+		if (this.merged && (sort || !term)) this.results = await this.sortByDate(this.results);
 		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
 			const [g, v] = el.dataset.count!.split(':');
 			el.textContent = `(${response.filters?.[g]?.[v] ?? 0})`;
@@ -136,8 +173,24 @@ class CdSearch extends HTMLElement {
 		this.list.replaceChildren();
 		this.shown = 0;
 		const n = this.results.length;
-		this.status.textContent = n === 0 ? this.strings.none : (new Intl.PluralRules(this.uiLang).select(n) === 'one' ? this.strings.one : this.strings.other).replace('{count}', new Intl.NumberFormat(this.uiLang).format(n));
+		this.status.textContent =
+			n === 0
+				? this.strings.none
+				: (new Intl.PluralRules(this.uiLang).select(n) === 'one'
+						? this.strings.one
+						: this.strings.other
+					).replace('{count}', new Intl.NumberFormat(this.uiLang).format(n));
 		await this.showMore();
+	}
+
+	private async sortByDate(results: PagefindResult[]): Promise<PagefindResult[]> {
+		const loaded = await Promise.all(results.map(async (r) => ({ r, data: await r.data() })));
+		const key = (d: PagefindResultData) => {
+			const date = d.meta.date ?? '';
+			return /^\d{4}-\d{2}$/.test(date) ? `${date}-01` : date;
+		};
+		loaded.sort((a, b) => (key(a.data) < key(b.data) ? 1 : key(a.data) > key(b.data) ? -1 : 0));
+		return loaded.map(({ r, data }) => ({ id: r.id, data: async () => data }));
 	}
 
 	private async showMore() {
@@ -153,19 +206,38 @@ class CdSearch extends HTMLElement {
 		li.className = 'cd-search__hit';
 		const h = document.createElement('h2');
 		const a = document.createElement('a');
-		// The index holds the English-UI URLs; French readers stay in the French UI.
-		a.href = this.uiLang === 'en' ? item.url : `/${this.uiLang}${item.url}`;
+		// Both indexes hold English-UI URLs (/case-studies/x/, /post-mortems/12/); French readers stay
+		// in the French UI.
+		const url = item.url.startsWith('/') ? item.url : `/${item.url}`;
+		a.href = this.uiLang === 'en' ? url : `/${this.uiLang}${url}`;
 		a.textContent = item.meta.title ?? item.url;
 		h.append(a);
 		const meta = document.createElement('p');
 		meta.className = 'cd-muted';
-		const date = item.meta.date ? new Date(`${item.meta.date}T00:00:00Z`) : null;
-		meta.textContent = [
-			item.meta.country ? this.label('country', item.meta.country) : '',
-			date ? new Intl.DateTimeFormat(this.uiLang === 'en' ? 'en-GB' : this.uiLang, { dateStyle: 'medium', timeZone: 'UTC' }).format(date) : '',
-		]
+		const kind = item.meta.kind === 'post-mortem' ? 'post-mortem' : 'practice';
+		const tag = document.createElement('span');
+		tag.className = 'cd-tag';
+		tag.dataset.kind = kind;
+		tag.textContent = this.label('kind', kind);
+		// Post-mortems carry only a month ('YYYY-MM'): that is all readers ever learn of their date.
+		const month = /^\d{4}-\d{2}$/.test(item.meta.date ?? '');
+		const date = item.meta.date
+			? new Date(`${item.meta.date}${month ? '-01' : ''}T00:00:00Z`)
+			: null;
+		const locale = this.uiLang === 'en' ? 'en-GB' : this.uiLang;
+		const dateText =
+			date && !Number.isNaN(date.getTime())
+				? new Intl.DateTimeFormat(
+						locale,
+						month
+							? { year: 'numeric', month: 'long', timeZone: 'UTC' }
+							: { dateStyle: 'medium', timeZone: 'UTC' },
+					).format(date)
+				: '';
+		const rest = [item.meta.country ? this.label('country', item.meta.country) : '', dateText]
 			.filter(Boolean)
 			.join(' · ');
+		meta.append(tag, rest ? ` ${rest}` : '');
 		const excerpt = document.createElement('p');
 		// Pagefind escapes page text and adds only <mark> around hits.
 		excerpt.innerHTML = item.excerpt;

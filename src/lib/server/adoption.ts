@@ -4,7 +4,12 @@
 import type { Database } from 'better-sqlite3';
 import { prepare } from './db';
 import { getNowSeconds } from './time';
-import { isAdoptionStatus, type AdoptionInput, type AdoptionKpi, type AdoptionMark } from '../adoption';
+import {
+	isAdoptionStatus,
+	type AdoptionInput,
+	type AdoptionKpi,
+	type AdoptionMark,
+} from '../adoption';
 
 /** A mark with who gave it, for the lists on a case study. */
 export interface AdoptionEntry extends AdoptionMark {
@@ -74,20 +79,25 @@ export function saveAdoption(
 	nowSeconds = getNowSeconds(),
 ): SaveAdoptionResult {
 	const save = db.transaction((): SaveAdoptionResult => {
-		const user = prepare(db, 'SELECT user.country FROM user WHERE user.id = ? AND user.active = 1').get(userId) as
-			| { country: string | null }
-			| undefined;
+		const user = prepare(
+			db,
+			'SELECT user.country FROM user WHERE user.id = ? AND user.active = 1',
+		).get(userId) as { country: string | null } | undefined;
 		if (!user) return { ok: false, error: 'unknown-user' };
 		let country = user.country;
 		if (!country && input.country) {
-			prepare(db, 'UPDATE user SET country = ?, updated_at = ? WHERE user.id = ?').run(input.country, nowSeconds, userId);
+			prepare(db, 'UPDATE user SET country = ?, updated_at = ? WHERE user.id = ?').run(
+				input.country,
+				nowSeconds,
+				userId,
+			);
 			country = input.country;
 		}
 		if (!country) return { ok: false, error: 'no-country' };
-		const existed = prepare(db, 'SELECT 1 FROM adoption WHERE adoption.user_id = ? AND adoption.case_study = ?').get(
-			userId,
-			caseStudy,
-		);
+		const existed = prepare(
+			db,
+			'SELECT 1 FROM adoption WHERE adoption.user_id = ? AND adoption.case_study = ?',
+		).get(userId, caseStudy);
 		const { id } = prepare(
 			db,
 			`INSERT INTO adoption (user_id, case_study, country, status, period, change, note, kpi, created_at, updated_at)
@@ -120,8 +130,10 @@ export function saveAdoption(
  */
 export function withdrawAdoption(db: Database, userId: number, caseStudy: string): boolean {
 	return (
-		prepare(db, 'DELETE FROM adoption WHERE adoption.user_id = ? AND adoption.case_study = ?').run(userId, caseStudy)
-			.changes > 0
+		prepare(db, 'DELETE FROM adoption WHERE adoption.user_id = ? AND adoption.case_study = ?').run(
+			userId,
+			caseStudy,
+		).changes > 0
 	);
 }
 
@@ -129,11 +141,15 @@ export function withdrawAdoption(db: Database, userId: number, caseStudy: string
  * The member's own mark on a practice, or `null`.
  * @example getAdoptionOfMember(db, anna.id, 'alpha-launch')?.status // 'adopted'
  */
-export function getAdoptionOfMember(db: Database, userId: number, caseStudy: string): AdoptionEntry | null {
-	const row = prepare(db, `${SELECT_SQL} WHERE adoption.user_id = ? AND adoption.case_study = ?`).get(
-		userId,
-		caseStudy,
-	) as AdoptionRow | undefined;
+export function getAdoptionOfMember(
+	db: Database,
+	userId: number,
+	caseStudy: string,
+): AdoptionEntry | null {
+	const row = prepare(
+		db,
+		`${SELECT_SQL} WHERE adoption.user_id = ? AND adoption.case_study = ?`,
+	).get(userId, caseStudy) as AdoptionRow | undefined;
 	return row ? toEntry(row) : null;
 }
 
@@ -154,7 +170,10 @@ export function listAdoptionsForPractice(db: Database, caseStudy: string): Adopt
  * @example listAllAdoptions(db).length // 27
  */
 export function listAllAdoptions(db: Database): AdoptionEntry[] {
-	const rows = prepare(db, `${SELECT_SQL} ORDER BY adoption.case_study, adoption.country, adoption.id`).all() as AdoptionRow[];
+	const rows = prepare(
+		db,
+		`${SELECT_SQL} ORDER BY adoption.case_study, adoption.country, adoption.id`,
+	).all() as AdoptionRow[];
 	return rows.map(toEntry);
 }
 

@@ -52,8 +52,9 @@ export function startThread(db: Database, input: NewThread): StartThreadResult {
 		(id) => id !== input.from,
 	);
 	if (recipients.length === 0) return { threadId: null, error: 'unknown-recipient' };
-	const start = db.transaction((): StartThreadResult =>
-		insertThread(db, { ...input, recipients, postMortemId: null, masked: false, nowSeconds }),
+	const start = db.transaction(
+		(): StartThreadResult =>
+			insertThread(db, { ...input, recipients, postMortemId: null, masked: false, nowSeconds }),
 	);
 	return start.immediate();
 }

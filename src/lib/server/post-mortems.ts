@@ -7,6 +7,7 @@ import type { Database } from 'better-sqlite3';
 import { prepare } from './db';
 import { getNowSeconds } from './time';
 import { listUsers, type User } from './user';
+import { PHOTO_NAME_PATTERN, saveProfilePhoto } from './photos';
 import {
 	PM_ACTION_STATUSES,
 	PM_DISCLOSURES,
@@ -15,6 +16,7 @@ import {
 	type PmActionRow,
 	type PmDisclosure,
 	type PmFields,
+	type PmPhoto,
 	type PmResultRow,
 	type PmStep,
 	type PmTimelineRow,
@@ -51,6 +53,7 @@ interface PmRow {
 	lucky: string;
 	fail_again: string;
 	differently: string;
+	photos: string;
 	hidden_note: string | null;
 	hidden_by: number | null;
 	created_at: number;
@@ -76,6 +79,7 @@ export interface PostMortemDraft {
 	/** The furthest step the author has reached. */
 	step: number;
 	fields: PmFields;
+	photos: PmPhoto[];
 	hiddenNote: string | null;
 	publishedMonth: string | null;
 }
@@ -119,6 +123,7 @@ export interface PostMortemView {
 	failAgain: string;
 	differently: string;
 	publishedMonth: string | null;
+	photos: PmPhoto[];
 	actions: PmActionView[];
 	/** True only when the reader wrote it. */
 	isMine: boolean;
@@ -199,6 +204,22 @@ function parseList<T>(json: string): T[] {
 	}
 }
 
+/** Stored photos, keeping only names of the form we write (so no other file can be linked). */
+function parsePhotos(json: string): PmPhoto[] {
+	return parseList<Partial<PmPhoto>>(json)
+		.filter((p) => typeof p?.file === 'string' && PHOTO_NAME_PATTERN.test(p.file))
+		.map((p) => ({ file: p.file!, alt: typeof p.alt === 'string' ? p.alt : '' }));
+}
+
+/**
+ * Stores a processed photo (from `processProfilePhoto`) for a post-mortem and returns its file name.
+ * The name starts with 0, never with the author's id as profile photos do: readers see this name.
+ * @example photos.push({ file: await savePostMortemPhoto(getDataDir(), webp), alt })
+ */
+export async function savePostMortemPhoto(dataDir: string, webp: Buffer): Promise<string> {
+	return saveProfilePhoto(dataDir, 0, webp);
+}
+
 function rowToFields(row: PmRow, actions: ActionRow[]): PmFields {
 	return {
 		...emptyFields(),
@@ -232,7 +253,11 @@ function rowToFields(row: PmRow, actions: ActionRow[]): PmFields {
 }
 
 function getRow(db: Database, id: number): PmRow | null {
-	return (prepare(db, 'SELECT * FROM post_mortem WHERE post_mortem.id = ?').get(id) as PmRow | undefined) ?? null;
+	return (
+		(prepare(db, 'SELECT * FROM post_mortem WHERE post_mortem.id = ?').get(id) as
+			| PmRow
+			| undefined) ?? null
+	);
 }
 
 function getActionRows(db: Database, id: number): ActionRow[] {
@@ -246,7 +271,11 @@ function getActionRows(db: Database, id: number): ActionRow[] {
  * Starts an empty draft for `authorId` and returns its id.
  * @example createPostMortemDraft(db, me.id) // 7
  */
-export function createPostMortemDraft(db: Database, authorId: number, nowSeconds = getNowSeconds()): number {
+export function createPostMortemDraft(
+	db: Database,
+	authorId: number,
+	nowSeconds = getNowSeconds(),
+): number {
 	const row = prepare(
 		db,
 		`INSERT INTO post_mortem (author_id, created_at, updated_at) VALUES (?, ?, ?) RETURNING id`,
@@ -259,7 +288,11 @@ export function createPostMortemDraft(db: Database, authorId: number, nowSeconds
  * cannot be probed).
  * @example getPostMortemDraft(db, 7, me.id)?.fields.title
  */
-export function getPostMortemDraft(db: Database, id: number, authorId: number): PostMortemDraft | null {
+export function getPostMortemDraft(
+	db: Database,
+	id: number,
+	authorId: number,
+): PostMortemDraft | null {
 	const row = getRow(db, id);
 	if (!row || row.author_id !== authorId) return null;
 	return {
@@ -268,6 +301,7 @@ export function getPostMortemDraft(db: Database, id: number, authorId: number): 
 		status: row.status,
 		step: row.step,
 		fields: rowToFields(row, getActionRows(db, id)),
+		photos: parsePhotos(row.photos),
 		hiddenNote: row.status === 'hidden' ? row.hidden_note : null,
 		publishedMonth: row.published_month,
 	};
@@ -281,7 +315,16 @@ export function getPostMortemDraft(db: Database, id: number, authorId: number): 
  */
 export function saveStep(
 	db: Database,
-	input: { id: number; authorId: number; step: PmStep; fields: Partial<PmFields>; reached?: number; memberIds?: readonly number[] },
+	input: {
+		id: number;
+		authorId: number;
+		step: PmStep;
+		fields: Partial<PmFields>;
+		reached?: number;
+		memberIds?: readonly number[];
+		/** The whole photo list after this save (step 2), when it changed. */
+		photos?: readonly PmPhoto[];
+	},
 	nowSeconds = getNowSeconds(),
 ): boolean {
 	const f = input.fields;
@@ -301,13 +344,26 @@ export function saveStep(
 				set.practice = f.practice ? clip(f.practice) : null;
 				break;
 			case 2:
-				set.results = JSON.stringify((f.results ?? []).slice(0, PM_MAX_ROWS).map((r) => ({
-					label: clip(r.label),
-					unit: clip(r.unit),
-					planned: clip(r.planned),
-					actual: clip(r.actual),
-				})));
-				set.timeline = JSON.stringify((f.timeline ?? []).slice(0, PM_MAX_ROWS).map((r) => ({ when: clip(r.when), what: clip(r.what) })));
+				set.results = JSON.stringify(
+					(f.results ?? []).slice(0, PM_MAX_ROWS).map((r) => ({
+						label: clip(r.label),
+						unit: clip(r.unit),
+						planned: clip(r.planned),
+						actual: clip(r.actual),
+					})),
+				);
+				if (input.photos) {
+					set.photos = JSON.stringify(
+						input.photos
+							.filter((p) => PHOTO_NAME_PATTERN.test(p.file))
+							.map((p) => ({ file: p.file, alt: clip(p.alt) })),
+					);
+				}
+				set.timeline = JSON.stringify(
+					(f.timeline ?? [])
+						.slice(0, PM_MAX_ROWS)
+						.map((r) => ({ when: clip(r.when), what: clip(r.what) })),
+				);
 				break;
 			case 3:
 				set.signal = clip(f.signal ?? '');
@@ -326,23 +382,29 @@ export function saveStep(
 				replaceActions(db, input.id, f.actions ?? [], input.memberIds);
 				break;
 			case 6:
-				if ((PM_DISCLOSURES as readonly string[]).includes(f.disclosure ?? '')) set.disclosure = f.disclosure!;
+				if ((PM_DISCLOSURES as readonly string[]).includes(f.disclosure ?? ''))
+					set.disclosure = f.disclosure!;
 				break;
 		}
 		set.step = Math.max(row.step, Math.min(6, input.reached ?? input.step));
 		set.updated_at = nowSeconds;
 		const columns = Object.keys(set);
 		// Column names come from the switch above, never from input.
-		prepare(db, `UPDATE post_mortem SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`).run(
-			...columns.map((c) => set[c]),
-			input.id,
-		);
+		prepare(
+			db,
+			`UPDATE post_mortem SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`,
+		).run(...columns.map((c) => set[c]), input.id);
 		return true;
 	});
 	return save.immediate();
 }
 
-function replaceActions(db: Database, id: number, actions: readonly PmActionRow[], memberIds?: readonly number[]) {
+function replaceActions(
+	db: Database,
+	id: number,
+	actions: readonly PmActionRow[],
+	memberIds?: readonly number[],
+) {
 	prepare(db, 'DELETE FROM post_mortem_action WHERE post_mortem_id = ?').run(id);
 	const insert = prepare(
 		db,
@@ -366,7 +428,12 @@ function replaceActions(db: Database, id: number, actions: readonly PmActionRow[
  * `published_month` set on the first publication only. The caller has checked completeness.
  * @example publishPostMortem(db, 7, me.id) // true
  */
-export function publishPostMortem(db: Database, id: number, authorId: number, nowSeconds = getNowSeconds()): boolean {
+export function publishPostMortem(
+	db: Database,
+	id: number,
+	authorId: number,
+	nowSeconds = getNowSeconds(),
+): boolean {
 	return (
 		prepare(
 			db,
@@ -400,7 +467,12 @@ export function hidePostMortem(
  * An editor puts a hidden post-mortem back in the lists.
  * @example unhidePostMortem(db, 7, editor) // true
  */
-export function unhidePostMortem(db: Database, id: number, editor: PmViewer, nowSeconds = getNowSeconds()): boolean {
+export function unhidePostMortem(
+	db: Database,
+	id: number,
+	editor: PmViewer,
+	nowSeconds = getNowSeconds(),
+): boolean {
 	if (!canModerate(editor)) return false;
 	return (
 		prepare(
@@ -442,7 +514,11 @@ export function getPostMortemForViewer(
 	const owners = new Map(listUsers(db, { includeInactive: true }).map((u) => [u.id, u.name]));
 	const authorName =
 		row.disclosure === 'named'
-			? ((prepare(db, 'SELECT name FROM user WHERE id = ?').get(row.author_id) as { name: string } | undefined)?.name ?? null)
+			? ((
+					prepare(db, 'SELECT name FROM user WHERE id = ?').get(row.author_id) as
+						| { name: string }
+						| undefined
+				)?.name ?? null)
 			: null;
 	return {
 		id: row.id,
@@ -469,12 +545,14 @@ export function getPostMortemForViewer(
 		failAgain: fields.failAgain,
 		differently: fields.differently,
 		publishedMonth: row.published_month,
+		photos: parsePhotos(row.photos),
 		actions: getActionRows(db, id).map((a) => ({
 			text: a.text,
 			dueDate: a.due_date,
 			status: a.status,
 			overdue: isOverdue(a, today),
-			ownerName: row.disclosure === 'named' && a.owner_id !== null ? (owners.get(a.owner_id) ?? null) : null,
+			ownerName:
+				row.disclosure === 'named' && a.owner_id !== null ? (owners.get(a.owner_id) ?? null) : null,
 			isMine: a.owner_id === viewer.id,
 		})),
 		isMine,
@@ -483,7 +561,12 @@ export function getPostMortemForViewer(
 }
 
 function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, today: string): boolean {
-	return a.status === 'open' && a.due_date !== null && /^\d{4}-\d{2}-\d{2}$/.test(a.due_date) && a.due_date < today;
+	return (
+		a.status === 'open' &&
+		a.due_date !== null &&
+		/^\d{4}-\d{2}-\d{2}$/.test(a.due_date) &&
+		a.due_date < today
+	);
 }
 
 function publishedRows(db: Database): PmRow[] {
@@ -512,7 +595,11 @@ function toListItem(row: PmRow, viewerId: number | null): PmListItem {
  * is the year of publication).
  * @example listPublishedPostMortems(db, { factor: 'timing' }, me.id)
  */
-export function listPublishedPostMortems(db: Database, filters: PmFilters = {}, viewerId: number | null = null): PmListItem[] {
+export function listPublishedPostMortems(
+	db: Database,
+	filters: PmFilters = {},
+	viewerId: number | null = null,
+): PmListItem[] {
 	const model = filters.model?.trim().toLocaleLowerCase();
 	return publishedRows(db)
 		.map((row) => toListItem(row, viewerId))
@@ -544,7 +631,9 @@ export function listPostMortemFilterOptions(db: Database): {
 		topics: uniq(items.flatMap((i) => i.topics)).sort(),
 		factors: uniq(items.flatMap((i) => i.factors)).sort(),
 		models: uniq(items.flatMap((i) => i.models)).sort((a, b) => a.localeCompare(b)),
-		years: uniq(items.map((i) => i.publishedMonth.slice(0, 4))).sort().reverse(),
+		years: uniq(items.map((i) => i.publishedMonth.slice(0, 4)))
+			.sort()
+			.reverse(),
 	};
 }
 
@@ -555,12 +644,23 @@ export function listPostMortemFilterOptions(db: Database): {
 export function listMyPostMortems(
 	db: Database,
 	authorId: number,
-): { id: number; title: string; status: PmStatus; step: number; disclosure: PmDisclosure; publishedMonth: string | null; updatedAt: number }[] {
+): {
+	id: number;
+	title: string;
+	status: PmStatus;
+	step: number;
+	disclosure: PmDisclosure;
+	publishedMonth: string | null;
+	updatedAt: number;
+}[] {
 	const rows = prepare(
 		db,
 		`SELECT id, title, status, step, disclosure, published_month, updated_at FROM post_mortem
 		WHERE author_id = ? ORDER BY updated_at DESC, id DESC`,
-	).all(authorId) as Pick<PmRow, 'id' | 'title' | 'status' | 'step' | 'disclosure' | 'published_month' | 'updated_at'>[];
+	).all(authorId) as Pick<
+		PmRow,
+		'id' | 'title' | 'status' | 'step' | 'disclosure' | 'published_month' | 'updated_at'
+	>[];
 	return rows.map((r) => ({
 		id: r.id,
 		title: r.title,
@@ -581,7 +681,15 @@ export function listActionsForOwner(
 	db: Database,
 	ownerId: number,
 	nowSeconds = getNowSeconds(),
-): { id: number; text: string; dueDate: string | null; status: 'open' | 'done' | 'dropped'; overdue: boolean; postMortemId: number; postMortemTitle: string }[] {
+): {
+	id: number;
+	text: string;
+	dueDate: string | null;
+	status: 'open' | 'done' | 'dropped';
+	overdue: boolean;
+	postMortemId: number;
+	postMortemTitle: string;
+}[] {
 	const today = dayOf(nowSeconds);
 	const rows = prepare(
 		db,
@@ -589,7 +697,10 @@ export function listActionsForOwner(
 		FROM post_mortem_action AS a JOIN post_mortem AS p ON p.id = a.post_mortem_id
 		WHERE a.owner_id = ? AND (p.status = 'published' OR p.author_id = ?)
 		ORDER BY a.status = 'open' DESC, a.due_date IS NULL, a.due_date, a.id`,
-	).all(ownerId, ownerId) as (Pick<ActionRow, 'id' | 'text' | 'due_date' | 'status'> & { pm_id: number; pm_title: string })[];
+	).all(ownerId, ownerId) as (Pick<ActionRow, 'id' | 'text' | 'due_date' | 'status'> & {
+		pm_id: number;
+		pm_title: string;
+	})[];
 	return rows.map((r) => ({
 		id: r.id,
 		text: r.text,
@@ -610,7 +721,8 @@ export function addPostMortemComment(
 	input: { postMortemId: number; author: PmViewer; disclosure: PmDisclosure; body: string },
 	nowSeconds = getNowSeconds(),
 ): boolean {
-	if (!(PM_DISCLOSURES as readonly string[]).includes(input.disclosure) || input.body.trim() === '') return false;
+	if (!(PM_DISCLOSURES as readonly string[]).includes(input.disclosure) || input.body.trim() === '')
+		return false;
 	const add = db.transaction((): boolean => {
 		const row = getRow(db, input.postMortemId);
 		if (!row || row.status !== 'published') return false;
@@ -627,7 +739,11 @@ export function addPostMortemComment(
  * Comments oldest first, each disclosed as its writer chose.
  * @example listPostMortemComments(db, 7, me.id)
  */
-export function listPostMortemComments(db: Database, postMortemId: number, viewerId: number): PmCommentView[] {
+export function listPostMortemComments(
+	db: Database,
+	postMortemId: number,
+	viewerId: number,
+): PmCommentView[] {
 	const rows = prepare(
 		db,
 		`SELECT c.id, c.body, c.disclosure, c.created_at, c.author_id, u.name, u.country
@@ -648,7 +764,10 @@ export function listPostMortemComments(db: Database, postMortemId: number, viewe
 		disclosure: r.disclosure,
 		name: r.disclosure === 'named' ? r.name : null,
 		country: r.disclosure === 'anonymous' ? null : r.country,
-		when: r.disclosure === 'named' ? { kind: 'date', seconds: r.created_at } : { kind: 'month', month: monthOf(r.created_at) },
+		when:
+			r.disclosure === 'named'
+				? { kind: 'date', seconds: r.created_at }
+				: { kind: 'month', month: monthOf(r.created_at) },
 		isMine: r.author_id === viewerId,
 	}));
 }
@@ -657,7 +776,10 @@ export function listPostMortemComments(db: Database, postMortemId: number, viewe
  * Published post-mortems linked to a case study, newest first (the "Tried elsewhere" summary).
  * @example listPostMortemsForPractice(db, 'open-showroom-wifi') // { count: 1, items: [{ id: 3, title: '…' }] }
  */
-export function listPostMortemsForPractice(db: Database, slug: string): { count: number; items: { id: number; title: string }[] } {
+export function listPostMortemsForPractice(
+	db: Database,
+	slug: string,
+): { count: number; items: { id: number; title: string }[] } {
 	const items = prepare(
 		db,
 		`SELECT id, title FROM post_mortem WHERE status = 'published' AND practice = ?
@@ -707,7 +829,12 @@ export function getPublishedPostMortemForIndex(db: Database): PmIndexEntry[] {
 		topics: parseList<string>(row.topics),
 		period: row.period,
 		practice: row.practice,
-		results: parseList<PmResultRow>(row.results).map((r) => ({ label: r.label, unit: r.unit, planned: r.planned, actual: r.actual })),
+		results: parseList<PmResultRow>(row.results).map((r) => ({
+			label: r.label,
+			unit: r.unit,
+			planned: r.planned,
+			actual: r.actual,
+		})),
 		timeline: parseList<PmTimelineRow>(row.timeline).map((r) => ({ when: r.when, what: r.what })),
 		signal: row.signal,
 		signalWhen: row.signal_when,

@@ -2,12 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/lib/server/db';
 import {
 	countUnreadThreads,
+	getRelayTarget,
 	getThreadForUser,
 	listThreadsForUser,
 	markThreadRead,
 	MESSAGE_BODY_MAX_CHARS,
 	replyToThread,
 	shouldNotify,
+	startRelayThread,
 	startThread,
 	threadsToNotify,
 } from '../../../src/lib/server/messages';
@@ -167,5 +169,104 @@ describe('notifications', () => {
 		]);
 		expect(threadsToNotify(db, id, anna.id, T0 + 1800)).toEqual([]);
 		expect(threadsToNotify(db, id, anna.id, T0 + 3600)).toHaveLength(1);
+	});
+});
+
+describe('relay threads to the author of a post-mortem', () => {
+	function addPostMortem(disclosure: string, status = 'published'): number {
+		return Number(
+			db
+				.prepare(
+					`INSERT INTO post_mortem (author_id, disclosure, status, title, created_at, updated_at, published_month)
+					VALUES (?, ?, ?, 'Tablets flop', ?, ?, '2026-01')`,
+				)
+				.run(ben.id, disclosure, status, T0, T0).lastInsertRowid,
+		);
+	}
+	function relay(postMortemId: number, now = T0 + 3600 * 5 + 17): number {
+		const result = startRelayThread(db, {
+			from: anna.id,
+			postMortemId,
+			subject: 'About your post-mortem',
+			body: 'What would you change?',
+			nowSeconds: now,
+		});
+		if (result.error !== null) throw new Error(result.error);
+		return result.threadId;
+	}
+
+	it('masks an anonymous author to the reader: no id, no name, day-precision times', () => {
+		const id = relay(addPostMortem('anonymous'));
+		replyToThread(db, {
+			threadId: id,
+			userId: ben.id,
+			body: 'Less training',
+			nowSeconds: T0 + 7 * 3600 + 3,
+		});
+		const seen = getThreadForUser(db, id, anna.id, 'en')!;
+		const json = JSON.stringify(seen);
+		expect(json).not.toContain('Ben');
+		expect(json).not.toContain(`"id":${ben.id},`);
+		expect(seen.participants).toContainEqual({
+			id: null,
+			name: 'The author of «Tablets flop»',
+			photo: null,
+			active: true,
+			masked: true,
+		});
+		expect(seen.messages.map((m) => [m.senderId, m.senderName, m.createdAt])).toEqual([
+			[anna.id, 'Anna', T0],
+			[null, 'The author of «Tablets flop»', T0],
+		]);
+		expect(seen.relay).toMatchObject({ viewerIsMasked: false, othersMasked: true });
+		expect(listThreadsForUser(db, anna.id, 'fr')[0]).toMatchObject({
+			otherParticipantNames: ['La personne qui a écrit « Tablets flop »'],
+			updatedAt: T0,
+		});
+		// The author sees the reader by name, exact times, and that they are masked.
+		const mine = getThreadForUser(db, id, ben.id)!;
+		expect(mine.participants.map((p) => p.name)).toContain('Anna');
+		expect(mine.messages[0].createdAt).toBe(T0 + 3600 * 5 + 17);
+		expect(mine.relay).toMatchObject({ viewerIsMasked: true, othersMasked: false });
+		// A mail to the reader must name the author by the post-mortem only.
+		expect(threadsToNotify(db, id, ben.id, T0 + 7 * 3600 + 3)).toEqual([
+			{
+				id: anna.id,
+				email: 'anna@example.com',
+				name: 'Anna',
+				subject: 'About your post-mortem',
+				maskedSender: { postMortemTitle: 'Tablets flop' },
+			},
+		]);
+		// Still members only.
+		expect(getThreadForUser(db, id, eve.id)).toBeNull();
+	});
+
+	it('keeps a named author visible, refuses yourself and unpublished post-mortems', () => {
+		const named = addPostMortem('named');
+		expect(getRelayTarget(db, named, anna.id)).toMatchObject({
+			masked: false,
+			authorName: 'Ben',
+			isSelf: false,
+		});
+		const id = relay(named);
+		expect(getThreadForUser(db, id, anna.id)!.participants.map((p) => p.name)).toEqual([
+			'Anna',
+			'Ben',
+		]);
+		const anonymous = addPostMortem('anonymous');
+		expect(getRelayTarget(db, anonymous, anna.id)).toMatchObject({
+			masked: true,
+			authorName: null,
+		});
+		expect(JSON.stringify(getRelayTarget(db, anonymous, anna.id))).not.toContain('Ben');
+		expect(getRelayTarget(db, anonymous, ben.id)?.isSelf).toBe(true);
+		const base = { from: ben.id, postMortemId: anonymous, subject: 'S', body: 'B' };
+		expect(startRelayThread(db, base).error).toBe('self');
+		const draft = addPostMortem('anonymous', 'draft');
+		expect(getRelayTarget(db, draft, anna.id)).toBeNull();
+		expect(startRelayThread(db, { ...base, from: anna.id, postMortemId: draft }).error).toBe(
+			'unknown-post-mortem',
+		);
 	});
 });

@@ -1,0 +1,272 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as pagefind from 'pagefind';
+import type { Database } from 'better-sqlite3';
+import { getDatabase, getDataDir } from './db';
+import { getPublishedPostMortemForIndex } from './post-mortems';
+
+// The members-only search index: published post-mortems as a second Pagefind index, served from
+// DATA_DIR/members-search/ to signed-in members only (src/lib/access.ts) and merged into the public
+// case-study index by the search page. Built at run time, because post-mortems live in SQLite.
+//
+// Anonymity: the index is built from getPublishedPostMortemForIndex (post-mortems.ts), a projection
+// without author_id, created_at, updated_at, hidden_by or anything of the author's user row. A record carries the post-mortem's own
+// text, its filters, the country only when disclosed, and `published_month` as the only time.
+//
+// Swapping: every build is written to a fresh directory under DATA_DIR/members-search-versions/,
+// then DATA_DIR/members-search (a symlink) is renamed over atomically, so a reader never sees a
+// half-written index. The previous version is kept, so a member who loaded the old entry file a
+// moment ago can still fetch its fragments; older ones are deleted.
+
+export const MEMBERS_INDEX_DIR = 'members-search';
+const VERSIONS_DIR = 'members-search-versions';
+/** Changes within this window share one rebuild. */
+export const REBUILD_DEBOUNCE_MS = 1000;
+
+interface Logger {
+	info(message: string): void;
+	error(message: string, error?: unknown): void;
+}
+
+const consoleLogger: Logger = {
+	info: (message) => console.log(`[members-search] ${message}`),
+	error: (message, error) => console.error(`[members-search] ${message}`, error ?? ''),
+};
+
+/** One published post-mortem as the index may see it: no author, no exact time. */
+export interface IndexablePostMortem {
+	id: number;
+	title: string;
+	tried: string;
+	/** Only when the author disclosed it ('named' or 'country'). */
+	country: string | null;
+	models: string[];
+	channel: string | null;
+	topics: string[];
+	period: string;
+	practice: string | null;
+	results: { label?: string; unit?: string; planned?: unknown; actual?: unknown }[];
+	timeline: { when?: string; what?: string }[];
+	signal: string;
+	factors: string[];
+	factors_note: string;
+	went_well: string;
+	went_wrong: string;
+	lucky: string;
+	fail_again: string;
+	differently: string;
+	published_month: string | null;
+}
+
+/**
+ * The published post-mortems, with only what an index may hold: read through the post-mortem
+ * module's own no-author projection, so there is one place deciding what is disclosed.
+ * @example listPostMortemsForIndex(db).map((p) => p.title)
+ */
+export function listPostMortemsForIndex(db: Database): IndexablePostMortem[] {
+	return getPublishedPostMortemForIndex(db).map((p) => ({
+		id: p.id,
+		title: p.title,
+		tried: p.tried,
+		country: p.country,
+		models: p.models,
+		channel: p.channel,
+		topics: p.topics,
+		period: p.period,
+		practice: p.practice,
+		results: p.results,
+		timeline: p.timeline,
+		signal: p.signal,
+		factors: p.factors,
+		factors_note: p.factorsNote,
+		went_well: p.wentWell,
+		went_wrong: p.wentWrong,
+		lucky: p.lucky,
+		fail_again: p.failAgain,
+		differently: p.differently,
+		published_month: p.publishedMonth || null,
+	}));
+}
+
+/**
+ * Builds the Pagefind index of published post-mortems and swaps it in at DATA_DIR/members-search/.
+ * With no published post-mortem, the index is removed (the search page then uses the public one
+ * alone). Resolves with the number of records; throws when Pagefind fails (the old index stays).
+ * @example await rebuildMembersIndex({ db: getDatabase(), dataDir: getDataDir() })
+ */
+export async function rebuildMembersIndex({
+	db,
+	dataDir,
+	logger = consoleLogger,
+}: {
+	db: Database;
+	dataDir: string;
+	logger?: Logger;
+}): Promise<{ records: number; ms: number }> {
+	const started = performance.now();
+	const postMortems = listPostMortemsForIndex(db);
+	const link = path.join(dataDir, MEMBERS_INDEX_DIR);
+	const versions = path.join(dataDir, VERSIONS_DIR);
+	if (postMortems.length === 0) {
+		await fs.promises.rm(link, { recursive: true, force: true });
+		await fs.promises.rm(versions, { recursive: true, force: true });
+		return { records: 0, ms: Math.round(performance.now() - started) };
+	}
+	await fs.promises.mkdir(versions, { recursive: true });
+	const version = `${Date.now()}-${crypto.randomBytes(4).toString('hex')}`;
+	const outputPath = path.join(versions, version);
+	try {
+		const created = await pagefind.createIndex({ forceLanguage: 'en' });
+		assertNoErrors('createIndex', created);
+		const index = created.index!;
+		for (const postMortem of postMortems) {
+			assertNoErrors('addCustomRecord', await index.addCustomRecord(toRecord(postMortem)));
+		}
+		assertNoErrors('writeFiles', await index.writeFiles({ outputPath }));
+	} catch (error) {
+		await fs.promises.rm(outputPath, { recursive: true, force: true });
+		throw new Error('Building the members’ search index failed', { cause: error });
+	} finally {
+		await pagefind.close();
+	}
+	await swapLink(link, path.join(VERSIONS_DIR, version));
+	await pruneVersions(versions, version);
+	const ms = Math.round(performance.now() - started);
+	logger.info(`indexed ${postMortems.length} post-mortems in ${ms} ms`);
+	return { records: postMortems.length, ms };
+}
+
+/**
+ * The Pagefind record of one post-mortem: its text, title, filters and month; nothing about its author.
+ * @example toRecord(postMortem).url // '/post-mortems/12/'
+ */
+export function toRecord(postMortem: IndexablePostMortem): pagefind.CustomRecord {
+	const date = postMortem.published_month ?? '';
+	const content = [
+		postMortem.title,
+		postMortem.tried,
+		postMortem.period,
+		...postMortem.results.map((r) => [r.label, r.unit].filter(Boolean).join(' ')),
+		...postMortem.timeline.map((item) => [item.when, item.what].filter(Boolean).join(': ')),
+		postMortem.signal,
+		postMortem.factors_note,
+		postMortem.went_well,
+		postMortem.went_wrong,
+		postMortem.lucky,
+		postMortem.fail_again,
+		postMortem.differently,
+	]
+		.map((text) => (text ?? '').trim())
+		.filter(Boolean)
+		.join('\n\n');
+	const meta: Record<string, string> = { title: postMortem.title, kind: 'post-mortem' };
+	if (date) meta.date = date;
+	if (postMortem.country) meta.country = postMortem.country;
+	const filters: Record<string, string[]> = {
+		kind: ['post-mortem'],
+		topic: postMortem.topics,
+		model: postMortem.models,
+		channel: postMortem.channel ? [postMortem.channel] : [],
+		lang: ['en'],
+	};
+	if (postMortem.country) filters.country = [postMortem.country];
+	return {
+		url: `/post-mortems/${postMortem.id}/`,
+		content,
+		language: 'en',
+		meta,
+		filters,
+		...(date ? { sort: { date: `${date}-01` } } : {}),
+	};
+}
+
+// One scheduler per process, even when the Astro bundle and the server entry each load this module:
+// two builds at once would share Pagefind's service, and one's close() would end the other's.
+const schedulerKey = Symbol.for('coaching-dealer.members-search');
+interface SchedulerState {
+	timer: NodeJS.Timeout | null;
+	running: Promise<void> | null;
+	dirty: boolean;
+}
+function getScheduler(): SchedulerState {
+	const store = globalThis as typeof globalThis & { [schedulerKey]?: SchedulerState };
+	store[schedulerKey] ??= { timer: null, running: null, dirty: false };
+	return store[schedulerKey];
+}
+
+/**
+ * Asks for a rebuild of the members' index soon (after publish, edit, hide, unhide, delete, and at
+ * server start). Calls within a second share one rebuild; only one runs at a time, and a change
+ * arriving during a rebuild triggers another right after. Never throws; failures are logged.
+ * @example scheduleMembersIndexRebuild()
+ */
+export function scheduleMembersIndexRebuild(
+	options: { db?: Database; dataDir?: string; logger?: Logger; delayMs?: number } = {},
+): void {
+	const state = getScheduler();
+	state.dirty = true;
+	if (state.timer) clearTimeout(state.timer);
+	state.timer = setTimeout(() => {
+		state.timer = null;
+		void runScheduled(options);
+	}, options.delayMs ?? REBUILD_DEBOUNCE_MS);
+	state.timer.unref();
+}
+
+/**
+ * Resolves once no rebuild is waiting or running (for tests and a clean shutdown).
+ * @example await whenMembersIndexIdle()
+ */
+export async function whenMembersIndexIdle(): Promise<void> {
+	const state = getScheduler();
+	while (state.timer || state.running) {
+		await (state.running ?? new Promise((resolve) => setTimeout(resolve, 50)));
+	}
+}
+
+async function runScheduled(options: { db?: Database; dataDir?: string; logger?: Logger }) {
+	const state = getScheduler();
+	// The rebuild in progress schedules the next one when it ends.
+	if (state.running) return;
+	state.dirty = false;
+	const logger = options.logger ?? consoleLogger;
+	state.running = rebuildMembersIndex({
+		db: options.db ?? getDatabase(),
+		dataDir: options.dataDir ?? getDataDir(),
+		logger,
+	})
+		.then(() => undefined)
+		.catch((error: unknown) => logger.error('rebuild failed; the previous index stays', error))
+		.finally(() => {
+			state.running = null;
+			if (state.dirty && !state.timer) scheduleMembersIndexRebuild({ ...options, delayMs: 0 });
+		});
+}
+
+async function swapLink(link: string, target: string): Promise<void> {
+	const temp = `${link}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+	await fs.promises.symlink(target, temp, 'dir');
+	// A real directory in the way (copied by hand, an older layout) cannot be renamed over.
+	const current = await fs.promises.lstat(link).catch(() => null);
+	if (current && !current.isSymbolicLink())
+		await fs.promises.rm(link, { recursive: true, force: true });
+	await fs.promises.rename(temp, link);
+}
+
+async function pruneVersions(versions: string, keep: string): Promise<void> {
+	const names = (await fs.promises.readdir(versions)).sort();
+	// Keep the new one and the one before it: a search page opened a moment ago may still read it.
+	const stale = names.filter((name) => name !== keep).slice(0, -1);
+	await Promise.all(
+		stale.map((name) =>
+			fs.promises.rm(path.join(versions, name), { recursive: true, force: true }),
+		),
+	);
+}
+
+function assertNoErrors(step: string, response: { errors: string[] }) {
+	if (response.errors.length > 0) {
+		throw new Error(`Pagefind ${step}: ${response.errors.join('; ')}`);
+	}
+}

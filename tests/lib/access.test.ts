@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { isPageRequest, requiredAccess, safeNextPath } from '../../src/lib/access';
+
+describe('access rules', () => {
+	it('gates everything in members mode but what signing in needs', () => {
+		for (const p of ['/', '/case-studies/x/', '/pagefind/pagefind.js', '/_astro/cover.webp', '/rss.xml', '/_astro/clip.mp4']) {
+			expect(requiredAccess(p, 'members'), p).toBe('member');
+		}
+		for (const p of ['/login/', '/fr/login/', '/reset-password/abc/', '/invite/tok/', '/healthz', '/_astro/index.abc.css', '/_astro/Header.js']) {
+			expect(requiredAccess(p, 'members'), p).toBe('open');
+		}
+	});
+
+	it('keeps members features behind sign-in in public mode, and admin areas for admins', () => {
+		expect(requiredAccess('/case-studies/x/', 'public')).toBe('open');
+		for (const p of ['/messages/', '/fr/account/', '/post-mortems/3/', '/diffusion/', '/diffusion.csv', '/case-studies/x/applied/', '/api/me', '/members-search/pagefind.js', '/data/people.json']) {
+			expect(requiredAccess(p, 'public'), p).toBe('member');
+		}
+		expect(requiredAccess('/admin/audit/', 'public')).toBe('admin');
+		expect(requiredAccess('/fr/dev/outbox/', 'members')).toBe('admin');
+	});
+
+	it('redirects pages and answers 401 to files and APIs', () => {
+		expect(isPageRequest('/case-studies/x/', 'text/html')).toBe(true);
+		expect(isPageRequest('/pagefind/pf_meta', '*/*')).toBe(false);
+		expect(isPageRequest('/api/me', 'text/html')).toBe(false);
+		expect(isPageRequest('/rss.xml', 'text/html')).toBe(false);
+	});
+
+	it('follows only same-site next paths', () => {
+		expect(safeNextPath('/case-studies/?country=IT')).toBe('/case-studies/?country=IT');
+		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '']) {
+			expect(safeNextPath(bad), bad).toBe('/');
+		}
+	});
+});

@@ -1,0 +1,235 @@
+// Behaviour of src/lib/adoption.ts: the applied form's checks, tallies, the most-applied ranking,
+// the diffusion matrix and the CSV export (RFC 4180 quoting, BOM, formula-injection guard).
+import { describe, expect, it } from 'vitest';
+import {
+	buildDiffusionMatrix,
+	checkAdoptionForm,
+	countAdoptionStatuses,
+	formatCsvField,
+	getAdoptionFormValues,
+	getDiffusionCsvFileName,
+	listTallyEntries,
+	parseKpiNumber,
+	rankMostApplied,
+	serializeDiffusionCsv,
+	type AdoptionFormValues,
+	type AdoptionMark,
+	type AdoptionStatus,
+} from '../../src/lib/adoption';
+
+const blank: AdoptionFormValues = getAdoptionFormValues(null);
+const anyCountry = { needsCountry: false, isCountry: () => true };
+
+function mark(
+	caseStudy: string,
+	country: string,
+	status: AdoptionStatus,
+	extra: Partial<AdoptionMark> = {},
+): AdoptionMark {
+	return {
+		caseStudy,
+		country,
+		status,
+		period: '',
+		change: '',
+		note: '',
+		kpi: null,
+		updatedAt: 1_767_225_600,
+		...extra,
+	};
+}
+
+describe('checkAdoptionForm', () => {
+	it('needs a status', () => {
+		expect(checkAdoptionForm(blank, anyCountry).errors).toEqual({ status: 'status-missing' });
+	});
+
+	it('needs what was changed for adapted, and why for rejected', () => {
+		expect(checkAdoptionForm({ ...blank, status: 'adapted' }, anyCountry).errors).toEqual({
+			change: 'change-missing',
+		});
+		expect(
+			checkAdoptionForm({ ...blank, status: 'rejected', change: 'not here' }, anyCountry).errors,
+		).toEqual({
+			why: 'why-missing',
+		});
+	});
+
+	it('stores the reason of a rejection in the change column', () => {
+		const { input } = checkAdoptionForm(
+			{ ...blank, status: 'rejected', why: 'No budget', change: 'ignored' },
+			anyCountry,
+		);
+		expect(input?.change).toBe('No budget');
+	});
+
+	it('asks for a valid country only when the profile has none', () => {
+		const options = { needsCountry: true, isCountry: (c: string) => c === 'IT' };
+		expect(
+			checkAdoptionForm({ ...blank, status: 'adopted', country: 'XX' }, options).errors,
+		).toEqual({
+			country: 'country-missing',
+		});
+		expect(
+			checkAdoptionForm({ ...blank, status: 'adopted', country: 'IT' }, options).input?.country,
+		).toBe('IT');
+		expect(
+			checkAdoptionForm({ ...blank, status: 'adopted', country: 'XX' }, anyCountry).input?.country,
+		).toBeNull();
+	});
+
+	it('takes a KPI only when complete, with numbers as people type them', () => {
+		const partial = checkAdoptionForm({ ...blank, status: 'adopted', kpiBefore: '12' }, anyCountry);
+		expect(partial.errors).toEqual({
+			kpiLabel: 'kpi-label-missing',
+			kpiAfter: 'kpi-number-missing',
+		});
+		const wrong = checkAdoptionForm(
+			{ ...blank, status: 'adopted', kpiLabel: 'Leads', kpiBefore: 'ten', kpiAfter: '1' },
+			anyCountry,
+		);
+		expect(wrong.errors).toEqual({ kpiBefore: 'kpi-number-invalid' });
+		const ok = checkAdoptionForm(
+			{
+				...blank,
+				status: 'adopted',
+				kpiLabel: 'Leads',
+				kpiUnit: '%',
+				kpiBefore: '1 250,5',
+				kpiAfter: '-3',
+			},
+			anyCountry,
+		);
+		expect(ok.input?.kpi).toEqual({ label: 'Leads', unit: '%', before: 1250.5, after: -3 });
+	});
+
+	it('refuses text past the limits', () => {
+		expect(
+			checkAdoptionForm({ ...blank, status: 'adopted', note: 'x'.repeat(2001) }, anyCountry).errors,
+		).toEqual({
+			note: 'too-long',
+		});
+	});
+});
+
+describe('parseKpiNumber', () => {
+	it('reads both decimal separators and refuses the rest', () => {
+		expect(parseKpiNumber('12,5')).toBe(12.5);
+		expect(parseKpiNumber('-0.25')).toBe(-0.25);
+		expect(parseKpiNumber('1,250.5')).toBeNull();
+		expect(parseKpiNumber('12%')).toBeNull();
+	});
+});
+
+describe('getAdoptionFormValues', () => {
+	it('puts a saved rejection reason back in the why field', () => {
+		const values = getAdoptionFormValues(mark('a', 'IT', 'rejected', { change: 'Too costly' }));
+		expect(values).toMatchObject({ status: 'rejected', why: 'Too costly', change: '' });
+	});
+});
+
+describe('tallies', () => {
+	it('counts marks per status and lists only the statuses given, in order', () => {
+		const tally = countAdoptionStatuses([
+			mark('a', 'IT', 'rejected'),
+			mark('a', 'PT', 'adopted'),
+			mark('a', 'FR', 'adopted'),
+		]);
+		expect(tally).toEqual({ trying: 0, adopted: 2, adapted: 0, rejected: 1, 'on-hold': 0 });
+		expect(listTallyEntries(tally)).toEqual([
+			{ status: 'adopted', count: 2 },
+			{ status: 'rejected', count: 1 },
+		]);
+	});
+
+	it('ranks the most applied practices by adopted + adapted, then countries', () => {
+		const ranked = rankMostApplied([
+			mark('a', 'IT', 'adopted'),
+			mark('a', 'IT', 'adapted'),
+			mark('b', 'IT', 'adopted'),
+			mark('b', 'PT', 'adapted'),
+			mark('c', 'FR', 'adopted'),
+			mark('d', 'FR', 'rejected'),
+			mark('d', 'IT', 'trying'),
+		]);
+		expect(ranked.map((p) => [p.caseStudy, p.applied, p.countries])).toEqual([
+			['b', 2, 2],
+			['a', 2, 1],
+			['c', 1, 1],
+		]);
+		expect(
+			rankMostApplied([mark('a', 'IT', 'adopted'), mark('b', 'IT', 'adopted')], 1),
+		).toHaveLength(1);
+	});
+
+	it('builds practices × countries cells with each status given in a country', () => {
+		const matrix = buildDiffusionMatrix([
+			mark('a', 'PT', 'adopted'),
+			mark('a', 'IT', 'adopted'),
+			mark('a', 'IT', 'adopted'),
+			mark('a', 'IT', 'trying'),
+			mark('b', 'FR', 'rejected'),
+		]);
+		expect(matrix.countries).toEqual(['FR', 'IT', 'PT']);
+		expect(matrix.cells.get('a')?.get('IT')).toEqual([
+			{ status: 'trying', count: 1 },
+			{ status: 'adopted', count: 2 },
+		]);
+		expect(matrix.cells.get('a')?.get('FR')).toBeUndefined();
+	});
+});
+
+describe('CSV', () => {
+	it('quotes commas, quotes and line breaks (RFC 4180)', () => {
+		expect(formatCsvField('plain')).toBe('plain');
+		expect(formatCsvField('a, b')).toBe('"a, b"');
+		expect(formatCsvField('say "hi"')).toBe('"say ""hi"""');
+		expect(formatCsvField('two\nlines')).toBe('"two\nlines"');
+		expect(formatCsvField(null)).toBe('');
+	});
+
+	it('defuses text a spreadsheet would run as a formula, but keeps negative numbers', () => {
+		expect(formatCsvField('=HYPERLINK("http://evil.example","x")')).toBe(
+			'"\'=HYPERLINK(""http://evil.example"",""x"")"',
+		);
+		expect(formatCsvField('+1')).toBe("'+1");
+		expect(formatCsvField('-2+3')).toBe("'-2+3");
+		expect(formatCsvField('@SUM(A1)')).toBe("'@SUM(A1)");
+		expect(formatCsvField(-5)).toBe('-5');
+	});
+
+	it('writes a BOM, the header and one CRLF row per mark, sorted', () => {
+		const csv = serializeDiffusionCsv(
+			[
+				mark('b', 'PT', 'rejected', {
+					change: '=cmd',
+					note: 'Too "costly", sadly',
+					updatedAt: 1_767_225_600,
+				}),
+				mark('a', 'IT', 'adapted', {
+					change: 'Smaller',
+					period: 'Q1 2026',
+					kpi: { label: 'Leads', unit: '%', before: 10.5, after: -2 },
+					updatedAt: 1_772_323_200,
+				}),
+			],
+			new Map([
+				['a', 'Alpha, the launch'],
+				['b', 'Beta'],
+			]),
+		);
+		expect(csv.startsWith('\ufeff')).toBe(true);
+		expect(csv.slice(1).split('\r\n')).toEqual([
+			'case_study,case_study_title,country,status,period,change,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at',
+			'a,"Alpha, the launch",IT,adapted,Q1 2026,Smaller,,Leads,%,10.5,-2,2026-03-01',
+			'b,Beta,PT,rejected,,\'=cmd,"Too ""costly"", sadly",,,,,2026-01-01',
+			'',
+		]);
+	});
+
+	it('names the file after the day', () => {
+		expect(getDiffusionCsvFileName(new Date('2026-03-01T12:00:00Z'))).toBe(
+			'coaching-dealer-diffusion-2026-03-01.csv',
+		);
+	});
+});
