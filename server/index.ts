@@ -10,6 +10,7 @@ import { runMaintenance } from '../src/lib/server/maintenance';
 import type { Role } from '../src/lib/server/user';
 import { scheduleMembersIndexRebuild, whenMembersIndexIdle } from '../src/lib/server/members-search';
 import { seedDemoAdoptions } from '../src/lib/server/demo-adoptions';
+import { seedDemoPostMortems } from '../src/lib/server/demo-post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
@@ -36,6 +37,7 @@ async function main() {
 			const roles: Record<string, Role> = admins ? Object.fromEntries(admins.map((id) => [id, 'admin' as Role])) : { ...DEMO_ROLES };
 			const created = await seedDemoAccounts(db, people, roles);
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
+			seedDemoPostMortems(db, people);
 			seedDemoAdoptions(db);
 		}
 		linkMembersToPeople(db, people);

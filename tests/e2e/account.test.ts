@@ -268,7 +268,10 @@ describe('account page', () => {
 
 		await anna.goto(server.url + '/account/');
 		await anna.getByRole('button', { name: 'Sign out of every device' }).click();
-		await anna.waitForURL(server.url + '/login/');
+		await anna.waitForURL(server.url + '/login/?notice=everywhere');
+		await expect(anna.getByRole('status').textContent()).resolves.toBe(
+			'You were signed out of every device, this one included.',
+		);
 		await anna.goto(server.url + '/account/');
 		await anna.waitForURL(/\/login\/\?next=%2Faccount%2F/);
 
