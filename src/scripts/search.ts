@@ -24,10 +24,16 @@ interface PagefindApi {
 	search: (
 		term: string | null,
 		o: { filters?: Record<string, { any: string[] }>; sort?: Record<string, 'asc' | 'desc'> },
-	) => Promise<{ results: PagefindResult[]; filters: Record<string, Record<string, number>> }>;
+	) => Promise<{
+		results: PagefindResult[];
+		filters: Record<string, Record<string, number>>;
+		totalFilters?: Record<string, Record<string, number>>;
+	}>;
 }
 
 const GROUPS = ['kind', 'country', 'topic', 'model', 'channel', 'lang'] as const;
+// The first screen loads few result fragments: each is a request, and most readers look at the top.
+const FIRST_PAGE = 6;
 const PAGE = 10;
 const MEMBERS_INDEX = '/members-search/';
 // Every record of the public index is a practice; the members' index tags its own records.
@@ -60,6 +66,7 @@ class CdSearch extends HTMLElement {
 			await this.pagefind.options(PUBLIC_OPTIONS);
 			await this.pagefind.init();
 			await this.mergeMembersIndex();
+			// Pagefind counts filter values in search answers only once their lists are loaded.
 			this.renderFilters(await this.pagefind.filters(), params);
 		} catch {
 			this.status.textContent = this.strings.error;
@@ -79,7 +86,10 @@ class CdSearch extends HTMLElement {
 		});
 		this.more.addEventListener('click', () => this.showMore());
 		window.addEventListener('popstate', () => location.reload());
-		await this.run(false);
+		// With a query or filters in the URL, search at once; otherwise wait for the reader, so an
+		// empty search page fetches no result fragments.
+		if (q.value || GROUPS.some((g) => params.has(g))) await this.run(false);
+		else this.status.textContent = this.strings.ready;
 		if (!q.value) q.focus();
 	}
 
@@ -172,6 +182,7 @@ class CdSearch extends HTMLElement {
 		}
 		this.list.replaceChildren();
 		this.shown = 0;
+		this.pageSize = FIRST_PAGE;
 		const n = this.results.length;
 		this.status.textContent =
 			n === 0
@@ -193,8 +204,11 @@ class CdSearch extends HTMLElement {
 		return loaded.map(({ r, data }) => ({ id: r.id, data: async () => data }));
 	}
 
+	private pageSize = FIRST_PAGE;
+
 	private async showMore() {
-		const slice = this.results.slice(this.shown, this.shown + PAGE);
+		const slice = this.results.slice(this.shown, this.shown + this.pageSize);
+		this.pageSize = PAGE;
 		this.shown += slice.length;
 		const items = await Promise.all(slice.map((r) => r.data()));
 		for (const item of items) this.list.append(this.renderHit(item));
