@@ -36,4 +36,6 @@ for (const dir of ['photos']) {
 	const from = path.join(dataDir, dir);
 	if (fs.existsSync(from)) fs.cpSync(from, path.join(target, dir), { recursive: true });
 }
-console.log(`Backed up ${users} accounts to ${target} in ${Date.now() - started} ms (integrity: ok)`);
+console.log(
+	`Backed up ${users} accounts to ${target} in ${Date.now() - started} ms (integrity: ok)`,
+);

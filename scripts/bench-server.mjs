@@ -25,7 +25,10 @@ const PAGE = '/case-studies/kestrel-launch-italy/';
 if (!fs.existsSync(path.join(dist, 'portal.mjs'))) {
 	console.log('No build in dist/: building…');
 	await new Promise((resolve, reject) =>
-		spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error('build failed')))),
+		spawn(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' }).on(
+			'exit',
+			(c) => (c === 0 ? resolve() : reject(new Error('build failed'))),
+		),
 	);
 }
 
@@ -42,7 +45,14 @@ async function startServer(access) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-'));
 	const port = await freePort();
 	const child = spawn(process.execPath, [path.join(dist, 'portal.mjs')], {
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, DEMO: 'true', PORTAL_ACCESS: access },
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			DATA_DIR: dataDir,
+			DEMO: 'true',
+			PORTAL_ACCESS: access,
+		},
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
 	const url = `http://127.0.0.1:${port}`;
@@ -52,7 +62,11 @@ async function startServer(access) {
 		} catch {}
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	return { url, dataDir, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
+	return {
+		url,
+		dataDir,
+		stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))),
+	};
 }
 
 // Bench members with sessions and a thread each, written straight into the server's SQLite file
@@ -62,19 +76,43 @@ function createBenchMembers(dataDir, count) {
 	const db = new Database(path.join(dataDir, 'portal.db'));
 	db.pragma('busy_timeout = 5000');
 	const now = Math.floor(Date.now() / 1000);
-	const recipient = db.prepare("SELECT id, password_hash FROM user WHERE email = 'giulia.conti@it.brand.example'").get();
+	const recipient = db
+		.prepare("SELECT id, password_hash FROM user WHERE email = 'giulia.conti@it.brand.example'")
+		.get();
 	const members = [];
 	db.transaction(() => {
 		for (let i = 0; i < count; i++) {
 			const id = db
-				.prepare("INSERT INTO user (email, name, languages, role, password_hash, active, created_at, updated_at) VALUES (?, ?, '[\"en\"]', 'member', ?, 1, ?, ?)")
-				.run(`bench-${i}@bench.example`, `Bench Member ${i}`, recipient.password_hash, now, now).lastInsertRowid;
-			const token = Array.from(crypto.randomBytes(20), (b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('').padEnd(32, 'a').slice(0, 32);
+				.prepare(
+					"INSERT INTO user (email, name, languages, role, password_hash, active, created_at, updated_at) VALUES (?, ?, '[\"en\"]', 'member', ?, 1, ?, ?)",
+				)
+				.run(
+					`bench-${i}@bench.example`,
+					`Bench Member ${i}`,
+					recipient.password_hash,
+					now,
+					now,
+				).lastInsertRowid;
+			const token = Array.from(
+				crypto.randomBytes(20),
+				(b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32],
+			)
+				.join('')
+				.padEnd(32, 'a')
+				.slice(0, 32);
 			const hash = crypto.createHash('sha256').update(token).digest('hex');
-			db.prepare('INSERT INTO session (id, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)').run(hash, id, now + 86400, now);
-			const thread = db.prepare('INSERT INTO thread (subject, created_at, updated_at) VALUES (?, ?, ?)').run(`Bench ${i}`, now, now).lastInsertRowid;
-			db.prepare('INSERT INTO thread_member (thread_id, user_id, last_read_at) VALUES (?, ?, ?), (?, ?, ?)').run(thread, id, now, thread, recipient.id, now);
-			db.prepare('INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)').run(thread, id, 'Hello from the bench', now);
+			db.prepare(
+				'INSERT INTO session (id, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)',
+			).run(hash, id, now + 86400, now);
+			const thread = db
+				.prepare('INSERT INTO thread (subject, created_at, updated_at) VALUES (?, ?, ?)')
+				.run(`Bench ${i}`, now, now).lastInsertRowid;
+			db.prepare(
+				'INSERT INTO thread_member (thread_id, user_id, last_read_at) VALUES (?, ?, ?), (?, ?, ?)',
+			).run(thread, id, now, thread, recipient.id, now);
+			db.prepare(
+				'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
+			).run(thread, id, 'Hello from the bench', now);
 			members.push({ cookie: `cd_session=${token}`, thread: Number(thread) });
 		}
 	})();
@@ -105,7 +143,9 @@ try {
 	// Warm up both servers (page caches, prepared statements).
 	await run('warm-up', { url: gated.url + PAGE, headers: { cookie }, duration: 2 });
 	await run('warm-up', { url: open.url + PAGE, duration: 2 });
-	rows.push(await run('gated static page (signed in)', { url: gated.url + PAGE, headers: { cookie } }));
+	rows.push(
+		await run('gated static page (signed in)', { url: gated.url + PAGE, headers: { cookie } }),
+	);
 	rows.push(await run('same page, ungated (PORTAL_ACCESS=public)', { url: open.url + PAGE }));
 	rows.push(await run('inbox /messages/', { url: gated.url + '/messages/', headers: { cookie } }));
 	let next = 0;
@@ -120,8 +160,13 @@ try {
 							...req,
 							method: 'POST',
 							path: `/messages/${m.thread}/`,
-							headers: { cookie: m.cookie, origin: gated.url, 'content-type': 'application/x-www-form-urlencoded' },
-							body: 'body=' + encodeURIComponent('A benchmark reply with a link https://example.com/x'),
+							headers: {
+								cookie: m.cookie,
+								origin: gated.url,
+								'content-type': 'application/x-www-form-urlencoded',
+							},
+							body:
+								'body=' + encodeURIComponent('A benchmark reply with a link https://example.com/x'),
 						};
 					},
 				},
@@ -135,16 +180,34 @@ try {
 
 const [g, u, inbox, send] = rows;
 const targets = [
-	['gated ≥ 80 % of ungated', g.reqPerSec >= 0.8 * u.reqPerSec, `${Math.round((100 * g.reqPerSec) / u.reqPerSec)} %`],
-	['inbox ≥ 1,500 req/s, p99 ≤ 20 ms', inbox.reqPerSec >= 1500 && inbox.p99 <= 20, `${inbox.reqPerSec} req/s, p99 ${inbox.p99} ms`],
-	['send ≥ 500 req/s, p99 ≤ 30 ms', send.reqPerSec >= 500 && send.p99 <= 30, `${send.reqPerSec} req/s, p99 ${send.p99} ms`],
+	[
+		'gated ≥ 80 % of ungated',
+		g.reqPerSec >= 0.8 * u.reqPerSec,
+		`${Math.round((100 * g.reqPerSec) / u.reqPerSec)} %`,
+	],
+	[
+		'inbox ≥ 1,500 req/s, p99 ≤ 20 ms',
+		inbox.reqPerSec >= 1500 && inbox.p99 <= 20,
+		`${inbox.reqPerSec} req/s, p99 ${inbox.p99} ms`,
+	],
+	[
+		'send ≥ 500 req/s, p99 ≤ 30 ms',
+		send.reqPerSec >= 500 && send.p99 <= 30,
+		`${send.reqPerSec} req/s, p99 ${send.p99} ms`,
+	],
 ];
-console.log(`\nServer benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${duration} s × ${connections} connections\n`);
+console.log(
+	`\nServer benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${duration} s × ${connections} connections\n`,
+);
 console.log('| Scenario | req/s | p50 (ms) | p99 (ms) | non-2xx | errors |');
 console.log('|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+for (const r of rows)
+	console.log(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
 console.log('\n| Target | Measured | Pass |');
 console.log('|---|---|---|');
 for (const [t, ok, m] of targets) console.log(`| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`);
 fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
-fs.writeFileSync(path.join(root, '.bench', 'server-result.json'), JSON.stringify({ date: new Date().toISOString(), duration, connections, rows }, null, 2));
+fs.writeFileSync(
+	path.join(root, '.bench', 'server-result.json'),
+	JSON.stringify({ date: new Date().toISOString(), duration, connections, rows }, null, 2),
+);

@@ -29,7 +29,8 @@ const { values } = parseArgs({
 	},
 });
 const N = Number(values.n);
-if (!Number.isInteger(N) || N < 1) throw new Error(`--n must be a positive whole number (got ${values.n})`);
+if (!Number.isInteger(N) || N < 1)
+	throw new Error(`--n must be a positive whole number (got ${values.n})`);
 const base = path.join(root, '.bench', `n${N}`);
 const contentDir = path.join(base, 'content');
 const outDir = path.join(base, 'dist');
@@ -38,7 +39,10 @@ const GiB = 2 ** 30;
 
 const TARGETS = { warmBuildS: 45, peakRssGiB: 1.5, firstSearchMs: 300, firstSearchKB: 150 };
 
-const fmtS = (ms) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
+const fmtS = (ms) =>
+	ms >= 60_000
+		? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`
+		: `${(ms / 1000).toFixed(1)} s`;
 const fmtGiB = (b) => `${(b / GiB).toFixed(2)} GiB`;
 const kb = (b) => (b / 1024).toFixed(1);
 
@@ -51,11 +55,17 @@ function phases(lines, totalMs) {
 		const b = lines.slice(i + 1).find((l) => endRe.test(l.line));
 		return b ? b.t - lines[i].t : null;
 	};
-	const images = lines.filter((l) => /^\s*\d\d:\d\d:\d\d\s+▶ \/_astro\//.test(l.line) || /^\s+▶ \/_astro\//.test(l.line));
+	const images = lines.filter(
+		(l) => /^\s*\d\d:\d\d:\d\d\s+▶ \/_astro\//.test(l.line) || /^\s+▶ \/_astro\//.test(l.line),
+	);
 	const imgTotal = Number(images.at(-1)?.line.match(/\((\d+)\/(\d+)\)/)?.[2] ?? 0);
 	const reused = images.filter((l) => /\(reused cache entry\)/.test(l.line)).length;
-	const pf = lines.map((l) => l.line.match(/\[search-index\] indexed (\d+) pages in (\d+) ms/)).find(Boolean);
-	const pc = lines.map((l) => l.line.match(/\[precompress\] (\d+) files in (\d+) ms/)).find(Boolean);
+	const pf = lines
+		.map((l) => l.line.match(/\[search-index\] indexed (\d+) pages in (\d+) ms/))
+		.find(Boolean);
+	const pc = lines
+		.map((l) => l.line.match(/\[precompress\] (\d+) files in (\d+) ms/))
+		.find(Boolean);
 	const serverBuilt = at(/\[build\] Server built in/);
 	return {
 		startupMs: at(/\[content\] Syncing content/)?.t ?? null,
@@ -81,10 +91,19 @@ async function build(label, { clearCache = false } = {}) {
 	const r = await runMeasured(process.execPath, ['scripts/build.mjs'], {
 		cwd: root,
 		logFile,
-		env: { ...process.env, CONTENT_DIR: contentDir, ASTRO_OUT_DIR: outDir, ASTRO_CACHE_DIR: cacheDir, ASTRO_TELEMETRY_DISABLED: '1' },
+		env: {
+			...process.env,
+			CONTENT_DIR: contentDir,
+			ASTRO_OUT_DIR: outDir,
+			ASTRO_CACHE_DIR: cacheDir,
+			ASTRO_TELEMETRY_DISABLED: '1',
+		},
 	});
 	if (r.code !== 0) {
-		const tail = r.lines.slice(-25).map((l) => l.line).join('\n');
+		const tail = r.lines
+			.slice(-25)
+			.map((l) => l.line)
+			.join('\n');
 		throw new Error(`${label} build failed (exit ${r.code}); log: ${logFile}\n${tail}`);
 	}
 	const p = phases(r.lines, r.ms);
@@ -93,7 +112,15 @@ async function build(label, { clearCache = false } = {}) {
 			`prerender ${fmtS(p.prerenderMs ?? 0)}, images ${fmtS(p.imagesMs ?? 0)} (${p.images}, ${p.imagesFromCache} from cache), ` +
 			`pagefind ${p.pagefindMs} ms, precompress ${p.precompressMs} ms`,
 	);
-	return { label, ms: r.ms, peakTreeRss: r.peakTreeRss, peakHwm: r.peakHwm, peakByName: r.peakByName, phases: p, log: path.relative(root, logFile) };
+	return {
+		label,
+		ms: r.ms,
+		peakTreeRss: r.peakTreeRss,
+		peakHwm: r.peakHwm,
+		peakByName: r.peakByName,
+		phases: p,
+		log: path.relative(root, logFile),
+	};
 }
 
 async function dirStats(dir, filter = () => true) {
@@ -114,15 +141,29 @@ async function dirStats(dir, filter = () => true) {
 }
 
 function machine() {
-	const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ?? os.cpus()[0]?.model;
-	let load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-	return { date: new Date().toISOString(), node: process.version, cpus: os.availableParallelism(), cpu, memGiB: +(os.totalmem() / GiB).toFixed(1), load };
+	const cpu =
+		readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m)?.[1] ??
+		os.cpus()[0]?.model;
+	let load = os
+		.loadavg()
+		.map((x) => x.toFixed(2))
+		.join(' ');
+	return {
+		date: new Date().toISOString(),
+		node: process.version,
+		cpus: os.availableParallelism(),
+		cpu,
+		memGiB: +(os.totalmem() / GiB).toFixed(1),
+		load,
+	};
 }
 
 function otherLoad() {
 	// Busy processes not ours: a hint that timings were disturbed by other work on the machine.
 	try {
-		return execSync(`ps -eo pid,ppid,pcpu,etimes,comm --sort=-pcpu | head -8`, { encoding: 'utf8' });
+		return execSync(`ps -eo pid,ppid,pcpu,etimes,comm --sort=-pcpu | head -8`, {
+			encoding: 'utf8',
+		});
 	} catch {
 		return '';
 	}
@@ -137,7 +178,20 @@ async function main() {
 	const builds = {};
 	// A failed step still leaves what was measured before it in result.json.
 	const partial = (error) =>
-		fs.writeFile(path.join(base, 'result.json'), JSON.stringify({ n: N, partial: true, error: String(error?.message ?? error).slice(0, 4000), machineStart: startMachine, builds }, null, 2));
+		fs.writeFile(
+			path.join(base, 'result.json'),
+			JSON.stringify(
+				{
+					n: N,
+					partial: true,
+					error: String(error?.message ?? error).slice(0, 4000),
+					machineStart: startMachine,
+					builds,
+				},
+				null,
+				2,
+			),
+		);
 	try {
 		if (!values['skip-cold']) builds.cold = await build('cold', { clearCache: true });
 		builds.warm = await build('warm');
@@ -147,9 +201,17 @@ async function main() {
 	}
 
 	// Rebuild after editing one study (the first by name), then put it back.
-	const studyDir = path.join(contentDir, 'case-studies', gen.studies.slice().sort()[0], 'index.mdx');
+	const studyDir = path.join(
+		contentDir,
+		'case-studies',
+		gen.studies.slice().sort()[0],
+		'index.mdx',
+	);
 	const original = await fs.readFile(studyDir, 'utf8');
-	await fs.writeFile(studyDir, `${original}\nA late note from the bench: the showroom team added this sentence after publication.\n`);
+	await fs.writeFile(
+		studyDir,
+		`${original}\nA late note from the bench: the showroom team added this sentence after publication.\n`,
+	);
 	try {
 		builds.edit = await build('edit');
 	} finally {
@@ -161,8 +223,12 @@ async function main() {
 	const indexAll = await dirStats(pagefindDir);
 	const site = await dirStats(path.join(outDir, 'client'), (f) => !/\.(br|gz)$/.test(f));
 	const htmlPages = await dirStats(path.join(outDir, 'client'), (f) => f.endsWith('.html'));
-	const optimised = await dirStats(path.join(outDir, 'client', '_astro'), (f) => /\.(webp|jpe?g|png|avif)$/.test(f));
-	console.log(`[bench] Pagefind index: ${index.files} files, ${kb(index.bytes)} KB (${indexAll.files} with precompressed copies); site: ${htmlPages.files} HTML pages, ${optimised.files} images in _astro`);
+	const optimised = await dirStats(path.join(outDir, 'client', '_astro'), (f) =>
+		/\.(webp|jpe?g|png|avif)$/.test(f),
+	);
+	console.log(
+		`[bench] Pagefind index: ${index.files} files, ${kb(index.bytes)} KB (${indexAll.files} with precompressed copies); site: ${htmlPages.files} HTML pages, ${optimised.files} images in _astro`,
+	);
 
 	console.log('[bench] search in Chromium…');
 	const search = await benchSearch(outDir);
@@ -175,24 +241,81 @@ async function main() {
 	const rows = [
 		['Case studies (N)', String(N), '', ''],
 		['First build (cold image cache)', builds.cold ? fmtS(builds.cold.ms) : 'skipped', '', ''],
-		['Full build, warm image cache', fmtS(warm.ms), `≤ ${TARGETS.warmBuildS} s at N=1000`, N === 1000 ? pass(warm.ms <= TARGETS.warmBuildS * 1000) : N < 1000 ? 'n/a (target at 1000)' : pass(warm.ms <= TARGETS.warmBuildS * 1000)],
+		[
+			'Full build, warm image cache',
+			fmtS(warm.ms),
+			`≤ ${TARGETS.warmBuildS} s at N=1000`,
+			N === 1000
+				? pass(warm.ms <= TARGETS.warmBuildS * 1000)
+				: N < 1000
+					? 'n/a (target at 1000)'
+					: pass(warm.ms <= TARGETS.warmBuildS * 1000),
+		],
 		['Rebuild after editing one study', fmtS(builds.edit.ms), '', ''],
-		['Peak RSS (build process tree, max of builds)', fmtGiB(peakRss), `≤ ${TARGETS.peakRssGiB} GiB`, pass(peakRss <= TARGETS.peakRssGiB * GiB)],
-		['Pagefind index time (warm build)', `${warm.phases.pagefindMs} ms (${warm.phases.pagefindPages} pages)`, '', ''],
-		['Pagefind index size / files', `${(index.bytes / 2 ** 20).toFixed(2)} MB / ${index.files} files`, '', ''],
-		['First search, UI ready → first hit', `${search.first.ms} ms, ${kb(search.first.bytes)} KB (${search.first.requests} req)`, `≤ ${TARGETS.firstSearchMs} ms`, pass(search.first.ms !== null && search.first.ms <= TARGETS.firstSearchMs)],
-		['Pagefind bytes, page load → first query results', `${kb(search.firstTotal.pagefindBytes)} KB (${search.firstTotal.pagefindRequests} req)`, `≤ ${TARGETS.firstSearchKB} KB`, pass(search.firstTotal.pagefindBytes <= TARGETS.firstSearchKB * 1024)],
-		['Cold landing /search/?q=, navigation → first hit', `${search.cold.ms} ms, ${kb(search.cold.bytes)} KB all / ${kb(search.cold.pagefindBytes)} KB Pagefind (${search.cold.requests} req)`, `≤ ${TARGETS.firstSearchMs} ms, ≤ ${TARGETS.firstSearchKB} KB`, `${pass(search.cold.ms <= TARGETS.firstSearchMs)} / ${pass(search.cold.bytes <= TARGETS.firstSearchKB * 1024)}`],
+		[
+			'Peak RSS (build process tree, max of builds)',
+			fmtGiB(peakRss),
+			`≤ ${TARGETS.peakRssGiB} GiB`,
+			pass(peakRss <= TARGETS.peakRssGiB * GiB),
+		],
+		[
+			'Pagefind index time (warm build)',
+			`${warm.phases.pagefindMs} ms (${warm.phases.pagefindPages} pages)`,
+			'',
+			'',
+		],
+		[
+			'Pagefind index size / files',
+			`${(index.bytes / 2 ** 20).toFixed(2)} MB / ${index.files} files`,
+			'',
+			'',
+		],
+		[
+			'First search, UI ready → first hit',
+			`${search.first.ms} ms, ${kb(search.first.bytes)} KB (${search.first.requests} req)`,
+			`≤ ${TARGETS.firstSearchMs} ms`,
+			pass(search.first.ms !== null && search.first.ms <= TARGETS.firstSearchMs),
+		],
+		[
+			'Pagefind bytes, page load → first query results',
+			`${kb(search.firstTotal.pagefindBytes)} KB (${search.firstTotal.pagefindRequests} req)`,
+			`≤ ${TARGETS.firstSearchKB} KB`,
+			pass(search.firstTotal.pagefindBytes <= TARGETS.firstSearchKB * 1024),
+		],
+		[
+			'Cold landing /search/?q=, navigation → first hit',
+			`${search.cold.ms} ms, ${kb(search.cold.bytes)} KB all / ${kb(search.cold.pagefindBytes)} KB Pagefind (${search.cold.requests} req)`,
+			`≤ ${TARGETS.firstSearchMs} ms, ≤ ${TARGETS.firstSearchKB} KB`,
+			`${pass(search.cold.ms <= TARGETS.firstSearchMs)} / ${pass(search.cold.bytes <= TARGETS.firstSearchKB * 1024)}`,
+		],
 		['Repeat search', `${search.repeat.ms} ms, ${kb(search.repeat.bytes)} KB`, '', ''],
-		['Search with a new word', `${search.fresh.ms} ms, ${kb(search.fresh.bytes)} KB ("${search.fresh.query}")`, '', ''],
-		['Typed query (incl. 200 ms debounce)', `${search.typed.ms} ms, ${kb(search.typed.bytes)} KB ("${search.typed.query}")`, '', ''],
+		[
+			'Search with a new word',
+			`${search.fresh.ms} ms, ${kb(search.fresh.bytes)} KB ("${search.fresh.query}")`,
+			'',
+			'',
+		],
+		[
+			'Typed query (incl. 200 ms debounce)',
+			`${search.typed.ms} ms, ${kb(search.typed.bytes)} KB ("${search.typed.query}")`,
+			'',
+			'',
+		],
 	];
-	const table = ['| Measure | Result | Target | Status |', '|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+	const table = [
+		'| Measure | Result | Target | Status |',
+		'|---|---|---|---|',
+		...rows.map((r) => `| ${r.join(' | ')} |`),
+	].join('\n');
 	const phaseRows = allBuilds.map((b) => {
 		const p = b.phases;
 		return `| ${b.label} | ${fmtS(b.ms)} | ${fmtS(p.startupMs ?? 0)} | ${fmtS(p.viteServerBuildMs ?? 0)} | ${fmtS(p.prerenderMs ?? 0)} | ${fmtS(p.imagesMs ?? 0)} (${p.images}, ${p.imagesFromCache} cached) | ${p.pagefindMs} ms | ${p.precompressMs} ms (${p.precompressFiles}) | ${fmtS(p.bundleAndSwapMs ?? 0)} | ${fmtGiB(b.peakTreeRss)} |`;
 	});
-	const phaseTable = ['| Build | Wall | Start-up + content sync | Vite server build | Prerender (MDX, pages) | Image optimisation | Pagefind | Precompress | esbuild bundle + swap | Peak RSS |', '|---|---|---|---|---|---|---|---|---|---|', ...phaseRows].join('\n');
+	const phaseTable = [
+		'| Build | Wall | Start-up + content sync | Vite server build | Prerender (MDX, pages) | Image optimisation | Pagefind | Precompress | esbuild bundle + swap | Peak RSS |',
+		'|---|---|---|---|---|---|---|---|---|---|',
+		...phaseRows,
+	].join('\n');
 
 	const result = {
 		n: N,
@@ -202,15 +325,30 @@ async function main() {
 		content: { studies: N, people: gen.people, avgWords: Math.round(gen.words / N) },
 		targets: TARGETS,
 		builds,
-		site: { htmlPages: htmlPages.files, bytes: site.bytes, files: site.files, optimisedImages: optimised.files, optimisedImageBytes: optimised.bytes },
-		pagefind: { files: index.files, bytes: index.bytes, filesWithPrecompressed: indexAll.files, bytesWithPrecompressed: indexAll.bytes },
+		site: {
+			htmlPages: htmlPages.files,
+			bytes: site.bytes,
+			files: site.files,
+			optimisedImages: optimised.files,
+			optimisedImageBytes: optimised.bytes,
+		},
+		pagefind: {
+			files: index.files,
+			bytes: index.bytes,
+			filesWithPrecompressed: indexAll.files,
+			bytesWithPrecompressed: indexAll.bytes,
+		},
 		search,
 		table,
 		phaseTable,
 	};
 	await fs.writeFile(path.join(base, 'result.json'), JSON.stringify(result, null, 2));
-	console.log(`\n## N=${N} (${startMachine.date}, ${startMachine.cpus} CPUs, load at start ${startMachine.load}, at end ${endMachine.load})\n\n${table}\n\n${phaseTable}\n`);
-	console.log(`Busy processes at the end (if others than ours, timings may be disturbed):\n${otherLoad()}`);
+	console.log(
+		`\n## N=${N} (${startMachine.date}, ${startMachine.cpus} CPUs, load at start ${startMachine.load}, at end ${endMachine.load})\n\n${table}\n\n${phaseTable}\n`,
+	);
+	console.log(
+		`Busy processes at the end (if others than ours, timings may be disturbed):\n${otherLoad()}`,
+	);
 	console.log(`[bench] wrote ${path.relative(root, path.join(base, 'result.json'))}`);
 
 	if (!values.keep) {

@@ -15,25 +15,145 @@ import { createRng } from './bench/prng.mjs';
 import { body, properNoun, title } from './bench/text.mjs';
 import { writeJpeg } from './bench/images.mjs';
 
-const TOPICS = ['launch-events', 'showroom-experience', 'digital-tools', 'social-media', 'owner-community', 'crm-follow-up', 'used-cars', 'fleet-business', 'after-sales', 'training', 'financing'];
+const TOPICS = [
+	'launch-events',
+	'showroom-experience',
+	'digital-tools',
+	'social-media',
+	'owner-community',
+	'crm-follow-up',
+	'used-cars',
+	'fleet-business',
+	'after-sales',
+	'training',
+	'financing',
+];
 const CHANNELS = ['showroom', 'online', 'event', 'phone', 'field'];
 const COUNTRIES = {
-	IT: 'Italy', FR: 'France', PT: 'Portugal', ES: 'Spain', DE: 'Germany', BE: 'Belgium', CH: 'Switzerland', NL: 'Netherlands',
-	PL: 'Poland', RO: 'Romania', TR: 'Turkey', MA: 'Morocco', BR: 'Brazil', GB: 'United Kingdom', AT: 'Austria',
+	IT: 'Italy',
+	FR: 'France',
+	PT: 'Portugal',
+	ES: 'Spain',
+	DE: 'Germany',
+	BE: 'Belgium',
+	CH: 'Switzerland',
+	NL: 'Netherlands',
+	PL: 'Poland',
+	RO: 'Romania',
+	TR: 'Turkey',
+	MA: 'Morocco',
+	BR: 'Brazil',
+	GB: 'United Kingdom',
+	AT: 'Austria',
 };
 const FRENCH_SPEAKING = ['FR', 'BE', 'CH', 'MA'];
 const MODELS = ['Alpha', 'Beta', 'Gamma', 'Delta', 'Kadjar', 'Zephyr', 'Orbis', 'Nova'];
-const PERSON_LANGS = { IT: 'it', FR: 'fr', PT: 'pt', ES: 'es', DE: 'de', BE: 'nl', CH: 'de', NL: 'nl', PL: 'pl', RO: 'ro', TR: 'tr', MA: 'ar', BR: 'pt', GB: 'en', AT: 'de' };
-const FIRST = ['Anna', 'Bruno', 'Claire', 'David', 'Elena', 'Farid', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karim', 'Laura', 'Marco', 'Nadia', 'Olivier', 'Paula', 'Quentin', 'Rosa', 'Sami', 'Tomasz', 'Ursula', 'Victor', 'Wiebke', 'Xavier', 'Yasmin', 'Zofia'];
-const LAST = ['Verdi', 'Costa', 'Martin', 'Schmidt', 'Popescu', 'Yilmaz', 'Janssens', 'Nowak', 'Silva', 'Garcia', 'Dubois', 'Rossi', 'Bakker', 'Huber', 'Smith', 'Benali', 'Moreau', 'Keller'];
-const JOBS = ['Sales director', 'Dealer principal', 'Marketing manager', 'After-sales manager', 'Fleet sales manager', 'CRM lead', 'Network development manager', 'Used-car manager', 'Training manager'];
+const PERSON_LANGS = {
+	IT: 'it',
+	FR: 'fr',
+	PT: 'pt',
+	ES: 'es',
+	DE: 'de',
+	BE: 'nl',
+	CH: 'de',
+	NL: 'nl',
+	PL: 'pl',
+	RO: 'ro',
+	TR: 'tr',
+	MA: 'ar',
+	BR: 'pt',
+	GB: 'en',
+	AT: 'de',
+};
+const FIRST = [
+	'Anna',
+	'Bruno',
+	'Claire',
+	'David',
+	'Elena',
+	'Farid',
+	'Greta',
+	'Hugo',
+	'Ines',
+	'Jonas',
+	'Karim',
+	'Laura',
+	'Marco',
+	'Nadia',
+	'Olivier',
+	'Paula',
+	'Quentin',
+	'Rosa',
+	'Sami',
+	'Tomasz',
+	'Ursula',
+	'Victor',
+	'Wiebke',
+	'Xavier',
+	'Yasmin',
+	'Zofia',
+];
+const LAST = [
+	'Verdi',
+	'Costa',
+	'Martin',
+	'Schmidt',
+	'Popescu',
+	'Yilmaz',
+	'Janssens',
+	'Nowak',
+	'Silva',
+	'Garcia',
+	'Dubois',
+	'Rossi',
+	'Bakker',
+	'Huber',
+	'Smith',
+	'Benali',
+	'Moreau',
+	'Keller',
+];
+const JOBS = [
+	'Sales director',
+	'Dealer principal',
+	'Marketing manager',
+	'After-sales manager',
+	'Fleet sales manager',
+	'CRM lead',
+	'Network development manager',
+	'Used-car manager',
+	'Training manager',
+];
 const KPIS = {
-	en: [['Test drives per month', 'count'], ['Conversion rate', '%'], ['Days to first call-back', 'days', true], ['Showroom visits per week', 'count'], ['Recommendation score', 'pts'], ['Average margin per car', 'EUR'], ['Service bookings per month', 'count'], ['Lost leads', '%', true]],
-	fr: [['Essais par mois', 'count'], ['Taux de transformation', '%'], ['Jours avant le premier rappel', 'days', true], ['Visites en showroom par semaine', 'count'], ['Score de recommandation', 'pts'], ['Marge moyenne par véhicule', 'EUR'], ['Rendez-vous atelier par mois', 'count'], ['Contacts perdus', '%', true]],
+	en: [
+		['Test drives per month', 'count'],
+		['Conversion rate', '%'],
+		['Days to first call-back', 'days', true],
+		['Showroom visits per week', 'count'],
+		['Recommendation score', 'pts'],
+		['Average margin per car', 'EUR'],
+		['Service bookings per month', 'count'],
+		['Lost leads', '%', true],
+	],
+	fr: [
+		['Essais par mois', 'count'],
+		['Taux de transformation', '%'],
+		['Jours avant le premier rappel', 'days', true],
+		['Visites en showroom par semaine', 'count'],
+		['Score de recommandation', 'pts'],
+		['Marge moyenne par véhicule', 'EUR'],
+		['Rendez-vous atelier par mois', 'count'],
+		['Contacts perdus', '%', true],
+	],
 };
 
 const slugify = (s) =>
-	s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+	s
+		.toLowerCase()
+		.normalize('NFKD')
+		.replace(/[\u0300-\u036f]/g, '')
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-|-$/g, '');
 /** YAML double-quoted string. */
 const q = (s) => JSON.stringify(s);
 const day = (d) => d.toISOString().slice(0, 10);
@@ -72,7 +192,13 @@ function study(i, seed, people) {
 	const rng = createRng(`study:${seed}:${i}`);
 	const countries = Object.keys(COUNTRIES);
 	const country = rng.pick(countries);
-	const lang = FRENCH_SPEAKING.includes(country) ? (rng.chance(0.75) ? 'fr' : 'en') : rng.chance(0.06) ? 'fr' : 'en';
+	const lang = FRENCH_SPEAKING.includes(country)
+		? rng.chance(0.75)
+			? 'fr'
+			: 'en'
+		: rng.chance(0.06)
+			? 'fr'
+			: 'en';
 	const place = properNoun(rng);
 	const heading = title(rng, lang, country, place);
 	const slug = `${slugify(heading).slice(0, 60).replace(/-$/, '')}-${String(i).padStart(4, '0')}`;
@@ -84,19 +210,31 @@ function study(i, seed, people) {
 	const models = rng.sample(MODELS, rng.int(1, 2));
 	const channels = rng.sample(CHANNELS, rng.int(1, 3));
 	const kpis = rng.sample(KPIS[lang], rng.int(2, 3)).map(([label, unit, lower]) => {
-		const before = unit === '%' ? rng.int(5, 60) : unit === 'EUR' ? rng.int(400, 2500) : rng.int(3, 300);
+		const before =
+			unit === '%' ? rng.int(5, 60) : unit === 'EUR' ? rng.int(400, 2500) : rng.int(3, 300);
 		const factor = lower ? 0.4 + rng.next() * 0.5 : 1.05 + rng.next() * 0.9;
 		const after = Math.round(before * factor * 10) / 10;
-		const period = lang === 'en' ? rng.pick(['3 months after launch', 'Q1–Q2 2025', '2024', '6 months', 'first year']) : rng.pick(['3 mois après le lancement', 'T1–T2 2025', '2024', '6 mois', 'première année']);
+		const period =
+			lang === 'en'
+				? rng.pick(['3 months after launch', 'Q1–Q2 2025', '2024', '6 months', 'first year'])
+				: rng.pick(['3 mois après le lancement', 'T1–T2 2025', '2024', '6 mois', 'première année']);
 		return `  - { label: ${q(label)}, unit: ${q(unit)}, before: ${before}, after: ${after}, period: ${q(period)}${lower ? ', lowerIsBetter: true' : ''} }`;
 	});
 	const local = people.filter((p) => p.country === country);
-	const contacts = [...new Set([rng.pick(local.length ? local : people).slug, ...(rng.chance(0.3) ? [rng.pick(people).slug] : [])])];
+	const contacts = [
+		...new Set([
+			rng.pick(local.length ? local : people).slug,
+			...(rng.chance(0.3) ? [rng.pick(people).slug] : []),
+		]),
+	];
 	const summary =
 		lang === 'en'
 			? `${COUNTRIES[country]}: in ${place}, the team tried ${rng.pick(['a new way', 'a simple routine', 'a bold idea', 'a small pilot'])} for ${topics[0].replace(/-/g, ' ')} and measured what changed.`
 			: `${COUNTRIES[country]} : à ${place}, l'équipe a essayé ${rng.pick(['une nouvelle méthode', 'une routine simple', 'une idée audacieuse', 'un petit pilote'])} et a mesuré ce qui a changé.`;
-	const alt = lang === 'en' ? `Illustration of the ${place} practice` : `Illustration de la pratique de ${place}`;
+	const alt =
+		lang === 'en'
+			? `Illustration of the ${place} practice`
+			: `Illustration de la pratique de ${place}`;
 	const target = Math.round(870 * (0.8 + rng.next() * 0.4));
 	const { text, words } = body(rng, lang, target);
 	const mdx = `---
@@ -122,9 +260,11 @@ ${text}`;
 /** Runs `fn` over `items` with at most `limit` at a time. */
 async function pool(items, limit, fn) {
 	let next = 0;
-	await Promise.all(Array.from({ length: limit }, async () => {
-		while (next < items.length) await fn(items[next++]);
-	}));
+	await Promise.all(
+		Array.from({ length: limit }, async () => {
+			while (next < items.length) await fn(items[next++]);
+		}),
+	);
 }
 
 export async function generate({ n, out, seed = 1, peopleCount = 40, log = console.log }) {
@@ -139,7 +279,13 @@ export async function generate({ n, out, seed = 1, peopleCount = 40, log = conso
 	const images = [];
 	for (const p of people) {
 		await fs.writeFile(path.join(peopleDir, `${p.slug}.mdx`), personFile(p, rng));
-		images.push({ file: path.join(peopleDir, `${p.slug}.jpg`), seed: `person:${seed}:${p.slug}`, width: 480, height: 480, label: p.name.split(' ')[0] });
+		images.push({
+			file: path.join(peopleDir, `${p.slug}.jpg`),
+			seed: `person:${seed}:${p.slug}`,
+			width: 480,
+			height: 480,
+			label: p.name.split(' ')[0],
+		});
 	}
 	let words = 0;
 	const keep = new Set();
@@ -150,20 +296,40 @@ export async function generate({ n, out, seed = 1, peopleCount = 40, log = conso
 		const dir = path.join(studiesDir, s.slug);
 		await fs.mkdir(dir, { recursive: true });
 		await fs.writeFile(path.join(dir, 'index.mdx'), s.mdx);
-		images.push({ file: path.join(dir, 'cover.jpg'), seed: s.seed, width: 1600, height: 1067, label: s.label });
+		images.push({
+			file: path.join(dir, 'cover.jpg'),
+			seed: s.seed,
+			width: 1600,
+			height: 1067,
+			label: s.label,
+		});
 	}
 	// A smaller N into the same folder must not leave older studies behind.
-	for (const entry of await fs.readdir(studiesDir)) if (!keep.has(entry)) await fs.rm(path.join(studiesDir, entry), { recursive: true, force: true });
+	for (const entry of await fs.readdir(studiesDir))
+		if (!keep.has(entry))
+			await fs.rm(path.join(studiesDir, entry), { recursive: true, force: true });
 	const todo = images.filter((im) => !existsSync(im.file));
 	await pool(todo, Math.max(1, os.availableParallelism()), (im) => writeJpeg(im.file, im));
 	const ms = Math.round(performance.now() - started);
-	log(`[generate] ${n} studies (${Math.round(words / n)} words on average), ${people.length} people, ${todo.length} new images, in ${ms} ms → ${outDir}`);
+	log(
+		`[generate] ${n} studies (${Math.round(words / n)} words on average), ${people.length} people, ${todo.length} new images, in ${ms} ms → ${outDir}`,
+	);
 	return { studies: [...keep], people: people.length, words, newImages: todo.length, ms };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
 	const { values } = parseArgs({
-		options: { n: { type: 'string', default: '100' }, out: { type: 'string', default: '.bench/content' }, seed: { type: 'string', default: '1' }, people: { type: 'string', default: '40' } },
+		options: {
+			n: { type: 'string', default: '100' },
+			out: { type: 'string', default: '.bench/content' },
+			seed: { type: 'string', default: '1' },
+			people: { type: 'string', default: '40' },
+		},
 	});
-	await generate({ n: Number(values.n), out: values.out, seed: values.seed, peopleCount: Number(values.people) });
+	await generate({
+		n: Number(values.n),
+		out: values.out,
+		seed: values.seed,
+		peopleCount: Number(values.people),
+	});
 }

@@ -20,7 +20,12 @@ import {
 
 type Next = (err?: unknown) => void;
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => void;
-type AstroHandler = (req: http.IncomingMessage, res: http.ServerResponse, next: Next, locals: App.Locals) => void;
+type AstroHandler = (
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	next: Next,
+	locals: App.Locals,
+) => void;
 
 export interface PortalServer {
 	server: http.Server;
@@ -56,13 +61,21 @@ function setSecurityHeaders(res: http.ServerResponse, secure: boolean) {
 /** True when the request reached us over https (directly, or through a trusted proxy). */
 export function isSecureRequest(req: http.IncomingMessage, trustProxy: boolean): boolean {
 	if ((req.socket as { encrypted?: boolean }).encrypted) return true;
-	return trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim() === 'https';
+	return (
+		trustProxy &&
+		String(req.headers['x-forwarded-proto'] ?? '')
+			.split(',')[0]
+			.trim() === 'https'
+	);
 }
 
 function cacheControlFor(pathname: string): string {
 	// Vite's hashed assets never change under the same name.
 	if (pathname.startsWith('/_astro/')) return 'public, max-age=31536000, immutable';
-	if (pathname.startsWith('/pagefind/') && /\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname)) {
+	if (
+		pathname.startsWith('/pagefind/') &&
+		/\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname)
+	) {
 		return 'public, max-age=31536000, immutable';
 	}
 	// HTML, feeds, media: revalidate with the ETag every time so a rebuild shows at once.
@@ -78,10 +91,15 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 	// Pages rendered on request read build manifests (card images) from here.
 	process.env.PORTAL_CLIENT_DIR = clientDir;
 	const entry = path.join(distDir, 'server', 'entry.mjs');
-	if (!fs.existsSync(entry)) throw new Error(`No built site in ${distDir}: run \`npm run build\` first`);
-	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as { handler: AstroHandler };
+	if (!fs.existsSync(entry))
+		throw new Error(`No built site in ${distDir}: run \`npm run build\` first`);
+	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as {
+		handler: AstroHandler;
+	};
 	const notFoundPage = path.join(clientDir, '404.html');
-	const notFoundHtml = fs.existsSync(notFoundPage) ? fs.readFileSync(notFoundPage) : Buffer.from('Not found');
+	const notFoundHtml = fs.existsSync(notFoundPage)
+		? fs.readFileSync(notFoundPage)
+		: Buffer.from('Not found');
 
 	const serveStatic = sirv(clientDir, {
 		etag: true,
@@ -105,7 +123,11 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 		if (url.pathname === '/_image') return answerText(res, 404, 'Not found');
 		const isRead = req.method === 'GET' || req.method === 'HEAD';
 		if (!isRead && !isSameOrigin(req, secure, config.trustProxy)) {
-			return answerText(res, 403, 'Cross-site request refused: this form must be sent from the portal itself.');
+			return answerText(
+				res,
+				403,
+				'Cross-site request refused: this form must be sent from the portal itself.',
+			);
 		}
 		const fail = (err: unknown) => {
 			console.error(err);
@@ -124,7 +146,10 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 			if (isRead && isPageRequest(url.pathname, req.headers.accept)) {
 				const prefix = url.pathname.startsWith('/fr/') || url.pathname === '/fr' ? '/fr' : '';
 				res.statusCode = 303;
-				res.setHeader('Location', `${prefix}/login/?${new URLSearchParams({ next: url.pathname + url.search })}`);
+				res.setHeader(
+					'Location',
+					`${prefix}/login/?${new URLSearchParams({ next: url.pathname + url.search })}`,
+				);
 				res.setHeader('Cache-Control', 'no-store');
 				return res.end();
 			}
@@ -150,8 +175,18 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 }
 
 /** Reads and validates the session cookie; re-sets it when the expiry slid, clears it when dead. */
-function authenticate(req: http.IncomingMessage, res: http.ServerResponse, secure: boolean, config: ServerConfig): App.Locals {
-	const locals: App.Locals = { user: null, session: null, clientIp: clientIpOf(req, config.trustProxy), secure };
+function authenticate(
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	secure: boolean,
+	config: ServerConfig,
+): App.Locals {
+	const locals: App.Locals = {
+		user: null,
+		session: null,
+		clientIp: clientIpOf(req, config.trustProxy),
+		secure,
+	};
 	const token = readSessionToken(req.headers.cookie);
 	if (!token) return locals;
 	const { session, user } = validateSessionToken(getDatabase(), token);
@@ -159,7 +194,8 @@ function authenticate(req: http.IncomingMessage, res: http.ServerResponse, secur
 		res.appendHeader('Set-Cookie', serializeBlankSessionCookie(secure));
 		return locals;
 	}
-	if (session.fresh) res.appendHeader('Set-Cookie', serializeSessionCookie(token, session.expiresAt, secure));
+	if (session.fresh)
+		res.appendHeader('Set-Cookie', serializeSessionCookie(token, session.expiresAt, secure));
 	// Pages personalised for a member must never be cached by a proxy.
 	res.setHeader('Cache-Control', 'private, no-cache');
 	return { ...locals, user, session };
@@ -168,7 +204,9 @@ function authenticate(req: http.IncomingMessage, res: http.ServerResponse, secur
 /** The client's IP: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
 export function clientIpOf(req: http.IncomingMessage, trustProxy: boolean): string {
 	if (trustProxy) {
-		const forwarded = String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim();
+		const forwarded = String(req.headers['x-forwarded-for'] ?? '')
+			.split(',')[0]
+			.trim();
 		if (forwarded) return forwarded;
 	}
 	return req.socket.remoteAddress ?? 'unknown';
@@ -208,7 +246,10 @@ function answerHealth(res: http.ServerResponse) {
 }
 
 /** Starts the server; resolves once it listens. `close()` finishes in-flight requests first. */
-export async function startPortalServer(distDir: string, config: ServerConfig): Promise<PortalServer> {
+export async function startPortalServer(
+	distDir: string,
+	config: ServerConfig,
+): Promise<PortalServer> {
 	process.env.DATA_DIR = config.dataDir;
 	const listener = await createPortalHandler(distDir, config);
 	const server = http.createServer(listener);

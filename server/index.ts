@@ -8,7 +8,10 @@ import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo-seed';
 import { getPeopleRecords, linkMembersToPeople } from '../src/lib/server/people';
 import { runMaintenance } from '../src/lib/server/maintenance';
 import type { Role } from '../src/lib/server/user';
-import { scheduleMembersIndexRebuild, whenMembersIndexIdle } from '../src/lib/server/members-search';
+import {
+	scheduleMembersIndexRebuild,
+	whenMembersIndexIdle,
+} from '../src/lib/server/members-search';
 import { seedDemoAdoptions } from '../src/lib/server/demo-adoptions';
 import { seedDemoPostMortems } from '../src/lib/server/demo-post-mortems';
 
@@ -33,8 +36,12 @@ async function main() {
 		const people = getPeopleRecords();
 		if (config.demo) {
 			// DEMO_ADMINS (person ids, comma-separated) lets a fixture site name its own admin.
-			const admins = process.env.DEMO_ADMINS?.split(',').map((s) => s.trim()).filter(Boolean);
-			const roles: Record<string, Role> = admins ? Object.fromEntries(admins.map((id) => [id, 'admin' as Role])) : { ...DEMO_ROLES };
+			const admins = process.env.DEMO_ADMINS?.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean);
+			const roles: Record<string, Role> = admins
+				? Object.fromEntries(admins.map((id) => [id, 'admin' as Role]))
+				: { ...DEMO_ROLES };
 			const created = await seedDemoAccounts(db, people, roles);
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
 			seedDemoPostMortems(db, people);
@@ -46,7 +53,9 @@ async function main() {
 		scheduleMembersIndexRebuild({ delayMs: 0 });
 		setInterval(() => runMaintenance(db), 3600_000).unref();
 	} catch (error) {
-		console.error(`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`);
+		console.error(
+			`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`,
+		);
 		process.exit(1);
 	}
 	let portal;
@@ -55,12 +64,16 @@ async function main() {
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-			console.error(`Configuration error: cannot listen on ${config.host}:${config.port} (${code})`);
+			console.error(
+				`Configuration error: cannot listen on ${config.host}:${config.port} (${code})`,
+			);
 			process.exit(1);
 		}
 		throw error;
 	}
-	console.log(`Coaching Dealer is serving at ${portal.url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir})`);
+	console.log(
+		`Coaching Dealer is serving at ${portal.url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir})`,
+	);
 	let stopping = false;
 	const stop = async (signal: string) => {
 		if (stopping) return;

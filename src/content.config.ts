@@ -12,7 +12,8 @@ const countryMessage = (code: unknown) =>
 	`unknown country code \`${String(code)}\`: use an ISO 3166-1 alpha-2 code in capitals, e.g. IT, FR, PT`;
 
 const countrySchema = z.string().superRefine((c, ctx) => {
-	if (!(COUNTRY_CODES as readonly string[]).includes(c)) ctx.addIssue({ code: 'custom', message: countryMessage(c) });
+	if (!(COUNTRY_CODES as readonly string[]).includes(c))
+		ctx.addIssue({ code: 'custom', message: countryMessage(c) });
 });
 
 const caseStudies = defineCollection({
@@ -33,7 +34,9 @@ const caseStudies = defineCollection({
 				/** Name of the subsidiary or dealer group, e.g. `Italy – national sales company`. */
 				subsidiary: z.string().trim().min(1),
 				/** Language the case study is written in. */
-				lang: z.enum(LANGS, { errorMap: () => ({ message: `lang must be one of: ${LANGS.join(', ')}` }) }),
+				lang: z.enum(LANGS, {
+					errorMap: () => ({ message: `lang must be one of: ${LANGS.join(', ')}` }),
+				}),
 				/** Date of publication on the portal. */
 				published: z.coerce.date(),
 				/** Date by which an editor checks the practice is still current. */
@@ -72,7 +75,9 @@ const caseStudies = defineCollection({
 				/** Measured results; the change is computed, never typed. */
 				results: z.array(KpiSchema).default([]),
 				/** People to contact about this practice: ids of entries in content/people. */
-				contacts: z.array(reference('people')).min(1, 'name at least one contact from content/people'),
+				contacts: z
+					.array(reference('people'))
+					.min(1, 'name at least one contact from content/people'),
 				/** Hidden from every listing, feed and search when true. */
 				draft: z.boolean().default(false),
 				/** Set to false to keep the page out of the search index. */
@@ -101,7 +106,13 @@ const people = defineCollection({
 				/** Country they work in: ISO 3166-1 alpha-2. */
 				country: countrySchema,
 				/** Languages they can be written to in (BCP 47 codes, e.g. `it`, `en`). */
-				languages: z.array(z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'use a language code such as en, fr or it')).min(1),
+				languages: z
+					.array(
+						z
+							.string()
+							.regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'use a language code such as en, fr or it'),
+					)
+					.min(1),
 				/** Work email; links the person to their member account. */
 				email: z.string().email(),
 				/** Portrait, with alt text. */

@@ -28,9 +28,13 @@ const guard = defineMiddleware((context, next) => {
 	const access = requiredAccess(context.url.pathname, 'public');
 	if (access === 'member' && !context.locals.user) {
 		const prefix = context.url.pathname.startsWith('/fr/') ? '/fr' : '';
-		return context.redirect(`${prefix}/login/?${new URLSearchParams({ next: context.url.pathname + context.url.search })}`, 303);
+		return context.redirect(
+			`${prefix}/login/?${new URLSearchParams({ next: context.url.pathname + context.url.search })}`,
+			303,
+		);
 	}
-	if (access === 'admin' && context.locals.user?.role !== 'admin') return new Response('Not found', { status: 404 });
+	if (access === 'admin' && context.locals.user?.role !== 'admin')
+		return new Response('Not found', { status: 404 });
 	return next();
 });
 

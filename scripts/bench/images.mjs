@@ -27,9 +27,12 @@ function svgFor(seed, width, height, label) {
 	for (let i = 0; i < 4; i++) {
 		const y0 = height * (0.45 + i * 0.12);
 		let d = `M0,${height} L0,${y0.toFixed(0)}`;
-		for (let x = 0; x <= width; x += width / 8) d += ` Q${(x + width / 16).toFixed(0)},${(y0 - r.int(-80, 80)).toFixed(0)} ${(x + width / 8).toFixed(0)},${(y0 + r.int(-40, 40)).toFixed(0)}`;
+		for (let x = 0; x <= width; x += width / 8)
+			d += ` Q${(x + width / 16).toFixed(0)},${(y0 - r.int(-80, 80)).toFixed(0)} ${(x + width / 8).toFixed(0)},${(y0 + r.int(-40, 40)).toFixed(0)}`;
 		d += ` L${width},${height} Z`;
-		parts.push(`<path d="${d}" fill="${hsl(hue + 90 + i * 20, r.int(20, 60), 20 + i * 12)}" fill-opacity="0.85"/>`);
+		parts.push(
+			`<path d="${d}" fill="${hsl(hue + 90 + i * 20, r.int(20, 60), 20 + i * 12)}" fill-opacity="0.85"/>`,
+		);
 	}
 	// Random shapes: buildings, windows, people-like blobs.
 	for (let i = 0, n = r.int(40, 90); i < n; i++) {
@@ -39,21 +42,31 @@ function svgFor(seed, width, height, label) {
 		const o = (0.2 + r.next() * 0.7).toFixed(2);
 		switch (r.int(0, 3)) {
 			case 0:
-				parts.push(`<circle cx="${x}" cy="${y}" r="${r.int(8, 160)}" fill="${c}" fill-opacity="${o}"/>`);
+				parts.push(
+					`<circle cx="${x}" cy="${y}" r="${r.int(8, 160)}" fill="${c}" fill-opacity="${o}"/>`,
+				);
 				break;
 			case 1:
-				parts.push(`<rect x="${x}" y="${y}" width="${r.int(20, 300)}" height="${r.int(20, 300)}" rx="${r.int(0, 30)}" fill="${c}" fill-opacity="${o}" transform="rotate(${r.int(-20, 20)} ${x} ${y})"/>`);
+				parts.push(
+					`<rect x="${x}" y="${y}" width="${r.int(20, 300)}" height="${r.int(20, 300)}" rx="${r.int(0, 30)}" fill="${c}" fill-opacity="${o}" transform="rotate(${r.int(-20, 20)} ${x} ${y})"/>`,
+				);
 				break;
 			case 2:
-				parts.push(`<ellipse cx="${x}" cy="${y}" rx="${r.int(30, 260)}" ry="${r.int(10, 90)}" fill="${c}" fill-opacity="${o}"/>`);
+				parts.push(
+					`<ellipse cx="${x}" cy="${y}" rx="${r.int(30, 260)}" ry="${r.int(10, 90)}" fill="${c}" fill-opacity="${o}"/>`,
+				);
 				break;
 			default:
-				parts.push(`<line x1="${x}" y1="${y}" x2="${x + r.int(-400, 400)}" y2="${y + r.int(-200, 200)}" stroke="${c}" stroke-width="${r.int(2, 24)}" stroke-opacity="${o}"/>`);
+				parts.push(
+					`<line x1="${x}" y1="${y}" x2="${x + r.int(-400, 400)}" y2="${y + r.int(-200, 200)}" stroke="${c}" stroke-width="${r.int(2, 24)}" stroke-opacity="${o}"/>`,
+				);
 		}
 	}
 	if (label) {
 		const size = Math.round(width / 22);
-		parts.push(`<text x="${Math.round(width * 0.05)}" y="${Math.round(height * 0.9)}" font-family="'DejaVu Sans', sans-serif" font-size="${size}" font-weight="700" fill="white" fill-opacity="0.85">${esc(label)}</text>`);
+		parts.push(
+			`<text x="${Math.round(width * 0.05)}" y="${Math.round(height * 0.9)}" font-family="'DejaVu Sans', sans-serif" font-size="${size}" font-weight="700" fill="white" fill-opacity="0.85">${esc(label)}</text>`,
+		);
 	}
 	return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;
 }
@@ -71,7 +84,8 @@ export async function writeJpeg(file, { seed, width, height, label, grain = 22, 
 	const r = createRng(`grain:${seed}`);
 	const noise = new Int16Array((width >> 1) + 1);
 	for (let y = 0; y < height; y++) {
-		if ((y & 1) === 0) for (let i = 0; i < noise.length; i++) noise[i] = Math.round((r.next() - 0.5) * grain);
+		if ((y & 1) === 0)
+			for (let i = 0; i < noise.length; i++) noise[i] = Math.round((r.next() - 0.5) * grain);
 		const row = y * width * 3;
 		for (let x = 0; x < width; x++) {
 			const n = noise[x >> 1];
@@ -81,5 +95,7 @@ export async function writeJpeg(file, { seed, width, height, label, grain = 22, 
 			raw[p + 2] = Math.max(0, Math.min(255, raw[p + 2] + n));
 		}
 	}
-	await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality, mozjpeg: true }).toFile(file);
+	await sharp(raw, { raw: { width, height, channels: 3 } })
+		.jpeg({ quality, mozjpeg: true })
+		.toFile(file);
 }

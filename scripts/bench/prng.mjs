@@ -23,7 +23,8 @@ export function createRng(seed) {
 	const sample = (list, k) => {
 		const copy = [...list];
 		const out = [];
-		while (out.length < k && copy.length) out.push(copy.splice(Math.floor(next() * copy.length), 1)[0]);
+		while (out.length < k && copy.length)
+			out.push(copy.splice(Math.floor(next() * copy.length), 1)[0]);
 		return out;
 	};
 	const chance = (p) => next() < p;

@@ -6,8 +6,14 @@ import fs from 'node:fs';
 function readStatus(pid) {
 	try {
 		const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kb = (key) => Number(text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) * 1024;
-		return { ppid: Number(text.match(/^PPid:\s+(\d+)/m)?.[1] ?? 0), rss: kb('VmRSS'), hwm: kb('VmHWM'), name: text.match(/^Name:\s+(.*)$/m)?.[1] ?? '?' };
+		const kb = (key) =>
+			Number(text.match(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm'))?.[1] ?? 0) * 1024;
+		return {
+			ppid: Number(text.match(/^PPid:\s+(\d+)/m)?.[1] ?? 0),
+			rss: kb('VmRSS'),
+			hwm: kb('VmHWM'),
+			name: text.match(/^Name:\s+(.*)$/m)?.[1] ?? '?',
+		};
 	} catch {
 		return null;
 	}

@@ -27,7 +27,13 @@ export async function startServer(distDir) {
 	const port = await freePort();
 	let log = '';
 	const child = spawn(process.execPath, [path.join(distDir, 'portal.mjs')], {
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, PORTAL_ACCESS: 'public' },
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			DATA_DIR: dataDir,
+			PORTAL_ACCESS: 'public',
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	child.stdout.on('data', (d) => (log += d));
@@ -67,7 +73,15 @@ export async function startServer(distDir) {
 export function launchBrowser() {
 	return chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+		args: [
+			'--headless',
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+			'--no-first-run',
+		],
 	});
 }
 
@@ -80,12 +94,15 @@ async function recordNetwork(page) {
 	const requests = [];
 	const pending = new Map();
 	const attach = async (session) => {
-		session.on('Network.requestWillBeSent', (e) => pending.set(e.requestId, { url: e.request.url, started: performance.now() }));
+		session.on('Network.requestWillBeSent', (e) =>
+			pending.set(e.requestId, { url: e.request.url, started: performance.now() }),
+		);
 		session.on('Network.responseReceived', (e) => {
 			const p = pending.get(e.requestId);
 			if (p) {
 				p.status = e.response.status;
-				p.encoding = e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '';
+				p.encoding =
+					e.response.headers['content-encoding'] ?? e.response.headers['Content-Encoding'] ?? '';
 				p.fromCache = e.response.fromDiskCache || e.response.fromServiceWorker;
 			}
 		});
@@ -102,7 +119,13 @@ async function recordNetwork(page) {
 	await attach(cdp);
 	// Workers: with flatten, Playwright routes each attached target as its own session; it already
 	// auto-attaches to workers itself, so also collect through its request events as a cross-check.
-	await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true }).catch(() => {});
+	await cdp
+		.send('Target.setAutoAttach', {
+			autoAttach: true,
+			waitForDebuggerOnStart: false,
+			flatten: true,
+		})
+		.catch(() => {});
 	// Playwright attaches to the page's workers over CDP itself and takes request sizes from the same
 	// Network.loadingFinished/encodedDataLength data: this is the count that includes the worker.
 	const pw = [];
@@ -114,10 +137,21 @@ async function recordNetwork(page) {
 				(s) => s.responseBodySize + s.responseHeadersSize,
 				() => 0,
 			),
-			encoding: req.response().then((r) => r?.headers()['content-encoding'] ?? '', () => ''),
+			encoding: req.response().then(
+				(r) => r?.headers()['content-encoding'] ?? '',
+				() => '',
+			),
 		});
 	});
-	const settle = async (list) => Promise.all(list.map(async (r) => ({ url: r.url, t: r.t, bytes: await r.sizes, encoding: await r.encoding })));
+	const settle = async (list) =>
+		Promise.all(
+			list.map(async (r) => ({
+				url: r.url,
+				t: r.t,
+				bytes: await r.sizes,
+				encoding: await r.encoding,
+			})),
+		);
 	const quiet = async (ms = 400, max = 8_000) => {
 		const end = Date.now() + max;
 		let last = requests.length + pw.length;
@@ -156,7 +190,12 @@ async function timedQuery(page, query, { typed = false } = {}) {
 					if (!hit) return;
 					obs.disconnect();
 					clearTimeout(timeout);
-					resolve({ ms: performance.now() - t0, status: status.textContent, first: hit.querySelector('a')?.textContent ?? '', marks: hit.querySelectorAll('mark').length });
+					resolve({
+						ms: performance.now() - t0,
+						status: status.textContent,
+						first: hit.querySelector('a')?.textContent ?? '',
+						marks: hit.querySelectorAll('mark').length,
+					});
 				});
 				obs.observe(list, { childList: true });
 				input.value = query;
@@ -175,10 +214,14 @@ async function timedQuery(page, query, { typed = false } = {}) {
  * Bytes: `bytes` counts every request of the page and its workers (Playwright's CDP-based sizes);
  * `cdpPageBytes` is what the page target's own Network domain reports (misses worker requests).
  */
-export async function benchSearch(distDir, { first = 'showroom', fresh = 'financement', typed = 'warranty', log = console.log } = {}) {
+export async function benchSearch(
+	distDir,
+	{ first = 'showroom', fresh = 'financement', typed = 'warranty', log = console.log } = {},
+) {
 	let server;
 	let browser;
-	const files = (list) => list.map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes, encoding: r.encoding }));
+	const files = (list) =>
+		list.map((r) => ({ path: new URL(r.url).pathname, bytes: r.bytes, encoding: r.encoding }));
 	const pf = (list) => list.filter(isPagefind);
 	try {
 		server = await startServer(distDir);
@@ -208,7 +251,9 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 				pagefindBytes: sum(pf(ready)),
 				files: files(pf(ready)),
 			};
-			log(`[search] /search/ ready (filters rendered): ${readyMs} ms, ${ready.length} requests, ${(out.ready.bytes / 1024).toFixed(1)} KB (${out.ready.pagefindRequests} Pagefind requests, ${(out.ready.pagefindBytes / 1024).toFixed(1)} KB)`);
+			log(
+				`[search] /search/ ready (filters rendered): ${readyMs} ms, ${ready.length} requests, ${(out.ready.bytes / 1024).toFixed(1)} KB (${out.ready.pagefindRequests} Pagefind requests, ${(out.ready.pagefindBytes / 1024).toFixed(1)} KB)`,
+			);
 			const measure = async (name, query, opts) => {
 				const cdpMark = net.requests.length;
 				const pwMark = net.pw.length;
@@ -225,7 +270,9 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 					cdpPageBytes: sum(net.requests.slice(cdpMark)),
 					files: files(reqs),
 				};
-				log(`[search] ${name} "${query}": ${out[name].ms} ms, ${reqs.length} requests, ${(out[name].bytes / 1024).toFixed(1)} KB — ${r.status}`);
+				log(
+					`[search] ${name} "${query}": ${out[name].ms} ms, ${reqs.length} requests, ${(out[name].bytes / 1024).toFixed(1)} KB — ${r.status}`,
+				);
 			};
 			await measure('first', first);
 			await measure('repeat', first);
@@ -233,8 +280,12 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 			await measure('typed', typed, { typed: true });
 			// Everything Pagefind sent from page load to the first query's results.
 			out.firstTotal = {
-				pagefindRequests: out.ready.pagefindRequests + pf(out.first.files.map((f) => ({ url: server.url + f.path, ...f }))).length,
-				pagefindBytes: out.ready.pagefindBytes + sum(out.first.files.filter((f) => f.path.startsWith('/pagefind/'))),
+				pagefindRequests:
+					out.ready.pagefindRequests +
+					pf(out.first.files.map((f) => ({ url: server.url + f.path, ...f }))).length,
+				pagefindBytes:
+					out.ready.pagefindBytes +
+					sum(out.first.files.filter((f) => f.path.startsWith('/pagefind/'))),
 			};
 			await context.close();
 		}
@@ -244,7 +295,9 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 			const context = await browser.newContext();
 			const page = await context.newPage();
 			const net = await recordNetwork(page);
-			await page.goto(`${server.url}/search/?q=${encodeURIComponent(first)}`, { waitUntil: 'commit' });
+			await page.goto(`${server.url}/search/?q=${encodeURIComponent(first)}`, {
+				waitUntil: 'commit',
+			});
 			const hit = await page.waitForFunction(
 				() => {
 					const h = document.querySelector('.cd-search__hit');
@@ -266,7 +319,9 @@ export async function benchSearch(distDir, { first = 'showroom', fresh = 'financ
 				pagefindBytes: sum(pf(reqs)),
 				files: files(reqs),
 			};
-			log(`[search] cold landing /search/?q=${first}: first hit ${out.cold.ms} ms after navigation start, ${reqs.length} requests (${out.cold.pagefindRequests} Pagefind), ${(out.cold.bytes / 1024).toFixed(1)} KB (${(out.cold.pagefindBytes / 1024).toFixed(1)} KB Pagefind; the page target's own CDP Network domain saw ${(out.cold.cdpPageBytes / 1024).toFixed(1)} KB)`);
+			log(
+				`[search] cold landing /search/?q=${first}: first hit ${out.cold.ms} ms after navigation start, ${reqs.length} requests (${out.cold.pagefindRequests} Pagefind), ${(out.cold.bytes / 1024).toFixed(1)} KB (${(out.cold.pagefindBytes / 1024).toFixed(1)} KB Pagefind; the page target's own CDP Network domain saw ${(out.cold.cdpPageBytes / 1024).toFixed(1)} KB)`,
+			);
 			await context.close();
 		}
 		return out;

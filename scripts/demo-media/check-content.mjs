@@ -52,10 +52,16 @@ for (const f of readdirSync(peopleDir).filter((f) => f.endsWith('.mdx'))) {
 	people.set(slug, data);
 	const allowed = new Set(['name', 'title', 'country', 'languages', 'email', 'photo', 'bio']);
 	for (const k of Object.keys(data)) if (!allowed.has(k)) err(rel, `unknown field ${k}`);
-	for (const k of ['name', 'title', 'country', 'languages', 'email', 'bio']) if (!data[k]) err(rel, `missing ${k}`);
+	for (const k of ['name', 'title', 'country', 'languages', 'email', 'bio'])
+		if (!data[k]) err(rel, `missing ${k}`);
 	if (!COUNTRIES.has(data.country)) err(rel, `bad country ${data.country}`);
-	if (!Array.isArray(data.languages) || !data.languages.every((l) => /^[a-z]{2,3}(-[A-Z]{2})?$/.test(l))) err(rel, 'bad languages');
-	if (!/^[a-z0-9.-]+@[a-z0-9.-]+\.example$/.test(data.email ?? '')) err(rel, `email must be lower-case on .example: ${data.email}`);
+	if (
+		!Array.isArray(data.languages) ||
+		!data.languages.every((l) => /^[a-z]{2,3}(-[A-Z]{2})?$/.test(l))
+	)
+		err(rel, 'bad languages');
+	if (!/^[a-z0-9.-]+@[a-z0-9.-]+\.example$/.test(data.email ?? ''))
+		err(rel, `email must be lower-case on .example: ${data.email}`);
 	if (emails.has(data.email)) err(rel, `duplicate email ${data.email}`);
 	emails.add(data.email);
 	if ((data.bio ?? '').trim().length > 400) err(rel, `bio is ${data.bio.trim().length} chars`);
@@ -76,10 +82,27 @@ for (const slug of readdirSync(csDir).filter((d) => statSync(join(csDir, d)).isD
 	const dir = join(csDir, slug);
 	const { data: d, body } = readMdx(join(dir, 'index.mdx'));
 	studies.push({ slug, ...d, body });
-	const allowed = new Set(['title', 'summary', 'country', 'subsidiary', 'lang', 'published', 'reviewBy', 'topics', 'models', 'channels', 'cover', 'results', 'contacts', 'draft', 'search']);
+	const allowed = new Set([
+		'title',
+		'summary',
+		'country',
+		'subsidiary',
+		'lang',
+		'published',
+		'reviewBy',
+		'topics',
+		'models',
+		'channels',
+		'cover',
+		'results',
+		'contacts',
+		'draft',
+		'search',
+	]);
 	for (const k of Object.keys(d)) if (!allowed.has(k)) err(rel, `unknown field ${k}`);
 	if (!d.title || d.title.length > 120) err(rel, 'title missing or > 120 chars');
-	if (!d.summary || d.summary.trim().length > 300) err(rel, `summary is ${d.summary?.trim().length} chars (max 300)`);
+	if (!d.summary || d.summary.trim().length > 300)
+		err(rel, `summary is ${d.summary?.trim().length} chars (max 300)`);
 	if (!COUNTRIES.has(d.country)) err(rel, `bad country ${d.country}`);
 	if (!d.subsidiary) err(rel, 'missing subsidiary');
 	if (!LANGS.has(d.lang)) err(rel, `bad lang ${d.lang}`);
@@ -88,26 +111,35 @@ for (const slug of readdirSync(csDir).filter((d) => statSync(join(csDir, d)).isD
 	if (Number.isNaN(+pub) || Number.isNaN(+rev)) err(rel, 'bad dates');
 	if (pub >= LAST_DATE) err(rel, 'published must be before 2026-11-25');
 	if (rev < pub) err(rel, 'reviewBy before published');
-	if (!Array.isArray(d.topics) || d.topics.length < 1 || d.topics.length > 3) err(rel, 'give 1–3 topics');
+	if (!Array.isArray(d.topics) || d.topics.length < 1 || d.topics.length > 3)
+		err(rel, 'give 1–3 topics');
 	for (const t of d.topics ?? []) if (!TOPICS.has(t)) err(rel, `unknown topic ${t}`);
-	if (!Array.isArray(d.channels) || d.channels.length < 1 || d.channels.length > 2) err(rel, 'give 1–2 channels');
+	if (!Array.isArray(d.channels) || d.channels.length < 1 || d.channels.length > 2)
+		err(rel, 'give 1–2 channels');
 	for (const c of d.channels ?? []) if (!CHANNELS.has(c)) err(rel, `unknown channel ${c}`);
 	if (!d.cover?.alt?.trim()) err(rel, 'cover alt missing');
 	const coverPath = join(dir, d.cover?.src ?? 'missing');
 	if (!existsSync(coverPath)) err(rel, `cover ${d.cover?.src} missing`);
 	else if ((await width(coverPath)) < 1200) err(rel, 'cover narrower than 1200px');
-	if (!Array.isArray(d.results) || d.results.length < 2 || d.results.length > 4) err(rel, 'give 2–4 results');
+	if (!Array.isArray(d.results) || d.results.length < 2 || d.results.length > 4)
+		err(rel, 'give 2–4 results');
 	for (const r of d.results ?? []) {
-		const extra = Object.keys(r).filter((k) => !['label', 'unit', 'before', 'after', 'period', 'lowerIsBetter'].includes(k));
+		const extra = Object.keys(r).filter(
+			(k) => !['label', 'unit', 'before', 'after', 'period', 'lowerIsBetter'].includes(k),
+		);
 		if (extra.length) err(rel, `unknown KPI fields ${extra}`);
-		if (!r.label || !r.period || typeof r.before !== 'number' || typeof r.after !== 'number') err(rel, `bad KPI ${JSON.stringify(r)}`);
+		if (!r.label || !r.period || typeof r.before !== 'number' || typeof r.after !== 'number')
+			err(rel, `bad KPI ${JSON.stringify(r)}`);
 		if (!UNITS.has(r.unit)) warn(rel, `unusual unit ${r.unit}`);
 	}
 	if (!Array.isArray(d.contacts) || d.contacts.length < 1) err(rel, 'no contacts');
-	for (const c of d.contacts ?? []) if (!people.has(c)) err(rel, `contact ${c} is not in content/people`);
+	for (const c of d.contacts ?? [])
+		if (!people.has(c)) err(rel, `contact ${c} is not in content/people`);
 	// Body: imports exist, Quote persons exist, word count.
-	for (const m of body.matchAll(/^import\s+\w+\s+from\s+'\.\/([^'?]+)(\?url)?';/gm)) if (!existsSync(join(dir, m[1]))) err(rel, `imported file ${m[1]} missing`);
-	for (const m of body.matchAll(/<Quote person="([^"]+)"/g)) if (!people.has(m[1])) err(rel, `Quote person ${m[1]} not in content/people`);
+	for (const m of body.matchAll(/^import\s+\w+\s+from\s+'\.\/([^'?]+)(\?url)?';/gm))
+		if (!existsSync(join(dir, m[1]))) err(rel, `imported file ${m[1]} missing`);
+	for (const m of body.matchAll(/<Quote person="([^"]+)"/g))
+		if (!people.has(m[1])) err(rel, `Quote person ${m[1]} not in content/people`);
 	const words = body
 		.replace(/^import .*$/gm, '')
 		.replace(/<[A-Z][\s\S]*?\/>/g, '')
@@ -132,7 +164,8 @@ const missingTopics = [...TOPICS].filter((t) => !used.has(t));
 if (studies.length < 15) err('case-studies', `only ${studies.length} studies`);
 if (countries.size < 7) err('case-studies', `only ${countries.size} countries`);
 if (fr < 4) err('case-studies', `only ${fr} French studies`);
-if (missingTopics.length) err('case-studies', `topics without a study: ${missingTopics.join(', ')}`);
+if (missingTopics.length)
+	err('case-studies', `topics without a study: ${missingTopics.join(', ')}`);
 if (people.size < 16) err('people', `only ${people.size} people`);
 const peopleCountries = new Set([...people.values()].map((p) => p.country));
 if (peopleCountries.size < 8) err('people', `only ${peopleCountries.size} countries`);
@@ -146,10 +179,15 @@ const total = (dir) =>
 	}, 0);
 
 console.log(`people: ${people.size} in ${peopleCountries.size} countries`);
-console.log(`case studies: ${studies.length} in ${countries.size} countries (${[...countries].sort().join(' ')}), ${fr} in French, ${galleries} with a gallery`);
+console.log(
+	`case studies: ${studies.length} in ${countries.size} countries (${[...countries].sort().join(' ')}), ${fr} in French, ${galleries} with a gallery`,
+);
 console.log(`topics used: ${[...used].sort().join(', ')}`);
 console.log(`content/ size: ${(total(content) / 1024 / 1024).toFixed(2)} MB`);
-for (const s of studies) console.log(`  ${s.slug.padEnd(42)} ${s.country} ${s.lang} ${String(s.words).padStart(4)} words  ${s.topics.join(', ')}`);
+for (const s of studies)
+	console.log(
+		`  ${s.slug.padEnd(42)} ${s.country} ${s.lang} ${String(s.words).padStart(4)} words  ${s.topics.join(', ')}`,
+	);
 for (const w of warnings) console.warn(`warning  ${w}`);
 for (const e of errors) console.error(`error    ${e}`);
 console.log(errors.length ? `${errors.length} error(s)` : 'OK');

@@ -14,7 +14,8 @@ import sharp from 'sharp';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CONTENT = join(root, 'content');
-export const FRAMES_DIR = process.env.FRAMES_DIR ?? join(os.tmpdir(), 'coaching-dealer-video-frames');
+export const FRAMES_DIR =
+	process.env.FRAMES_DIR ?? join(os.tmpdir(), 'coaching-dealer-video-frames');
 
 // ---------------------------------------------------------------- helpers
 function rng(seedText) {
@@ -42,9 +43,11 @@ function car(x, y, scale, color, kind = 'crossover', flip = false) {
 		van: 'M10,150 L10,40 Q10,10 40,10 L420,10 Q455,10 470,40 L520,92 L580,100 Q600,104 600,128 L600,150 Z',
 	}[kind];
 	const windows = {
-		crossover: '<path d="M246,36 L272,30 L340,30 L340,76 L196,78 Z"/><path d="M354,30 L418,30 Q436,30 448,44 L478,76 L354,76 Z"/>',
+		crossover:
+			'<path d="M246,36 L272,30 L340,30 L340,76 L196,78 Z"/><path d="M354,30 L418,30 Q436,30 448,44 L478,76 L354,76 Z"/>',
 		city: '<path d="M256,38 L282,32 L350,32 L350,80 L214,82 Z"/><path d="M362,32 L398,32 Q420,32 432,50 L462,80 L362,80 Z"/>',
-		estate: '<path d="M268,46 L290,40 L380,40 L380,84 L214,86 Z"/><path d="M394,40 L470,40 L470,86 L394,86 Z"/><path d="M482,40 L520,40 Q540,40 552,62 L566,88 L482,88 Z"/>',
+		estate:
+			'<path d="M268,46 L290,40 L380,40 L380,84 L214,86 Z"/><path d="M394,40 L470,40 L470,86 L394,86 Z"/><path d="M482,40 L520,40 Q540,40 552,62 L566,88 L482,88 Z"/>',
 		van: '<path d="M430,24 Q456,24 468,48 L508,90 L430,90 Z"/>',
 	}[kind];
 	const wheels = kind === 'city' ? [150, 460] : kind === 'van' ? [140, 470] : [130, 470];
@@ -94,7 +97,10 @@ function label(W, H, text, sub, hue) {
 	if (!text) return '';
 	const size = Math.round(W / 30);
 	const pad = size * 0.9;
-	const wText = Math.min(W - 120, Math.max(text.length * size * 0.68, (sub ?? '').length * size * 0.36) + pad * 2);
+	const wText = Math.min(
+		W - 120,
+		Math.max(text.length * size * 0.68, (sub ?? '').length * size * 0.36) + pad * 2,
+	);
 	return `<g>
 	<rect x="60" y="${H - size * 3.6}" width="${wText}" height="${size * 2.7}" rx="${size * 0.5}" fill="#0b1220" fill-opacity="0.72"/>
 	<rect x="60" y="${H - size * 3.6}" width="${size * 0.3}" height="${size * 2.7}" rx="4" fill="${hsl(hue, 85, 60)}"/>
@@ -111,7 +117,8 @@ const scenes = {
 		for (let i = 0; i < 6; i++)
 			win += `<rect x="${40 + i * (W / 6)}" y="${H * 0.08}" width="${W / 6 - 30}" height="${H * 0.46}" fill="url(#glass)"/>`;
 		let spots = '';
-		for (let i = 0; i < 4; i++) spots += `<ellipse cx="${W * (0.2 + i * 0.2)}" cy="${floor + 40}" rx="${W * 0.12}" ry="30" fill="#fff" opacity="0.08"/>`;
+		for (let i = 0; i < 4; i++)
+			spots += `<ellipse cx="${W * (0.2 + i * 0.2)}" cy="${floor + 40}" rx="${W * 0.12}" ry="30" fill="#fff" opacity="0.08"/>`;
 		return `<defs>
 		<linearGradient id="wall" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl(hue, 25, 92)}"/><stop offset="1" stop-color="${hsl(hue, 20, 78)}"/></linearGradient>
 		<linearGradient id="glass" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${hsl(hue + 180, 50, 85)}"/><stop offset="1" stop-color="${hsl(hue + 200, 40, 65)}"/></linearGradient>
@@ -154,7 +161,16 @@ const scenes = {
 			[0.64, 0.48, 0.11],
 			[0.75, 0.45, 0.085],
 		];
-		pts.forEach(([px, py, s], i) => (cars += car(W * px, H * py, s * (W / 1600) * 2.2, hsl(hue + i * 47, 70, 50), i % 2 ? 'city' : 'crossover')));
+		pts.forEach(
+			([px, py, s], i) =>
+				(cars += car(
+					W * px,
+					H * py,
+					s * (W / 1600) * 2.2,
+					hsl(hue + i * 47, 70, 50),
+					i % 2 ? 'city' : 'crossover',
+				)),
+		);
 		return `<defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl(200, 70, 62)}"/><stop offset="1" stop-color="${hsl(40, 80, 88)}"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#sky)"/>
 		<circle cx="${W * 0.82}" cy="${H * 0.18}" r="${H * 0.08}" fill="#fff3b0"/>
@@ -167,9 +183,13 @@ const scenes = {
 		<g><line x1="${W * 0.08}" y1="${H * 0.55}" x2="${W * 0.08}" y2="${H * 0.38}" stroke="#333" stroke-width="6"/><path d="M${W * 0.08},${H * 0.38} l90,20 l-90,20 Z" fill="${hsl(hue, 80, 50)}"/></g>`;
 	},
 	tablet(W, H, r, hue) {
-		const tx = W * 0.18, ty = H * 0.1, tw = W * 0.64, th = H * 0.72;
+		const tx = W * 0.18,
+			ty = H * 0.1,
+			tw = W * 0.64,
+			th = H * 0.72;
 		let sw = '';
-		for (let i = 0; i < 6; i++) sw += `<circle cx="${tx + 90 + i * 70}" cy="${ty + th - 90}" r="24" fill="${hsl(hue + i * 55, 65, 50)}" stroke="#fff" stroke-width="${i === 2 ? 6 : 0}"/>`;
+		for (let i = 0; i < 6; i++)
+			sw += `<circle cx="${tx + 90 + i * 70}" cy="${ty + th - 90}" r="24" fill="${hsl(hue + i * 55, 65, 50)}" stroke="#fff" stroke-width="${i === 2 ? 6 : 0}"/>`;
 		let bars = '';
 		['Range', 'Boot', 'Power', 'Safety'].forEach((b, i) => {
 			bars += `<text x="${tx + tw * 0.62}" y="${ty + 120 + i * 70}" font-family="${FONT}" font-size="24" fill="#51606f">${b}</text><rect x="${tx + tw * 0.62}" y="${ty + 132 + i * 70}" width="${tw * 0.3}" height="12" rx="6" fill="#dde3ea"/><rect x="${tx + tw * 0.62}" y="${ty + 132 + i * 70}" width="${tw * (0.12 + r() * 0.18)}" height="12" rx="6" fill="${hsl(hue, 70, 50)}"/>`;
@@ -187,7 +207,10 @@ const scenes = {
 	social(W, H, r, hue) {
 		let phones = '';
 		[0.18, 0.4, 0.62].forEach((px, i) => {
-			const x = W * px, y = H * (0.1 + (i % 2) * 0.06), w = W * 0.19, h = H * 0.78;
+			const x = W * px,
+				y = H * (0.1 + (i % 2) * 0.06),
+				w = W * 0.19,
+				h = H * 0.78;
 			let posts = '';
 			for (let k = 0; k < 2; k++) {
 				const py = y + 80 + k * h * 0.42;
@@ -200,14 +223,17 @@ const scenes = {
 			phones += `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="34" fill="#101318"/><rect x="${x + 10}" y="${y + 10}" width="${w - 20}" height="${h - 20}" rx="26" fill="#fbfcfd"/>${posts}`;
 		});
 		let bubbles = '';
-		for (let i = 0; i < 9; i++) bubbles += `<circle cx="${W * (0.82 + r() * 0.15)}" cy="${H * r()}" r="${12 + r() * 40}" fill="#fff" opacity="${(0.15 + r() * 0.3).toFixed(2)}"/>`;
+		for (let i = 0; i < 9; i++)
+			bubbles += `<circle cx="${W * (0.82 + r() * 0.15)}" cy="${H * r()}" r="${12 + r() * 40}" fill="#fff" opacity="${(0.15 + r() * 0.3).toFixed(2)}"/>`;
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${hsl(hue, 75, 55)}"/><stop offset="1" stop-color="${hsl(hue + 70, 70, 40)}"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#bg)"/>${bubbles}${phones}`;
 	},
 	paperless(W, H, r, hue) {
 		let papers = '';
 		for (let i = 0; i < 7; i++) {
-			const x = W * (0.05 + r() * 0.3), y = H * (0.1 + r() * 0.6), a = -30 + r() * 60;
+			const x = W * (0.05 + r() * 0.3),
+				y = H * (0.1 + r() * 0.6),
+				a = -30 + r() * 60;
 			papers += `<g transform="translate(${x},${y}) rotate(${a.toFixed(0)})" opacity="${(0.35 + i * 0.08).toFixed(2)}"><rect width="150" height="200" fill="#fff"/><rect x="20" y="30" width="110" height="10" fill="#c8cdd3"/><rect x="20" y="55" width="90" height="10" fill="#c8cdd3"/><rect x="20" y="80" width="100" height="10" fill="#c8cdd3"/></g>`;
 		}
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="0"><stop offset="0" stop-color="${hsl(hue, 20, 88)}"/><stop offset="1" stop-color="${hsl(hue + 30, 45, 70)}"/></linearGradient></defs>
@@ -224,7 +250,8 @@ const scenes = {
 	workshop(W, H, r, hue) {
 		const floor = H * 0.8;
 		let tools = '';
-		for (let i = 0; i < 12; i++) tools += `<rect x="${W * 0.04 + i * 34}" y="${H * 0.18 + (i % 3) * 8}" width="12" height="${70 + (i % 4) * 20}" rx="5" fill="${hsl(hue + i * 10, 20, 30 + (i % 3) * 10)}"/>`;
+		for (let i = 0; i < 12; i++)
+			tools += `<rect x="${W * 0.04 + i * 34}" y="${H * 0.18 + (i % 3) * 8}" width="12" height="${70 + (i % 4) * 20}" rx="5" fill="${hsl(hue + i * 10, 20, 30 + (i % 3) * 10)}"/>`;
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#e7eaee"/><stop offset="1" stop-color="#b8bec6"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#bg)"/>
 		<rect x="${W * 0.02}" y="${H * 0.12}" width="${W * 0.28}" height="${H * 0.35}" fill="#525a65"/>${tools}
@@ -238,9 +265,11 @@ const scenes = {
 	van(W, H, r, hue) {
 		let bld = '';
 		for (let i = 0; i < 8; i++) {
-			const bw = W / 8, bh = H * (0.3 + r() * 0.3);
+			const bw = W / 8,
+				bh = H * (0.3 + r() * 0.3);
 			bld += `<rect x="${i * bw}" y="${H * 0.7 - bh}" width="${bw - 6}" height="${bh}" fill="${hsl(hue + i * 18, 25, 55 + (i % 3) * 8)}"/>`;
-			for (let k = 0; k < 3; k++) bld += `<rect x="${i * bw + 20 + k * (bw / 3.4)}" y="${H * 0.7 - bh + 30}" width="${bw / 5}" height="${bh * 0.18}" fill="#f5ecd0" opacity="0.7"/>`;
+			for (let k = 0; k < 3; k++)
+				bld += `<rect x="${i * bw + 20 + k * (bw / 3.4)}" y="${H * 0.7 - bh + 30}" width="${bw / 5}" height="${bh * 0.18}" fill="#f5ecd0" opacity="0.7"/>`;
 		}
 		return `<defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl(205, 60, 70)}"/><stop offset="1" stop-color="${hsl(35, 70, 90)}"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#sky)"/>${bld}
@@ -252,7 +281,8 @@ const scenes = {
 		${person(W * 0.52, H * 0.55, 1.0, hsl(hue + 180, 40, 35), '#e8c39e', '<rect x="-60" y="80" width="50" height="64" rx="4" fill="#333"/><rect x="-56" y="84" width="42" height="56" fill="#8fd3ff"/>')}`;
 	},
 	wifi(W, H, r, hue) {
-		const cx = W * 0.74, cy = H * 0.5;
+		const cx = W * 0.74,
+			cy = H * 0.5;
 		let arcs = '';
 		for (let i = 1; i <= 4; i++) {
 			const rr = i * 55;
@@ -296,7 +326,8 @@ const scenes = {
 		let grid = '';
 		for (let i = 0; i < 4; i++)
 			for (let k = 0; k < 3; k++) {
-				const x = W * 0.27 + i * W * 0.115, y = H * 0.17 + k * H * 0.15;
+				const x = W * 0.27 + i * W * 0.115,
+					y = H * 0.17 + k * H * 0.15;
 				grid += `<rect x="${x}" y="${y}" width="${W * 0.1}" height="${H * 0.12}" rx="10" fill="${hsl(hue + (i + k * 4) * 28, 50, 70)}"/><circle cx="${x + W * 0.05}" cy="${y + H * 0.045}" r="${H * 0.025}" fill="#fff" opacity="0.85"/><rect x="${x + W * 0.02}" y="${y + H * 0.085}" width="${W * 0.06}" height="8" rx="4" fill="#fff" opacity="0.8"/>`;
 			}
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${hsl(hue + 30, 40, 85)}"/><stop offset="1" stop-color="${hsl(hue, 45, 60)}"/></linearGradient></defs>
@@ -308,7 +339,8 @@ const scenes = {
 	},
 	finance(W, H, r, hue) {
 		let coins = '';
-		for (let i = 0; i < 6; i++) coins += `<ellipse cx="${W * 0.78}" cy="${H * 0.72 - i * 26}" rx="90" ry="28" fill="${hsl(45, 80, 55 - (i % 2) * 8)}" stroke="#a77b16" stroke-width="4"/>`;
+		for (let i = 0; i < 6; i++)
+			coins += `<ellipse cx="${W * 0.78}" cy="${H * 0.72 - i * 26}" rx="90" ry="28" fill="${hsl(45, 80, 55 - (i % 2) * 8)}" stroke="#a77b16" stroke-width="4"/>`;
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${hsl(hue, 45, 30)}"/><stop offset="1" stop-color="${hsl(hue + 40, 50, 55)}"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#bg)"/>
 		<rect x="${W * 0.08}" y="${H * 0.12}" width="${W * 0.5}" height="${H * 0.66}" rx="24" fill="#fff"/>
@@ -323,12 +355,20 @@ const scenes = {
 	used(W, H, r, hue) {
 		let lot = '';
 		for (let i = 0; i < 3; i++) {
-			const x = W * (0.03 + i * 0.32), y = H * 0.5;
-			lot += car(x, y, 0.78 * (W / 1600), hsl(hue + i * 90, 45 + i * 10, 45), ['estate', 'city', 'crossover'][i]);
+			const x = W * (0.03 + i * 0.32),
+				y = H * 0.5;
+			lot += car(
+				x,
+				y,
+				0.78 * (W / 1600),
+				hsl(hue + i * 90, 45 + i * 10, 45),
+				['estate', 'city', 'crossover'][i],
+			);
 			lot += `<g transform="translate(${x + W * 0.1},${y - 40})"><rect width="${W * 0.11}" height="${H * 0.08}" rx="10" fill="#fff" stroke="${hsl(hue, 70, 45)}" stroke-width="5"/><text x="${W * 0.055}" y="${H * 0.055}" text-anchor="middle" font-family="${FONT}" font-size="${W / 55}" font-weight="bold" fill="#1c2430">€${(9 + i * 4 + Math.round(r() * 3)).toFixed(0)},${['490', '900', '250'][i]}</text></g>`;
 		}
 		let flags = '';
-		for (let i = 0; i < 14; i++) flags += `<polygon points="${i * W / 13},${H * 0.12} ${(i + 0.5) * W / 13},${H * 0.2} ${(i + 1) * W / 13},${H * 0.12}" fill="${hsl(hue + (i % 3) * 120, 75, 55)}"/>`;
+		for (let i = 0; i < 14; i++)
+			flags += `<polygon points="${(i * W) / 13},${H * 0.12} ${((i + 0.5) * W) / 13},${H * 0.2} ${((i + 1) * W) / 13},${H * 0.12}" fill="${hsl(hue + (i % 3) * 120, 75, 55)}"/>`;
 		return `<defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${hsl(200, 60, 72)}"/><stop offset="1" stop-color="#f3efe6"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#sky)"/>
 		<line x1="0" y1="${H * 0.12}" x2="${W}" y2="${H * 0.12}" stroke="#555" stroke-width="3"/>${flags}
@@ -343,7 +383,8 @@ const scenes = {
 	},
 	connected(W, H, r, hue) {
 		let waves = '';
-		for (let i = 1; i <= 3; i++) waves += `<path d="M${W * 0.55 + i * 40},${H * 0.35 - i * 40} a${i * 60},${i * 60} 0 0 1 0,${i * 80}" stroke="${hsl(hue + 190, 80, 60)}" stroke-width="12" fill="none" opacity="${1 - i * 0.22}"/>`;
+		for (let i = 1; i <= 3; i++)
+			waves += `<path d="M${W * 0.55 + i * 40},${H * 0.35 - i * 40} a${i * 60},${i * 60} 0 0 1 0,${i * 80}" stroke="${hsl(hue + 190, 80, 60)}" stroke-width="12" fill="none" opacity="${1 - i * 0.22}"/>`;
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${hsl(hue + 210, 50, 18)}"/><stop offset="1" stop-color="${hsl(hue + 190, 55, 35)}"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#bg)"/>
 		<rect y="${H * 0.72}" width="${W}" height="${H * 0.28}" fill="#0d1118" opacity="0.6"/>
@@ -357,7 +398,8 @@ const scenes = {
 	},
 	popup(W, H, r, hue) {
 		let shops = '';
-		for (let i = 0; i < 5; i++) shops += `<rect x="${i * W / 5 + 10}" y="${H * 0.12}" width="${W / 5 - 20}" height="${H * 0.5}" fill="${i === 2 ? hsl(hue, 60, 92) : hsl(hue + i * 30, 20, 80)}"/><rect x="${i * W / 5 + 10}" y="${H * 0.08}" width="${W / 5 - 20}" height="${H * 0.06}" fill="${i === 2 ? hsl(hue, 70, 45) : hsl(hue + i * 50, 35, 50)}"/>`;
+		for (let i = 0; i < 5; i++)
+			shops += `<rect x="${(i * W) / 5 + 10}" y="${H * 0.12}" width="${W / 5 - 20}" height="${H * 0.5}" fill="${i === 2 ? hsl(hue, 60, 92) : hsl(hue + i * 30, 20, 80)}"/><rect x="${(i * W) / 5 + 10}" y="${H * 0.08}" width="${W / 5 - 20}" height="${H * 0.06}" fill="${i === 2 ? hsl(hue, 70, 45) : hsl(hue + i * 50, 35, 50)}"/>`;
 		return `<defs><linearGradient id="bg" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f4f1ea"/><stop offset="1" stop-color="#c9c2b6"/></linearGradient></defs>
 		<rect width="${W}" height="${H}" fill="url(#bg)"/>${shops}
 		<text x="${W * 0.5}" y="${H * 0.125}" text-anchor="middle" font-family="${FONT}" font-size="${W / 60}" font-weight="bold" fill="#fff">POP-UP</text>
@@ -376,7 +418,10 @@ const scenes = {
 			[0.55, 0.3],
 			[0.8, 0.45],
 		]
-			.map(([x, y]) => `<path d="M${W * x},${H * y} c-30,-40 -30,-80 0,-80 c30,0 30,40 0,80 Z" fill="#d6342c"/><circle cx="${W * x}" cy="${H * y - 55}" r="11" fill="#fff"/>`)
+			.map(
+				([x, y]) =>
+					`<path d="M${W * x},${H * y} c-30,-40 -30,-80 0,-80 c30,0 30,40 0,80 Z" fill="#d6342c"/><circle cx="${W * x}" cy="${H * y - 55}" r="11" fill="#fff"/>`,
+			)
 			.join('')}`;
 	},
 };
@@ -441,59 +486,131 @@ async function write(svg, file, w, h) {
 // ---------------------------------------------------------------- manifest
 // [slug, hue, cover: [kind, label, sub], gallery: [[file, kind, label]...], poster?: [kind, label]]
 const STUDIES = [
-	['kestrel-launch-italy', 12, ['event', 'Kestrel launch · Italy', 'Creative events + social media'], [
-		['event-1.jpg', 'event', 'Reveal night, Milan'],
-		['event-2.jpg', 'social', 'Stories from the launch'],
-		['event-3.jpg', 'showroom', 'Open late in 48 dealerships'],
-		['event-4.jpg', 'rally', 'Test-drive loop, Lake Como'],
-	], ['event', 'Kestrel launch · Italy']],
-	['rallyes-proprietaires-morbihan', 205, ['rally', 'Rallye des propriétaires', 'Morbihan · une journée'], [
-		['rallye-1.jpg', 'map', 'Le parcours autour du golfe'],
-		['rallye-2.jpg', 'rally', 'Départ de Vannes'],
-		['rallye-3.jpg', 'event', 'Briefing du matin'],
-		['rallye-4.jpg', 'showroom', 'Retour en concession'],
-	]],
-	['online-owners-club-netherlands', 28, ['club', "Owners' club online", 'Netherlands'], [
-		['club-1.jpg', 'club', 'The members’ home page'],
-		['club-2.jpg', 'rally', 'Spring owner rally'],
-		['club-3.jpg', 'workshop', 'Plant visit for members'],
-	]],
-	['micro-influenceurs-partenariats-longs', 320, ['social', 'Micro-influenceurs', 'Partenariats sur la durée'], []],
-	['product-geniuses-showroom-tablets', 190, ['tablet', 'Product geniuses', 'United Kingdom'], [
-		['genius-1.jpg', 'showroom', 'Welcome at the door'],
-		['genius-2.jpg', 'tablet', 'Configurator with real specs'],
-		['genius-3.jpg', 'training', 'Two-week product bootcamp'],
-		['genius-4.jpg', 'chart', 'Recommendation score by site'],
-	]],
-	['video-at-every-touchpoint', 265, ['video', 'Video at every touchpoint', 'Spain'], [], ['video', 'Walk-around video']],
-	['concession-zero-papier', 150, ['paperless', 'Concession zéro papier', 'Belgique'], [
-		['papier-1.jpg', 'paperless', 'Bon de commande signé sur tablette'],
-		['papier-2.jpg', 'finance', 'Dossier de financement en ligne'],
-		['papier-3.jpg', 'tablet', 'Reprise et options au même endroit'],
-	]],
-	['crm-right-employee-right-moment', 230, ['chart', 'Right person, right moment', 'Belgium · CRM'], []],
-	['social-media-instead-of-ad-campaigns', 340, ['social', 'Social before paid media', 'Portugal · Lisbon'], [
-		['social-1.jpg', 'social', 'Dealer posts, weekly rhythm'],
-		['social-2.jpg', 'event', 'Live Q&A evening, Lisbon'],
-		['social-3.jpg', 'chart', 'Cost per test drive'],
-	]],
+	[
+		'kestrel-launch-italy',
+		12,
+		['event', 'Kestrel launch · Italy', 'Creative events + social media'],
+		[
+			['event-1.jpg', 'event', 'Reveal night, Milan'],
+			['event-2.jpg', 'social', 'Stories from the launch'],
+			['event-3.jpg', 'showroom', 'Open late in 48 dealerships'],
+			['event-4.jpg', 'rally', 'Test-drive loop, Lake Como'],
+		],
+		['event', 'Kestrel launch · Italy'],
+	],
+	[
+		'rallyes-proprietaires-morbihan',
+		205,
+		['rally', 'Rallye des propriétaires', 'Morbihan · une journée'],
+		[
+			['rallye-1.jpg', 'map', 'Le parcours autour du golfe'],
+			['rallye-2.jpg', 'rally', 'Départ de Vannes'],
+			['rallye-3.jpg', 'event', 'Briefing du matin'],
+			['rallye-4.jpg', 'showroom', 'Retour en concession'],
+		],
+	],
+	[
+		'online-owners-club-netherlands',
+		28,
+		['club', "Owners' club online", 'Netherlands'],
+		[
+			['club-1.jpg', 'club', 'The members’ home page'],
+			['club-2.jpg', 'rally', 'Spring owner rally'],
+			['club-3.jpg', 'workshop', 'Plant visit for members'],
+		],
+	],
+	[
+		'micro-influenceurs-partenariats-longs',
+		320,
+		['social', 'Micro-influenceurs', 'Partenariats sur la durée'],
+		[],
+	],
+	[
+		'product-geniuses-showroom-tablets',
+		190,
+		['tablet', 'Product geniuses', 'United Kingdom'],
+		[
+			['genius-1.jpg', 'showroom', 'Welcome at the door'],
+			['genius-2.jpg', 'tablet', 'Configurator with real specs'],
+			['genius-3.jpg', 'training', 'Two-week product bootcamp'],
+			['genius-4.jpg', 'chart', 'Recommendation score by site'],
+		],
+	],
+	[
+		'video-at-every-touchpoint',
+		265,
+		['video', 'Video at every touchpoint', 'Spain'],
+		[],
+		['video', 'Walk-around video'],
+	],
+	[
+		'concession-zero-papier',
+		150,
+		['paperless', 'Concession zéro papier', 'Belgique'],
+		[
+			['papier-1.jpg', 'paperless', 'Bon de commande signé sur tablette'],
+			['papier-2.jpg', 'finance', 'Dossier de financement en ligne'],
+			['papier-3.jpg', 'tablet', 'Reprise et options au même endroit'],
+		],
+	],
+	[
+		'crm-right-employee-right-moment',
+		230,
+		['chart', 'Right person, right moment', 'Belgium · CRM'],
+		[],
+	],
+	[
+		'social-media-instead-of-ad-campaigns',
+		340,
+		['social', 'Social before paid media', 'Portugal · Lisbon'],
+		[
+			['social-1.jpg', 'social', 'Dealer posts, weekly rhythm'],
+			['social-2.jpg', 'event', 'Live Q&A evening, Lisbon'],
+			['social-3.jpg', 'chart', 'Cost per test drive'],
+		],
+	],
 	['open-showroom-wifi', 175, ['wifi', 'Open showroom Wi-Fi', 'Poland'], []],
-	['taux-de-recommandation-pilotage', 40, ['chart', 'Taux de recommandation', 'France · pilotage'], []],
-	['used-car-trade-in-valuation', 95, ['used', 'Trade-in valued on the spot', 'Portugal'], [
-		['used-1.jpg', 'used', 'Certified stock, Porto'],
-		['used-2.jpg', 'tablet', 'Valuation on the tablet'],
-		['used-3.jpg', 'workshop', '110-point inspection'],
-	]],
+	[
+		'taux-de-recommandation-pilotage',
+		40,
+		['chart', 'Taux de recommandation', 'France · pilotage'],
+		[],
+	],
+	[
+		'used-car-trade-in-valuation',
+		95,
+		['used', 'Trade-in valued on the spot', 'Portugal'],
+		[
+			['used-1.jpg', 'used', 'Certified stock, Porto'],
+			['used-2.jpg', 'tablet', 'Valuation on the tablet'],
+			['used-3.jpg', 'workshop', '110-point inspection'],
+		],
+	],
 	['small-business-fleet-desk', 210, ['van', 'Small-business fleet desk', 'Spain'], []],
-	['connected-car-service-reminders', 20, ['connected', 'Connected service reminders', 'Germany'], []],
-	['dealer-coaching-academy', 260, ['training', 'Dealer coaching academy', 'Germany'], [
-		['academy-1.jpg', 'training', 'Regional session, Cologne'],
-		['academy-2.jpg', 'showroom', 'Role play on the floor'],
-		['academy-3.jpg', 'chart', 'Mystery-shopping scores'],
-		['academy-4.jpg', 'van', 'Coach visits in the field'],
-	]],
+	[
+		'connected-car-service-reminders',
+		20,
+		['connected', 'Connected service reminders', 'Germany'],
+		[],
+	],
+	[
+		'dealer-coaching-academy',
+		260,
+		['training', 'Dealer coaching academy', 'Germany'],
+		[
+			['academy-1.jpg', 'training', 'Regional session, Cologne'],
+			['academy-2.jpg', 'showroom', 'Role play on the floor'],
+			['academy-3.jpg', 'chart', 'Mystery-shopping scores'],
+			['academy-4.jpg', 'van', 'Coach visits in the field'],
+		],
+	],
 	['volta-ev-financing', 120, ['finance', 'Volta: pay monthly', 'Poland · EV financing'], []],
-	['boutique-ephemere-echec-instructif', 55, ['popup', 'Boutique éphémère', 'Un échec instructif'], []],
+	[
+		'boutique-ephemere-echec-instructif',
+		55,
+		['popup', 'Boutique éphémère', 'Un échec instructif'],
+		[],
+	],
 ];
 
 const PEOPLE = [
@@ -533,19 +650,39 @@ async function main() {
 	let total = 0;
 	let n = 0;
 	for (const [file, kind, text, sub] of FRAMES) {
-		await write(scene(kind, 1920, 1080, 'frame' + file, 12, text, sub), join(FRAMES_DIR, file), 1920, 1080);
+		await write(
+			scene(kind, 1920, 1080, 'frame' + file, 12, text, sub),
+			join(FRAMES_DIR, file),
+			1920,
+			1080,
+		);
 	}
 	if (onlyFrames) return console.log(`video frames in ${FRAMES_DIR}`);
 	for (const [slug, hue, cover, gallery, poster] of STUDIES) {
 		const dir = join(CONTENT, 'case-studies', slug);
-		total += await write(scene(cover[0], 1600, 1000, slug, hue, cover[1], cover[2]), join(dir, 'cover.jpg'), 1600, 1000);
+		total += await write(
+			scene(cover[0], 1600, 1000, slug, hue, cover[1], cover[2]),
+			join(dir, 'cover.jpg'),
+			1600,
+			1000,
+		);
 		n++;
 		for (const [file, kind, text] of gallery) {
-			total += await write(scene(kind, 1600, 1067, slug + file, hue + 25, text), join(dir, file), 1600, 1067);
+			total += await write(
+				scene(kind, 1600, 1067, slug + file, hue + 25, text),
+				join(dir, file),
+				1600,
+				1067,
+			);
 			n++;
 		}
 		if (poster) {
-			total += await write(scene(poster[0], 1600, 900, slug + 'poster', hue, poster[1], '▶  Watch'), join(dir, 'poster.jpg'), 1600, 900);
+			total += await write(
+				scene(poster[0], 1600, 900, slug + 'poster', hue, poster[1], '▶  Watch'),
+				join(dir, 'poster.jpg'),
+				1600,
+				900,
+			);
 			n++;
 		}
 	}

@@ -16,7 +16,10 @@ const COMPRESSIBLE = /\.(html|css|js|mjs|json|xml|svg|txt|vtt|webmanifest)$/i;
  * kept by content hash and reused: a rebuild recompresses only the files that changed.
  * Returns how many files it compressed and how many came from the cache.
  */
-export async function precompressDirectory(dir: string, cacheDir?: string): Promise<{ compressed: number; cached: number }> {
+export async function precompressDirectory(
+	dir: string,
+	cacheDir?: string,
+): Promise<{ compressed: number; cached: number }> {
 	const counts = { compressed: 0, cached: 0 };
 	if (cacheDir) await fs.mkdir(cacheDir, { recursive: true });
 	const files: string[] = [];
@@ -36,10 +39,15 @@ export async function precompressDirectory(dir: string, cacheDir?: string): Prom
 			const file = files[next++];
 			const data = await fs.readFile(file);
 			if (data.length < 1024) continue;
-			const key = cacheDir ? path.join(cacheDir, crypto.createHash('sha256').update(data).digest('hex')) : null;
+			const key = cacheDir
+				? path.join(cacheDir, crypto.createHash('sha256').update(data).digest('hex'))
+				: null;
 			if (key) {
 				try {
-					await Promise.all([fs.copyFile(`${key}.br`, `${file}.br`), fs.copyFile(`${key}.gz`, `${file}.gz`)]);
+					await Promise.all([
+						fs.copyFile(`${key}.br`, `${file}.br`),
+						fs.copyFile(`${key}.gz`, `${file}.gz`),
+					]);
 					counts.cached++;
 					continue;
 				} catch {

@@ -23,7 +23,9 @@ export default function searchIndex(): AstroIntegration {
 				const { compressed, cached } = await precompressDirectory(clientDir, cacheDir);
 				logger
 					.fork('precompress')
-					.info(`${compressed} files compressed, ${cached} reused, in ${Math.round(performance.now() - started)} ms`);
+					.info(
+						`${compressed} files compressed, ${cached} reused, in ${Math.round(performance.now() - started)} ms`,
+					);
 			},
 		},
 	};

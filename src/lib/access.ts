@@ -2,7 +2,11 @@
 // gates pages with it, so the two can never disagree.
 
 /** Reachable signed out, whatever PORTAL_ACCESS says: signing in needs them. */
-const ALWAYS_OPEN = [/^\/healthz$/, /^\/favicon\.svg$/, /^(\/fr)?\/(login|reset-password|invite)(\/|$)/];
+const ALWAYS_OPEN = [
+	/^\/healthz$/,
+	/^\/favicon\.svg$/,
+	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
+];
 
 /** Code and styles of the pages above; content images and video under /_astro/ stay gated. */
 const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
@@ -33,7 +37,12 @@ export function requiredAccess(pathname: string, mode: 'members' | 'public'): Ac
 
 /** True when a request for this path wants a page (redirect to sign-in) rather than a file or API (401). */
 export function isPageRequest(pathname: string, accept: string | null | undefined): boolean {
-	if (pathname.startsWith('/api/') || pathname.startsWith('/_astro/') || pathname.startsWith('/pagefind/')) return false;
+	if (
+		pathname.startsWith('/api/') ||
+		pathname.startsWith('/_astro/') ||
+		pathname.startsWith('/pagefind/')
+	)
+		return false;
 	const last = pathname.split('/').pop() ?? '';
 	if (last.includes('.') && !last.endsWith('.html')) return false;
 	return accept == null || accept.includes('text/html') || accept.includes('*/*');

@@ -19,7 +19,9 @@ export function getCardImage(studyId: string): CardImage | null {
 	if (manifest === undefined) {
 		const dir = process.env.PORTAL_CLIENT_DIR;
 		try {
-			manifest = dir ? JSON.parse(fs.readFileSync(path.join(dir, 'images', 'cards.json'), 'utf8')) : null;
+			manifest = dir
+				? JSON.parse(fs.readFileSync(path.join(dir, 'images', 'cards.json'), 'utf8'))
+				: null;
 		} catch {
 			manifest = null;
 		}

@@ -3,14 +3,26 @@
 /** The fields these rules read. */
 export interface StudyLike {
 	id: string;
-	data: { draft: boolean; published: Date; topics: readonly string[]; models: readonly string[]; country: string; title: string };
+	data: {
+		draft: boolean;
+		published: Date;
+		topics: readonly string[];
+		models: readonly string[];
+		country: string;
+		title: string;
+	};
 }
 
 /** Published and not draft, newest first. `now` lets a study scheduled for a future date stay hidden until then. */
-export function selectPublished<T extends StudyLike>(entries: readonly T[], now: Date = new Date()): T[] {
+export function selectPublished<T extends StudyLike>(
+	entries: readonly T[],
+	now: Date = new Date(),
+): T[] {
 	return entries
 		.filter((e) => !e.data.draft && e.data.published.getTime() <= now.getTime())
-		.sort((a, b) => b.data.published.getTime() - a.data.published.getTime() || a.id.localeCompare(b.id));
+		.sort(
+			(a, b) => b.data.published.getTime() - a.data.published.getTime() || a.id.localeCompare(b.id),
+		);
 }
 
 /**
@@ -30,14 +42,19 @@ export function findRelated<T extends StudyLike>(study: T, all: readonly T[], li
 		.filter((x) => x.topics > 0)
 		.sort(
 			(a, b) =>
-				b.topics - a.topics || b.models - a.models || b.o.data.published.getTime() - a.o.data.published.getTime(),
+				b.topics - a.topics ||
+				b.models - a.models ||
+				b.o.data.published.getTime() - a.o.data.published.getTime(),
 		)
 		.slice(0, limit)
 		.map((x) => x.o);
 }
 
 /** Groups entries by a key, keeping the input order inside each group. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string | readonly string[]): Map<string, T[]> {
+export function groupBy<T>(
+	items: readonly T[],
+	key: (item: T) => string | readonly string[],
+): Map<string, T[]> {
 	const groups = new Map<string, T[]>();
 	for (const item of items) {
 		const k = key(item);

@@ -24,14 +24,19 @@ export class ConfigError extends Error {
  * Reads and checks the configuration.
  * @example readServerConfig({ PORT: '8080' }).port // 8080
  */
-export function readServerConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
+export function readServerConfig(
+	env: Record<string, string | undefined>,
+	cwd = process.cwd(),
+): ServerConfig {
 	const portText = env.PORT?.trim() || '4321';
 	if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
 		throw new ConfigError(`PORT must be a whole number from 1 to 65535 (got "${env.PORT}")`);
 	}
 	const host = env.HOST?.trim() || 'localhost';
 	if (!/^[A-Za-z0-9.:\-[\]]+$/.test(host)) {
-		throw new ConfigError(`HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "${env.HOST}")`);
+		throw new ConfigError(
+			`HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "${env.HOST}")`,
+		);
 	}
 	const dataDir = path.resolve(cwd, env.DATA_DIR?.trim() || './data');
 	try {
@@ -46,7 +51,9 @@ export function readServerConfig(env: Record<string, string | undefined>, cwd = 
 	}
 	const access = (env.PORTAL_ACCESS?.trim() || 'members') as ServerConfig['access'];
 	if (access !== 'members' && access !== 'public') {
-		throw new ConfigError(`PORTAL_ACCESS must be "members" or "public" (got "${env.PORTAL_ACCESS}")`);
+		throw new ConfigError(
+			`PORTAL_ACCESS must be "members" or "public" (got "${env.PORTAL_ACCESS}")`,
+		);
 	}
 	const flag = (name: string, fallback: boolean) => {
 		const v = env[name]?.trim().toLowerCase();
@@ -55,5 +62,12 @@ export function readServerConfig(env: Record<string, string | undefined>, cwd = 
 		if (['0', 'false', 'no', 'off'].includes(v)) return false;
 		throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
 	};
-	return { port: Number(portText), host, dataDir, access, trustProxy: flag('TRUST_PROXY', false), demo: flag('DEMO', false) };
+	return {
+		port: Number(portText),
+		host,
+		dataDir,
+		access,
+		trustProxy: flag('TRUST_PROXY', false),
+		demo: flag('DEMO', false),
+	};
 }

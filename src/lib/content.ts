@@ -12,7 +12,10 @@ export type Person = CollectionEntry<'people'>;
 let cache: Promise<{ studies: CaseStudy[]; people: Person[] }> | undefined;
 
 async function load() {
-	const [allStudies, people] = await Promise.all([getCollection('case-studies'), getCollection('people')]);
+	const [allStudies, people] = await Promise.all([
+		getCollection('case-studies'),
+		getCollection('people'),
+	]);
 	checkContacts(allStudies, people);
 	checkImageSizes(allStudies, people);
 	const studies = selectPublished(allStudies);
@@ -43,9 +46,16 @@ function checkImageSizes(studies: CaseStudy[], people: Person[]) {
 			);
 		}
 	};
-	for (const s of studies) check(s.filePath ?? s.id, 'cover.src', s.data.cover.src.width, minSourceWidth(COVER_WIDTHS));
+	for (const s of studies)
+		check(s.filePath ?? s.id, 'cover.src', s.data.cover.src.width, minSourceWidth(COVER_WIDTHS));
 	for (const p of people) {
-		if (p.data.photo) check(p.filePath ?? p.id, 'photo.src', p.data.photo.src.width, minSourceWidth(PORTRAIT_WIDTHS));
+		if (p.data.photo)
+			check(
+				p.filePath ?? p.id,
+				'photo.src',
+				p.data.photo.src.width,
+				minSourceWidth(PORTRAIT_WIDTHS),
+			);
 	}
 }
 

@@ -66,7 +66,11 @@ export function serializeFacetQuery(selection: FacetSelection): string {
 }
 
 /** The selection with `value` added to or removed from `group`. */
-export function toggleFacet(selection: FacetSelection, group: FacetGroup, value: string): FacetSelection {
+export function toggleFacet(
+	selection: FacetSelection,
+	group: FacetGroup,
+	value: string,
+): FacetSelection {
 	const current = selection[group];
 	const next = current.includes(value) ? current.filter((v) => v !== value) : [...current, value];
 	return { ...selection, [group]: next };
@@ -85,13 +89,21 @@ function matches(study: FacetableStudy, selection: FacetSelection, except?: Face
 }
 
 /** Studies that match the selection, sorted by it (newest first, or title in the UI language's collation). */
-export function applyFacets<T extends FacetableStudy>(studies: readonly T[], selection: FacetSelection, lang: Lang): T[] {
+export function applyFacets<T extends FacetableStudy>(
+	studies: readonly T[],
+	selection: FacetSelection,
+	lang: Lang,
+): T[] {
 	const result = studies.filter((s) => matches(s, selection));
 	return sortStudies(result, selection.sort, lang);
 }
 
 /** Sorts a copy: by date (newest first, then title) or by title. */
-export function sortStudies<T extends FacetableStudy>(studies: readonly T[], sort: Sort, lang: Lang): T[] {
+export function sortStudies<T extends FacetableStudy>(
+	studies: readonly T[],
+	sort: Sort,
+	lang: Lang,
+): T[] {
 	const collator = new Intl.Collator(lang, { sensitivity: 'base', numeric: true });
 	return [...studies].sort((a, b) =>
 		sort === 'title'
@@ -111,7 +123,10 @@ export interface FacetCount {
  * value were ticked too, given the other groups' selection (disjunctive faceting).
  * Selected values always appear, even at 0, so they can be unticked.
  */
-export function countFacets(studies: readonly FacetableStudy[], selection: FacetSelection): Record<FacetGroup, FacetCount[]> {
+export function countFacets(
+	studies: readonly FacetableStudy[],
+	selection: FacetSelection,
+): Record<FacetGroup, FacetCount[]> {
 	const out = {} as Record<FacetGroup, FacetCount[]>;
 	for (const group of FACET_GROUPS) {
 		const counts = new Map<string, number>();
@@ -123,7 +138,12 @@ export function countFacets(studies: readonly FacetableStudy[], selection: Facet
 		out[group] = [...counts.entries()]
 			.map(([value, count]) => ({ value, count, selected: selection[group].includes(value) }))
 			// Ticked values first, so a long, scrolling group never hides what is selected.
-			.sort((a, b) => Number(b.selected) - Number(a.selected) || b.count - a.count || a.value.localeCompare(b.value));
+			.sort(
+				(a, b) =>
+					Number(b.selected) - Number(a.selected) ||
+					b.count - a.count ||
+					a.value.localeCompare(b.value),
+			);
 	}
 	return out;
 }

@@ -117,15 +117,27 @@ function createTranslator(lang: Lang): Translate {
  * Picks the plural form: keys `<base>.one` and `<base>.other` (French treats 0 and 1 as singular).
  * @example plural(t, 'lang', 'count.studies', 2) // "2 case studies"
  */
-export function tPlural(t: Translate, lang: Lang, base: string, count: number, vars: Record<string, string | number> = {}): string {
-	const form = memo(`plural:${lang}`, () => new Intl.PluralRules(lang)).select(count) === 'one' ? 'one' : 'other';
+export function tPlural(
+	t: Translate,
+	lang: Lang,
+	base: string,
+	count: number,
+	vars: Record<string, string | number> = {},
+): string {
+	const form =
+		memo(`plural:${lang}`, () => new Intl.PluralRules(lang)).select(count) === 'one'
+			? 'one'
+			: 'other';
 	return t(`${base}.${form}` as UiKey, { count, ...vars });
 }
 
 /** A country's name in the UI language, from Intl (no hand-kept list to go stale). */
 export function formatCountry(code: string, lang: Lang): string {
 	try {
-		return memo(`region:${lang}`, () => new Intl.DisplayNames([lang], { type: 'region' })).of(code) ?? code;
+		return (
+			memo(`region:${lang}`, () => new Intl.DisplayNames([lang], { type: 'region' })).of(code) ??
+			code
+		);
 	} catch {
 		return code;
 	}
@@ -141,15 +153,30 @@ function memo<T>(key: string, create: () => T): T {
 /** A language's name in the UI language, e.g. formatLanguage('it', 'fr') → "italien". */
 export function formatLanguage(code: string, lang: Lang): string {
 	try {
-		return memo(`language:${lang}`, () => new Intl.DisplayNames([lang], { type: 'language' })).of(code) ?? code;
+		return (
+			memo(`language:${lang}`, () => new Intl.DisplayNames([lang], { type: 'language' })).of(
+				code,
+			) ?? code
+		);
 	} catch {
 		return code;
 	}
 }
 
 /** A date as the locale writes it, e.g. "12 March 2025" / "12 mars 2025". Dates are calendar dates: UTC. */
-export function formatDate(date: Date, lang: Lang, style: 'long' | 'medium' | 'short' = 'long'): string {
-	return memo(`date:${lang}:${style}`, () => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, { dateStyle: style, timeZone: 'UTC' })).format(date);
+export function formatDate(
+	date: Date,
+	lang: Lang,
+	style: 'long' | 'medium' | 'short' = 'long',
+): string {
+	return memo(
+		`date:${lang}:${style}`,
+		() =>
+			new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+				dateStyle: style,
+				timeZone: 'UTC',
+			}),
+	).format(date);
 }
 
 /** A number as the locale writes it. */

@@ -21,7 +21,8 @@ export function computeKpiChange(kpi: Pick<Kpi, 'before' | 'after' | 'lowerIsBet
 	const absolute = roundTo(kpi.after - kpi.before, 10);
 	const relative = kpi.before === 0 ? null : roundTo((absolute / Math.abs(kpi.before)) * 100, 10);
 	const direction = absolute > 0 ? 'up' : absolute < 0 ? 'down' : 'flat';
-	const improved = direction === 'flat' ? null : (direction === 'up') !== Boolean(kpi.lowerIsBetter);
+	const improved =
+		direction === 'flat' ? null : (direction === 'up') !== Boolean(kpi.lowerIsBetter);
 	return { absolute, relative, direction, improved };
 }
 
@@ -46,10 +47,19 @@ const currencies: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency
 export function formatKpiValue(value: number, unit: string, lang: string, signed = false): string {
 	const signDisplay = signed ? ('exceptZero' as const) : ('auto' as const);
 	if (isPercentUnit(unit)) {
-		return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1, signDisplay }).format(value / 100);
+		return new Intl.NumberFormat(lang, {
+			style: 'percent',
+			maximumFractionDigits: 1,
+			signDisplay,
+		}).format(value / 100);
 	}
 	if (currencies.has(unit)) {
-		return new Intl.NumberFormat(lang, { style: 'currency', currency: unit, maximumFractionDigits: 0, signDisplay }).format(value);
+		return new Intl.NumberFormat(lang, {
+			style: 'currency',
+			currency: unit,
+			maximumFractionDigits: 0,
+			signDisplay,
+		}).format(value);
 	}
 	const n = new Intl.NumberFormat(lang, { maximumFractionDigits: 2, signDisplay }).format(value);
 	return unit === 'count' ? n : `${n}\u00a0${unit}`;
@@ -68,7 +78,12 @@ export function formatKpiChange(change: KpiChange, unit: string, lang: string): 
 	return formatNonZero(change.relative / 100, lang, { style: 'percent' }, change.direction);
 }
 
-function formatNonZero(value: number, lang: string, options: Intl.NumberFormatOptions, direction: KpiChange['direction']): string {
+function formatNonZero(
+	value: number,
+	lang: string,
+	options: Intl.NumberFormatOptions,
+	direction: KpiChange['direction'],
+): string {
 	const base = { ...options, signDisplay: 'exceptZero' as const };
 	const text = new Intl.NumberFormat(lang, { ...base, maximumFractionDigits: 1 }).format(value);
 	// A tiny move would round to "0" next to "improved": show two significant digits instead.

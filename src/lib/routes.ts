@@ -10,7 +10,9 @@ export function langParams(): { lang: string | undefined }[] {
 /** The UI language of a `[...lang]` param, or null when the param is not a language (→ 404). */
 export function langFromParam(param: string | undefined): Lang | null {
 	if (param === undefined || param === '') return DEFAULT_LANG;
-	return (LANGS as readonly string[]).includes(param) && param !== DEFAULT_LANG ? (param as Lang) : null;
+	return (LANGS as readonly string[]).includes(param) && param !== DEFAULT_LANG
+		? (param as Lang)
+		: null;
 }
 
 /** Lower-case URL segment for a country code (IT → it). */

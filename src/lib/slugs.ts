@@ -25,7 +25,8 @@ export function createSlugGenerator(collection: string) {
 	const seen = new Map<string, string>();
 	return ({ entry }: { entry: string }): string => {
 		const slug = slugFromPath(entry);
-		if (!slug) throw new Error(`[${collection}] ${entry}: cannot derive a URL slug from this file name`);
+		if (!slug)
+			throw new Error(`[${collection}] ${entry}: cannot derive a URL slug from this file name`);
 		const first = seen.get(slug);
 		if (first !== undefined && first !== entry) {
 			throw new Error(

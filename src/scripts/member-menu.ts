@@ -3,7 +3,10 @@ export async function fillMemberMenu() {
 	const menu = document.querySelector<HTMLElement>('[data-cd-member]');
 	if (!menu) return;
 	try {
-		const res = await fetch('/api/me', { headers: { accept: 'application/json' }, credentials: 'same-origin' });
+		const res = await fetch('/api/me', {
+			headers: { accept: 'application/json' },
+			credentials: 'same-origin',
+		});
 		if (!res.ok) {
 			// Release the unread body, or the request stays open and the page never goes idle.
 			await res.body?.cancel();
@@ -17,7 +20,12 @@ export async function fillMemberMenu() {
 			}
 			return;
 		}
-		const me = (await res.json()) as { name: string; role: string; unread: number; unreadLabel: string };
+		const me = (await res.json()) as {
+			name: string;
+			role: string;
+			unread: number;
+			unreadLabel: string;
+		};
 		const name = menu.querySelector<HTMLElement>('[data-cd-member-name]');
 		if (name) name.textContent = me.name;
 		const badge = menu.querySelector<HTMLElement>('[data-cd-unread]');

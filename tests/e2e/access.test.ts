@@ -41,7 +41,18 @@ function builtSamples() {
 	const astro = fs.readdirSync(path.join(client, '_astro'));
 	const pagefind = fs.readdirSync(path.join(client, 'pagefind', 'fragment'));
 	return {
-		pages: ['/', '/fr/', '/case-studies/', '/case-studies/alpha-launch/', '/countries/it/', '/topics/owner-community/', '/people/anna-verdi/', '/search/', '/messages/', '/account/'],
+		pages: [
+			'/',
+			'/fr/',
+			'/case-studies/',
+			'/case-studies/alpha-launch/',
+			'/countries/it/',
+			'/topics/owner-community/',
+			'/people/anna-verdi/',
+			'/search/',
+			'/messages/',
+			'/account/',
+		],
 		files: [
 			'/rss.xml',
 			'/pagefind/pagefind.js',
@@ -59,7 +70,10 @@ describe('signed out, members-only portal', () => {
 	it('redirects every page to sign-in with a same-site next, and answers 401 for files and APIs', async () => {
 		const { pages, files } = builtSamples();
 		for (const p of pages) {
-			const res = await fetch(server.url + p, { redirect: 'manual', headers: { accept: 'text/html' } });
+			const res = await fetch(server.url + p, {
+				redirect: 'manual',
+				headers: { accept: 'text/html' },
+			});
 			expect(res.status, p).toBe(303);
 			const location = new URL(res.headers.get('location')!, server.url);
 			expect(location.pathname, p).toBe(p.startsWith('/fr/') ? '/fr/login/' : '/login/');
@@ -94,65 +108,133 @@ describe('signed in', () => {
 			expect(r.status, p).toBe(200);
 		}
 		for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
-			const r = await fetch(`${server.url}/login/?${new URLSearchParams({ next })}`, { method: 'POST', redirect: 'manual', headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email: 'anna.verdi@it.fixture.example', password: PASSWORD, next }) });
+			const r = await fetch(`${server.url}/login/?${new URLSearchParams({ next })}`, {
+				method: 'POST',
+				redirect: 'manual',
+				headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams({
+					email: 'anna.verdi@it.fixture.example',
+					password: PASSWORD,
+					next,
+				}),
+			});
 			expect(new URL(r.headers.get('location')!, server.url).origin, next).toBe(server.url);
 		}
 	});
 
 	it('gives one message for an unknown email and a wrong password', async () => {
 		const unknown = await signIn('nobody@fixture.example', PASSWORD, '10.1.0.1');
-		const wrong = await signIn('bruno.costa@pt.fixture.example', 'not the right password at all', '10.1.0.1');
+		const wrong = await signIn(
+			'bruno.costa@pt.fixture.example',
+			'not the right password at all',
+			'10.1.0.1',
+		);
 		expect(unknown.status).toBe(401);
 		expect(wrong.status).toBe(401);
-		const text = (r: string) => r.match(/<div class="cd-notice cd-notice--error"[\s\S]*?<\/div>/)?.[0];
+		const text = (r: string) =>
+			r.match(/<div class="cd-notice cd-notice--error"[\s\S]*?<\/div>/)?.[0];
 		expect(text(await unknown.text())).toBe(text(await wrong.text()));
 	});
 
 	it('refuses forged, expired-by-sign-out and all-devices-signed-out tokens', async () => {
-		const forged = await fetch(`${server.url}/case-studies/`, { redirect: 'manual', headers: { cookie: 'cd_session=abcdefghijklmnopqrstuvwxyz234567' } });
+		const forged = await fetch(`${server.url}/case-studies/`, {
+			redirect: 'manual',
+			headers: { cookie: 'cd_session=abcdefghijklmnopqrstuvwxyz234567' },
+		});
 		expect(forged.status).toBe(303);
 		expect(forged.headers.getSetCookie().join()).toMatch(/cd_session=;/);
 
 		const a = sessionCookie(await signIn('bruno.costa@pt.fixture.example'));
 		const b = sessionCookie(await signIn('bruno.costa@pt.fixture.example'));
-		const out = await fetch(`${server.url}/logout/`, { method: 'POST', redirect: 'manual', headers: { cookie: a, Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' });
+		const out = await fetch(`${server.url}/logout/`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				cookie: a,
+				Origin: server.url,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+			body: '',
+		});
 		expect(out.status).toBe(303);
-		expect((await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: a } })).status).toBe(303);
-		expect((await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: b } })).status).toBe(200);
-		await fetch(`${server.url}/logout/`, { method: 'POST', redirect: 'manual', headers: { cookie: b, Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'scope=everywhere' });
-		expect((await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: b } })).status).toBe(303);
+		expect(
+			(await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: a } })).status,
+		).toBe(303);
+		expect(
+			(await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: b } })).status,
+		).toBe(200);
+		await fetch(`${server.url}/logout/`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				cookie: b,
+				Origin: server.url,
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+			body: 'scope=everywhere',
+		});
+		expect(
+			(await fetch(`${server.url}/`, { redirect: 'manual', headers: { cookie: b } })).status,
+		).toBe(303);
 	});
 });
 
 describe('attacks', () => {
 	it('refuses state-changing requests with a foreign or missing Origin', async () => {
 		const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-		const body = new URLSearchParams({ email: 'anna.verdi@it.fixture.example', password: PASSWORD });
-		const foreign = await fetch(`${server.url}/login/`, { method: 'POST', redirect: 'manual', headers: { ...form, Origin: 'http://evil.example' }, body });
-		const missing = await fetch(`${server.url}/login/`, { method: 'POST', redirect: 'manual', headers: form, body });
+		const body = new URLSearchParams({
+			email: 'anna.verdi@it.fixture.example',
+			password: PASSWORD,
+		});
+		const foreign = await fetch(`${server.url}/login/`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { ...form, Origin: 'http://evil.example' },
+			body,
+		});
+		const missing = await fetch(`${server.url}/login/`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: form,
+			body,
+		});
 		expect(foreign.status).toBe(403);
 		expect(missing.status).toBe(403);
 		expect(foreign.headers.getSetCookie()).toEqual([]);
-		const sameSiteBrowser = await fetch(`${server.url}/login/`, { method: 'POST', redirect: 'manual', headers: { ...form, 'Sec-Fetch-Site': 'same-origin' }, body });
+		const sameSiteBrowser = await fetch(`${server.url}/login/`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { ...form, 'Sec-Fetch-Site': 'same-origin' },
+			body,
+		});
 		expect(sameSiteBrowser.status).toBe(303);
 	});
 
 	it('limits brute force on one account with 429, even from many addresses', async () => {
 		const statuses: number[] = [];
 		for (let i = 0; i < 12; i++) {
-			const r = await signIn('claire.martin@fr.fixture.example', `wrong password number ${i}`, `10.9.0.${i}`);
+			const r = await signIn(
+				'claire.martin@fr.fixture.example',
+				`wrong password number ${i}`,
+				`10.9.0.${i}`,
+			);
 			statuses.push(r.status);
 		}
 		expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
 		expect(statuses.at(-1)).toBe(429);
 		const limited = await signIn('claire.martin@fr.fixture.example', PASSWORD, '10.9.1.1');
 		expect(limited.status).toBe(429);
-		expect(await limited.text()).toContain('Too many attempts. Wait a few minutes, then try again.');
+		expect(await limited.text()).toContain(
+			'Too many attempts. Wait a few minutes, then try again.',
+		);
 	});
 
 	it('limits one address trying many accounts with 429', async () => {
 		const statuses: number[] = [];
-		for (let i = 0; i < 21; i++) statuses.push((await signIn(`guess${i}@fixture.example`, 'some guessed password', '10.8.0.1')).status);
+		for (let i = 0; i < 21; i++)
+			statuses.push(
+				(await signIn(`guess${i}@fixture.example`, 'some guessed password', '10.8.0.1')).status,
+			);
 		expect(statuses.filter((s) => s === 401)).toHaveLength(20);
 		expect(statuses.at(-1)).toBe(429);
 		// Another address is not affected.

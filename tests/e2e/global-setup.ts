@@ -17,7 +17,8 @@ export default function setup(project: TestProject) {
 	// optimised images of earlier runs (content-addressed files, safe to share by copying).
 	const sharedImages = path.resolve('node_modules/.astro-fixture/assets');
 	const cacheDir = `${out}-cache`;
-	if (fs.existsSync(sharedImages)) fs.cpSync(sharedImages, path.join(cacheDir, 'assets'), { recursive: true });
+	if (fs.existsSync(sharedImages))
+		fs.cpSync(sharedImages, path.join(cacheDir, 'assets'), { recursive: true });
 	const started = Date.now();
 	const result = spawnSync(process.execPath, ['scripts/build.mjs'], {
 		env: {

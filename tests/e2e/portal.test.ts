@@ -10,7 +10,10 @@ let browser: Browser;
 const axeSource = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
 beforeAll(async () => {
-	[server, browser] = await Promise.all([startServer({ PORTAL_ACCESS: 'public' }), launchBrowser()]);
+	[server, browser] = await Promise.all([
+		startServer({ PORTAL_ACCESS: 'public' }),
+		launchBrowser(),
+	]);
 });
 
 afterAll(async () => {
@@ -18,7 +21,9 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function newPage(options: { width?: number; javaScriptEnabled?: boolean } = {}): Promise<Page> {
+async function newPage(
+	options: { width?: number; javaScriptEnabled?: boolean } = {},
+): Promise<Page> {
 	const context = await browser.newContext({
 		viewport: { width: options.width ?? 1280, height: 900 },
 		javaScriptEnabled: options.javaScriptEnabled ?? true,
@@ -34,7 +39,18 @@ async function seriousAxeViolations(page: Page) {
 	// Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not apply.
 	await page.evaluate(axeSource);
 	const result = await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+		const axe = (
+			window as unknown as {
+				axe: {
+					run: (
+						ctx: Document,
+						o: object,
+					) => Promise<{
+						violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+					}>;
+				};
+			}
+		).axe;
 		return axe.run(document, { resultTypes: ['violations'] });
 	});
 	return result.violations
@@ -46,23 +62,35 @@ describe('published portal', () => {
 	it('takes a reader from the home page through a facet, a case study, its gallery, search and French', async () => {
 		const page = await newPage({ width: 1024 });
 		await page.goto(server.url + '/');
-		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Practices from across the network');
+		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+			'Practices from across the network',
+		);
 
 		// Facet filter without a query: Italy only.
-		await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Case studies' }).click();
+		await page
+			.getByRole('navigation', { name: 'Main' })
+			.getByRole('link', { name: 'Case studies' })
+			.click();
 		await page.getByRole('checkbox', { name: /Italy/ }).check();
 		await page.waitForURL(/country=IT/);
 		await expect(page.getByRole('status').first().textContent()).resolves.toBe('2 case studies');
 		const titles = await page.locator('.cd-card__title').allTextContents();
-		expect(titles).toEqual(['Alpha crossover launch with street events', 'Gamma follow-up at the right moment']);
+		expect(titles).toEqual([
+			'Alpha crossover launch with street events',
+			'Gamma follow-up at the right moment',
+		]);
 
 		// Case study, with computed KPIs and contacts.
 		await page.getByRole('link', { name: 'Alpha crossover launch with street events' }).click();
-		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Alpha crossover launch with street events');
-		await expect(page.locator('table').first().textContent()).resolves.toContain('+100');
-		await expect(page.getByRole('link', { name: 'Write to Anna Verdi about this practice' }).getAttribute('href')).resolves.toBe(
-			'/messages/new/?to=anna-verdi&about=alpha-launch',
+		await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+			'Alpha crossover launch with street events',
 		);
+		await expect(page.locator('table').first().textContent()).resolves.toContain('+100');
+		await expect(
+			page
+				.getByRole('link', { name: 'Write to Anna Verdi about this practice' })
+				.getAttribute('href'),
+		).resolves.toBe('/messages/new/?to=anna-verdi&about=alpha-launch');
 
 		// Gallery lightbox by keyboard: open, next, Escape returns focus.
 		const first = page.locator('[data-cd-gallery-link]').first();
@@ -80,7 +108,9 @@ describe('published portal', () => {
 		// Video: self-hosted, captions track, nothing loaded before play.
 		const video = page.locator('video');
 		await expect(video.getAttribute('preload')).resolves.toBe('none');
-		await expect(video.locator('track[kind="captions"]').getAttribute('srclang')).resolves.toBe('en');
+		await expect(video.locator('track[kind="captions"]').getAttribute('srclang')).resolves.toBe(
+			'en',
+		);
 
 		// Search from the header ("/" focuses it) with a language filter.
 		await page.locator('body').click({ position: { x: 5, y: 300 } });
@@ -91,11 +121,15 @@ describe('published portal', () => {
 		await page.waitForURL(/\/search\/\?q=rally/);
 		await page.locator('.cd-search__hit').first().waitFor();
 		const hits = async () => page.locator('.cd-search__hit h2').allTextContents();
-		await expect(hits()).resolves.toEqual(expect.arrayContaining(['Beta owner rally in the hills']));
+		await expect(hits()).resolves.toEqual(
+			expect.arrayContaining(['Beta owner rally in the hills']),
+		);
 		await page.getByRole('checkbox', { name: /^English/ }).check();
 		await page.waitForURL(/lang=en/);
 		await expect.poll(hits).toEqual(['Beta owner rally in the hills']);
-		await expect(page.locator('.cd-search__hit mark').first().textContent()).resolves.toMatch(/rally/i);
+		await expect(page.locator('.cd-search__hit mark').first().textContent()).resolves.toMatch(
+			/rally/i,
+		);
 
 		// French switch keeps the page.
 		await page.goto(server.url + '/case-studies/beta-rally/');
@@ -110,10 +144,14 @@ describe('published portal', () => {
 		const page = await newPage();
 		await page.goto(server.url + '/fr/search/?q=rallye');
 		await page.locator('.cd-search__hit').first().waitFor();
-		await expect(page.locator('.cd-search__hit h2 a').first().getAttribute('href')).resolves.toBe('/fr/case-studies/delta-rallye/');
+		await expect(page.locator('.cd-search__hit h2 a').first().getAttribute('href')).resolves.toBe(
+			'/fr/case-studies/delta-rallye/',
+		);
 		await page.goto(server.url + '/search/?country=PT');
 		await page.locator('.cd-search__hit').first().waitFor();
-		await expect(page.locator('.cd-search__hit h2').allTextContents()).resolves.toEqual(['Beta owner rally in the hills']);
+		await expect(page.locator('.cd-search__hit h2').allTextContents()).resolves.toEqual([
+			'Beta owner rally in the hills',
+		]);
 		await page.context().close();
 	});
 
@@ -128,7 +166,9 @@ describe('published portal', () => {
 			'Beta owner rally in the hills',
 		]);
 		// Counts for another group follow the selection.
-		await expect(page.getByRole('group', { name: 'Language' }).textContent()).resolves.toMatch(/English\s*1[\s\S]*French\s*1/);
+		await expect(page.getByRole('group', { name: 'Language' }).textContent()).resolves.toMatch(
+			/English\s*1[\s\S]*French\s*1/,
+		);
 		await page.getByRole('link', { name: 'Title (A–Z)' }).click();
 		await expect(page.locator('.cd-card__title').allTextContents()).resolves.toEqual([
 			'Beta owner rally in the hills',
@@ -139,7 +179,17 @@ describe('published portal', () => {
 
 	it('has no serious or critical accessibility violations on the main page types', async () => {
 		const page = await newPage({ width: 820 });
-		const pages = ['/', '/case-studies/', '/case-studies/alpha-launch/', '/countries/it/', '/topics/', '/people/anna-verdi/', '/search/?q=rally', '/fr/case-studies/delta-rallye/', '/nope'];
+		const pages = [
+			'/',
+			'/case-studies/',
+			'/case-studies/alpha-launch/',
+			'/countries/it/',
+			'/topics/',
+			'/people/anna-verdi/',
+			'/search/?q=rally',
+			'/fr/case-studies/delta-rallye/',
+			'/nope',
+		];
 		const found: Record<string, string[]> = {};
 		for (const p of pages) {
 			await page.goto(server.url + p);
@@ -156,7 +206,9 @@ describe('published portal', () => {
 		await page.goto(server.url + '/case-studies/alpha-launch/');
 		await page.emulateMedia({ media: 'print' });
 		await expect(page.locator('header.cd-header').isVisible()).resolves.toBe(false);
-		await expect(page.getByRole('link', { name: /Write to Anna Verdi/ }).isVisible()).resolves.toBe(false);
+		await expect(page.getByRole('link', { name: /Write to Anna Verdi/ }).isVisible()).resolves.toBe(
+			false,
+		);
 		await expect(page.getByRole('heading', { level: 1 }).isVisible()).resolves.toBe(true);
 		const pdf = await page.pdf({ format: 'A4' });
 		expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
@@ -167,7 +219,8 @@ describe('published portal', () => {
 		const page = await newPage();
 		const scripts: { url: string; bytes: number }[] = [];
 		page.on('response', async (r) => {
-			if (r.request().resourceType() === 'script') scripts.push({ url: r.url(), bytes: (await r.body()).length });
+			if (r.request().resourceType() === 'script')
+				scripts.push({ url: r.url(), bytes: (await r.body()).length });
 		});
 		await page.goto(server.url + '/case-studies/beta-rally/', { waitUntil: 'networkidle' });
 		const total = scripts.reduce((n, s) => n + s.bytes, 0);
@@ -190,7 +243,9 @@ describe('server', () => {
 		const asset = html.match(/\/_astro\/[^"']+\.js/)![0];
 		const res = await fetch(server.url + asset);
 		expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-		const list = await fetch(server.url + '/case-studies/?country=IT', { headers: { 'accept-encoding': 'gzip' } });
+		const list = await fetch(server.url + '/case-studies/?country=IT', {
+			headers: { 'accept-encoding': 'gzip' },
+		});
 		expect(list.headers.get('content-encoding')).toBe('gzip');
 		expect((await fetch(server.url + '/nope')).status).toBe(404);
 		expect((await fetch(server.url + '/_image?href=/x.jpg&w=10')).status).toBe(404);
@@ -200,6 +255,8 @@ describe('server', () => {
 		const res = await fetch(server.url + '/rss.xml');
 		const xml = await res.text();
 		expect(xml).toContain('<title>Alpha crossover launch with street events</title>');
-		expect(xml.indexOf('Rallye de propriétaires Delta')).toBeLessThan(xml.indexOf('Alpha crossover'));
+		expect(xml.indexOf('Rallye de propriétaires Delta')).toBeLessThan(
+			xml.indexOf('Alpha crossover'),
+		);
 	});
 });

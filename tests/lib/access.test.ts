@@ -3,17 +3,42 @@ import { isPageRequest, requiredAccess, safeNextPath } from '../../src/lib/acces
 
 describe('access rules', () => {
 	it('gates everything in members mode but what signing in needs', () => {
-		for (const p of ['/', '/case-studies/x/', '/pagefind/pagefind.js', '/_astro/cover.webp', '/rss.xml', '/_astro/clip.mp4']) {
+		for (const p of [
+			'/',
+			'/case-studies/x/',
+			'/pagefind/pagefind.js',
+			'/_astro/cover.webp',
+			'/rss.xml',
+			'/_astro/clip.mp4',
+		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('member');
 		}
-		for (const p of ['/login/', '/fr/login/', '/reset-password/abc/', '/invite/tok/', '/healthz', '/_astro/index.abc.css', '/_astro/Header.js']) {
+		for (const p of [
+			'/login/',
+			'/fr/login/',
+			'/reset-password/abc/',
+			'/invite/tok/',
+			'/healthz',
+			'/_astro/index.abc.css',
+			'/_astro/Header.js',
+		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('open');
 		}
 	});
 
 	it('keeps members features behind sign-in in public mode, and admin areas for admins', () => {
 		expect(requiredAccess('/case-studies/x/', 'public')).toBe('open');
-		for (const p of ['/messages/', '/fr/account/', '/post-mortems/3/', '/diffusion/', '/diffusion.csv', '/case-studies/x/applied/', '/api/me', '/members-search/pagefind.js', '/data/people.json']) {
+		for (const p of [
+			'/messages/',
+			'/fr/account/',
+			'/post-mortems/3/',
+			'/diffusion/',
+			'/diffusion.csv',
+			'/case-studies/x/applied/',
+			'/api/me',
+			'/members-search/pagefind.js',
+			'/data/people.json',
+		]) {
 			expect(requiredAccess(p, 'public'), p).toBe('member');
 		}
 		expect(requiredAccess('/admin/audit/', 'public')).toBe('admin');
@@ -29,7 +54,13 @@ describe('access rules', () => {
 
 	it('follows only same-site next paths', () => {
 		expect(safeNextPath('/case-studies/?country=IT')).toBe('/case-studies/?country=IT');
-		for (const bad of ['https://evil.example/', '//evil.example', '/\\evil.example', 'javascript:alert(1)', '']) {
+		for (const bad of [
+			'https://evil.example/',
+			'//evil.example',
+			'/\\evil.example',
+			'javascript:alert(1)',
+			'',
+		]) {
 			expect(safeNextPath(bad), bad).toBe('/');
 		}
 	});

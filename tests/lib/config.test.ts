@@ -10,14 +10,22 @@ describe('server configuration', () => {
 	it('defaults to localhost:4321, ./data and members-only access', () => {
 		const cwd = tmp();
 		const c = readServerConfig({}, cwd);
-		expect(c).toMatchObject({ port: 4321, host: 'localhost', access: 'members', dataDir: path.join(cwd, 'data') });
+		expect(c).toMatchObject({
+			port: 4321,
+			host: 'localhost',
+			access: 'members',
+			dataDir: path.join(cwd, 'data'),
+		});
 		expect(fs.statSync(c.dataDir).isDirectory()).toBe(true);
 	});
 
 	it.each([
 		[{ PORT: 'abc' }, 'PORT must be a whole number from 1 to 65535 (got "abc")'],
 		[{ PORT: '70000' }, 'PORT must be a whole number from 1 to 65535 (got "70000")'],
-		[{ HOST: 'local host' }, 'HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "local host")'],
+		[
+			{ HOST: 'local host' },
+			'HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "local host")',
+		],
 		[{ PORTAL_ACCESS: 'everyone' }, 'PORTAL_ACCESS must be "members" or "public" (got "everyone")'],
 		[{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe")'],
 	])('refuses %o with one clear line', (env, message) => {
@@ -27,6 +35,8 @@ describe('server configuration', () => {
 	it('refuses a DATA_DIR that is a file', () => {
 		const cwd = tmp();
 		fs.writeFileSync(path.join(cwd, 'file'), 'x');
-		expect(() => readServerConfig({ DATA_DIR: 'file' }, cwd)).toThrow(/DATA_DIR must be a writable directory/);
+		expect(() => readServerConfig({ DATA_DIR: 'file' }, cwd)).toThrow(
+			/DATA_DIR must be a writable directory/,
+		);
 	});
 });

@@ -23,14 +23,34 @@ const study = (id: string, over: Partial<FacetableStudy>): FacetableStudy => ({
 
 const studies = [
 	study('a', { title: 'Zeta launch', country: 'IT', published: new Date('2025-05-01') }),
-	study('b', { title: 'Alpha rally', country: 'FR', topics: ['owner-community'], lang: 'fr', published: new Date('2024-01-01') }),
-	study('c', { title: 'Éclair CRM', country: 'PT', topics: ['crm-follow-up', 'launch-events'], channels: ['phone'], published: new Date('2025-09-01') }),
-	study('d', { title: 'beta fleet', country: 'IT', topics: ['fleet-business'], models: ['Volta'], published: new Date('2023-03-01') }),
+	study('b', {
+		title: 'Alpha rally',
+		country: 'FR',
+		topics: ['owner-community'],
+		lang: 'fr',
+		published: new Date('2024-01-01'),
+	}),
+	study('c', {
+		title: 'Éclair CRM',
+		country: 'PT',
+		topics: ['crm-follow-up', 'launch-events'],
+		channels: ['phone'],
+		published: new Date('2025-09-01'),
+	}),
+	study('d', {
+		title: 'beta fleet',
+		country: 'IT',
+		topics: ['fleet-business'],
+		models: ['Volta'],
+		published: new Date('2023-03-01'),
+	}),
 ];
 
 describe('facets', () => {
 	it('reads a selection from the query string, ignoring unknown groups and duplicates', () => {
-		const s = parseFacetQuery(new URLSearchParams('country=IT&country=IT&country=FR&foo=bar&sort=title'));
+		const s = parseFacetQuery(
+			new URLSearchParams('country=IT&country=IT&country=FR&foo=bar&sort=title'),
+		);
 		expect(s.country).toEqual(['IT', 'FR']);
 		expect(s.sort).toBe('title');
 		expect(parseFacetQuery(new URLSearchParams('sort=evil')).sort).toBe('date');
@@ -49,7 +69,12 @@ describe('facets', () => {
 
 	it('sorts by title with the UI language collation (accents and case ignored)', () => {
 		const sel = parseFacetQuery(new URLSearchParams('sort=title'));
-		expect(applyFacets(studies, sel, 'fr').map((s) => s.title)).toEqual(['Alpha rally', 'beta fleet', 'Éclair CRM', 'Zeta launch']);
+		expect(applyFacets(studies, sel, 'fr').map((s) => s.title)).toEqual([
+			'Alpha rally',
+			'beta fleet',
+			'Éclair CRM',
+			'Zeta launch',
+		]);
 	});
 
 	it('counts each value as the number of results ticking it would give (disjunctive counts)', () => {

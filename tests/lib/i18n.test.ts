@@ -24,7 +24,8 @@ describe('i18n', () => {
 		for (const lang of ['en', 'fr'] as const) {
 			const t = useTranslations(lang);
 			for (const topic of TOPICS) expect(t(`topic.${topic}` as never)).not.toMatch(/^topic\./);
-			for (const channel of CHANNELS) expect(t(`channel.${channel}` as never)).not.toMatch(/^channel\./);
+			for (const channel of CHANNELS)
+				expect(t(`channel.${channel}` as never)).not.toMatch(/^channel\./);
 		}
 	});
 

@@ -19,11 +19,17 @@ it('copies the live database consistently while the server runs, and the copy re
 		method: 'POST',
 		redirect: 'manual',
 		headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({ email: 'anna.verdi@it.fixture.example', password: 'kestrel-rally-lisbon-2026' }),
+		body: new URLSearchParams({
+			email: 'anna.verdi@it.fixture.example',
+			password: 'kestrel-rally-lisbon-2026',
+		}),
 	});
 	expect(res.status).toBe(303);
 	const target = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-backup-'));
-	const out = execFileSync(process.execPath, ['scripts/backup.mjs', target], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
+	const out = execFileSync(process.execPath, ['scripts/backup.mjs', target], {
+		env: { ...process.env, DATA_DIR: server.dataDir },
+		encoding: 'utf8',
+	});
 	expect(out).toMatch(/Backed up 3 accounts .* \(integrity: ok\)/);
 	const copy = new Database(path.join(target, 'portal.db'), { readonly: true });
 	expect((copy.prepare('SELECT COUNT(*) AS n FROM session').get() as { n: number }).n).toBe(1);

@@ -34,7 +34,18 @@ export async function seedDemoAccounts(
 	);
 	db.transaction(() => {
 		for (const p of people) {
-			insert.run(p.email, p.name, p.title, p.country, JSON.stringify(p.languages), roles[p.id] ?? 'member', passwordHash, p.id, nowSeconds, nowSeconds);
+			insert.run(
+				p.email,
+				p.name,
+				p.title,
+				p.country,
+				JSON.stringify(p.languages),
+				roles[p.id] ?? 'member',
+				passwordHash,
+				p.id,
+				nowSeconds,
+				nowSeconds,
+			);
 		}
 	})();
 	return people.length;

@@ -20,7 +20,9 @@ export function getPeopleRecords(clientDir = process.env.PORTAL_CLIENT_DIR): Per
 	if (cached) return cached;
 	if (!clientDir) return [];
 	try {
-		cached = JSON.parse(fs.readFileSync(path.join(clientDir, 'data', 'people.json'), 'utf8')) as PersonRecord[];
+		cached = JSON.parse(
+			fs.readFileSync(path.join(clientDir, 'data', 'people.json'), 'utf8'),
+		) as PersonRecord[];
 	} catch {
 		cached = [];
 	}

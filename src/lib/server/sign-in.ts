@@ -23,7 +23,13 @@ export async function attemptSignIn(
 ): Promise<SignInResult> {
 	const email = normalizeEmail(input.email);
 	if (!consumeToken(db, loginIpBucket, input.ip) || !consumeToken(db, loginAccountBucket, email)) {
-		recordAudit(db, { actorId: null, action: 'sign-in-failed', target: email, ip: input.ip, detail: 'rate limited' });
+		recordAudit(db, {
+			actorId: null,
+			action: 'sign-in-failed',
+			target: email,
+			ip: input.ip,
+			detail: 'rate limited',
+		});
 		return { ok: false, error: 'rate-limited' };
 	}
 	const user = getUserByEmail(db, email);
@@ -31,11 +37,23 @@ export async function attemptSignIn(
 	decoyHash ??= hashPassword('decoy password that matches nothing at all');
 	const valid = await verifyPasswordHash(hash ?? (await decoyHash), input.password);
 	if (!user || !hash || !valid) {
-		recordAudit(db, { actorId: user?.id ?? null, action: 'sign-in-failed', target: email, ip: input.ip, detail: null });
+		recordAudit(db, {
+			actorId: user?.id ?? null,
+			action: 'sign-in-failed',
+			target: email,
+			ip: input.ip,
+			detail: null,
+		});
 		return { ok: false, error: 'invalid' };
 	}
 	const token = generateSessionToken();
 	const session = createSession(db, token, user.id, { userAgent: input.userAgent, ip: input.ip });
-	recordAudit(db, { actorId: user.id, action: 'sign-in', target: email, ip: input.ip, detail: null });
+	recordAudit(db, {
+		actorId: user.id,
+		action: 'sign-in',
+		target: email,
+		ip: input.ip,
+		detail: null,
+	});
 	return { ok: true, token, session, user };
 }

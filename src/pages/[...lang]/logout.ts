@@ -17,7 +17,13 @@ export const POST: APIRoute = async ({ locals, cookies, request, redirect, param
 	if (locals.session && locals.user) {
 		if (everywhere) invalidateUserSessions(db, locals.user.id);
 		else invalidateSession(db, locals.session.id);
-		recordAudit(db, { actorId: locals.user.id, action: 'sign-out', target: locals.user.email, ip: locals.clientIp, detail: String(form.get('scope') ?? 'this device') });
+		recordAudit(db, {
+			actorId: locals.user.id,
+			action: 'sign-out',
+			target: locals.user.email,
+			ip: locals.clientIp,
+			detail: String(form.get('scope') ?? 'this device'),
+		});
 	}
 	deleteSessionTokenCookie(cookies, locals.secure);
 	return redirect(localizePath('/login/', lang) + (everywhere ? '?notice=everywhere' : ''), 303);

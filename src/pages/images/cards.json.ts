@@ -10,7 +10,12 @@ export async function GET() {
 	const entries = await Promise.all(
 		studies.map(async (study): Promise<[string, CardImage]> => {
 			// The same transform as StudyCard's <Image>, so the build makes each file once.
-			const image = await getImage({ src: study.data.cover.src, width: CARD_WIDTHS.at(-1), widths: [...CARD_WIDTHS], format: 'webp' });
+			const image = await getImage({
+				src: study.data.cover.src,
+				width: CARD_WIDTHS.at(-1),
+				widths: [...CARD_WIDTHS],
+				format: 'webp',
+			});
 			return [
 				study.id,
 				{
@@ -22,5 +27,7 @@ export async function GET() {
 			];
 		}),
 	);
-	return new Response(JSON.stringify(Object.fromEntries(entries)), { headers: { 'Content-Type': 'application/json' } });
+	return new Response(JSON.stringify(Object.fromEntries(entries)), {
+		headers: { 'Content-Type': 'application/json' },
+	});
 }

@@ -77,7 +77,9 @@ describe('openDatabase', () => {
 		expect(() => runMigrations(t.db)).toThrow(/newer than this code/);
 		t.db.pragma(`user_version = ${migrations.length}`);
 		const broken = [...migrations, 'CREATE TABLE extra (id INTEGER) STRICT;', 'NOT SQL'];
-		expect(() => runMigrations(t.db, broken)).toThrow(new RegExp(`Migration ${migrations.length + 2} failed`));
+		expect(() => runMigrations(t.db, broken)).toThrow(
+			new RegExp(`Migration ${migrations.length + 2} failed`),
+		);
 		expect(t.db.pragma('user_version', { simple: true })).toBe(migrations.length);
 		expect(
 			t.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'extra'").pluck().get(),
