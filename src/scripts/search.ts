@@ -33,7 +33,7 @@ interface PagefindApi {
 
 const GROUPS = ['kind', 'country', 'topic', 'model', 'channel', 'lang'] as const;
 // The first screen loads few result fragments: each is a request, and most readers look at the top.
-const FIRST_PAGE = 6;
+const FIRST_PAGE = 5;
 const PAGE = 10;
 const MEMBERS_INDEX = '/members-search/';
 // Every record of the public index is a practice; the members' index tags its own records.
@@ -66,8 +66,6 @@ class CdSearch extends HTMLElement {
 			await this.pagefind.options(PUBLIC_OPTIONS);
 			await this.pagefind.init();
 			await this.mergeMembersIndex();
-			// Pagefind counts filter values in search answers only once their lists are loaded.
-			this.renderFilters(await this.pagefind.filters(), params);
 		} catch {
 			this.status.textContent = this.strings.error;
 			return;
@@ -86,10 +84,15 @@ class CdSearch extends HTMLElement {
 		});
 		this.more.addEventListener('click', () => this.showMore());
 		window.addEventListener('popstate', () => location.reload());
-		// With a query or filters in the URL, search at once; otherwise wait for the reader, so an
-		// empty search page fetches no result fragments.
-		if (q.value || GROUPS.some((g) => params.has(g))) await this.run(false);
-		else this.status.textContent = this.strings.ready;
+		// With a query or filters in the URL, search at once and load the filter lists after the first
+		// results are on screen; otherwise load the lists and wait: no result fragment is fetched.
+		if (q.value || GROUPS.some((g) => params.has(g))) {
+			await this.run(false, params);
+			await this.loadFilters(params);
+		} else {
+			await this.loadFilters(params);
+			this.status.textContent = this.strings.ready;
+		}
 		if (!q.value) q.focus();
 	}
 
@@ -111,6 +114,19 @@ class CdSearch extends HTMLElement {
 				await pagefind.options(PUBLIC_OPTIONS);
 				await pagefind.init();
 			}
+		}
+	}
+
+	private filtersLoaded = false;
+
+	/** Renders the filter lists; Pagefind counts filter values in answers only once they are loaded. */
+	private async loadFilters(params: URLSearchParams) {
+		try {
+			this.renderFilters(await this.pagefind!.filters(), params);
+			this.filtersLoaded = true;
+			if (this.results.length || GROUPS.some((g) => params.has(g))) await this.run(false, null, true);
+		} catch {
+			// The lists are a convenience: the search itself already works.
 		}
 	}
 
@@ -152,9 +168,13 @@ class CdSearch extends HTMLElement {
 		}
 	}
 
-	private async run(pushUrl: boolean) {
+	/**
+	 * Searches with the form's state (or `initial`, before the filter boxes exist). `countsOnly`
+	 * refreshes the filter counts without touching the results on screen.
+	 */
+	private async run(pushUrl: boolean, initial: URLSearchParams | null = null, countsOnly = false) {
 		if (!this.pagefind) return;
-		const data = new FormData(this.form);
+		const data = initial && !this.filtersLoaded ? initial : new FormData(this.form);
 		const term = String(data.get('q') ?? '').trim();
 		const sort = data.get('sort') === 'date' ? 'date' : '';
 		const filters: Record<string, { any: string[] }> = {};
@@ -173,13 +193,14 @@ class CdSearch extends HTMLElement {
 			filters,
 			sort: sort || !term ? { date: 'desc' } : undefined,
 		});
-		this.results = response.results;
-		// Merged results come back ordered by score, whatever the sort: put them in date order here.
-		if (this.merged && (sort || !term)) this.results = await this.sortByDate(this.results);
 		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
 			const [g, v] = el.dataset.count!.split(':');
 			el.textContent = `(${response.filters?.[g]?.[v] ?? 0})`;
 		}
+		if (countsOnly) return;
+		this.results = response.results;
+		// Merged results come back ordered by score, whatever the sort: put them in date order here.
+		if (this.merged && (sort || !term)) this.results = await this.sortByDate(this.results);
 		this.list.replaceChildren();
 		this.shown = 0;
 		this.pageSize = FIRST_PAGE;

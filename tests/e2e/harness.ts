@@ -82,3 +82,47 @@ export async function launchBrowser(): Promise<Browser> {
 		],
 	});
 }
+
+/** The password of every demo account (src/lib/server/demo-seed.ts). */
+export const DEMO_PASSWORD = 'kestrel-rally-lisbon-2026';
+
+export interface MemberClient {
+	/** A session token for `email`, from the real sign-in form (one per member, reused). */
+	tokenFor(email: string): Promise<string>;
+	get(pathname: string, email: string): Promise<Response>;
+	post(pathname: string, email: string, fields: Record<string, string>): Promise<Response>;
+}
+
+/** Real HTTP as signed-in members of a running server: sign-in form, cookie, Origin on POST. */
+export function createMemberClient(server: RunningServer, password = DEMO_PASSWORD): MemberClient {
+	const tokens = new Map<string, string>();
+	const tokenFor = async (email: string) => {
+		const known = tokens.get(email);
+		if (known) return known;
+		const res = await fetch(`${server.url}/login/`, {
+			method: 'POST',
+			headers: { Origin: server.url },
+			body: new URLSearchParams({ email, password }),
+			redirect: 'manual',
+		});
+		const token = /cd_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+		if (res.status !== 303 || !token) throw new Error(`sign-in of ${email} failed: ${res.status}`);
+		tokens.set(email, token);
+		return token;
+	};
+	return {
+		tokenFor,
+		get: async (pathname, email) =>
+			fetch(server.url + pathname, {
+				headers: { Cookie: `cd_session=${await tokenFor(email)}` },
+				redirect: 'manual',
+			}),
+		post: async (pathname, email, fields) =>
+			fetch(server.url + pathname, {
+				method: 'POST',
+				headers: { Origin: server.url, Cookie: `cd_session=${await tokenFor(email)}` },
+				body: new URLSearchParams(fields),
+				redirect: 'manual',
+			}),
+	};
+}

@@ -5,7 +5,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import {
+	createMemberClient,
+	launchBrowser,
+	startServer,
+	type MemberClient,
+	type RunningServer,
+} from './harness';
 
 const PASSWORD = 'kestrel-rally-lisbon-2026';
 const ANNA = 'anna.verdi@it.fixture.example';
@@ -18,13 +24,14 @@ const XSS_COMMENT = 'Same for us <b onmouseover="window.__pwned=3">bold</b>';
 let server: RunningServer;
 let browser: Browser;
 let postMortemId = 0;
-const tokens = new Map<string, string>();
+let member: MemberClient;
 
 beforeAll(async () => {
 	[server, browser] = await Promise.all([
 		startServer({ DEMO: 'true', DEMO_ADMINS: 'claire-martin' }),
 		launchBrowser(),
 	]);
+	member = createMemberClient(server);
 });
 
 afterAll(async () => {
@@ -32,40 +39,10 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-async function tokenFor(email: string): Promise<string> {
-	const known = tokens.get(email);
-	if (known) return known;
-	const res = await fetch(`${server.url}/login/`, {
-		method: 'POST',
-		headers: { Origin: server.url },
-		body: new URLSearchParams({ email, password: PASSWORD }),
-		redirect: 'manual',
-	});
-	const token = /cd_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
-	if (res.status !== 303 || !token) throw new Error(`sign-in of ${email} failed: ${res.status}`);
-	tokens.set(email, token);
-	return token;
-}
-
-async function get(pathname: string, email: string): Promise<Response> {
-	return fetch(server.url + pathname, {
-		headers: { Cookie: `cd_session=${await tokenFor(email)}` },
-		redirect: 'manual',
-	});
-}
-
-async function post(
-	pathname: string,
-	email: string,
-	fields: Record<string, string>,
-): Promise<Response> {
-	return fetch(server.url + pathname, {
-		method: 'POST',
-		headers: { Origin: server.url, Cookie: `cd_session=${await tokenFor(email)}` },
-		body: new URLSearchParams(fields),
-		redirect: 'manual',
-	});
-}
+const tokenFor = (email: string) => member.tokenFor(email);
+const get = (pathname: string, email: string) => member.get(pathname, email);
+const post = (pathname: string, email: string, fields: Record<string, string>) =>
+	member.post(pathname, email, fields);
 
 /** A page signed in as `email` through the real sign-in form, failing on any script dialog. */
 async function signedInPage(email: string): Promise<Page> {
