@@ -88,7 +88,7 @@ async function build(label, { clearCache = false } = {}) {
 	if (clearCache) await fs.rm(cacheDir, { recursive: true, force: true });
 	const logFile = path.join(base, `build-${label}.log`);
 	console.log(`[bench] ${label} build…`);
-	const r = await runMeasured(process.execPath, ['scripts/build.mjs'], {
+	const r = await runMeasured(process.execPath, ['--max-old-space-size=1024', 'scripts/build.mjs'], {
 		cwd: root,
 		logFile,
 		env: {

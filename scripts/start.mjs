@@ -44,6 +44,7 @@ function run(args) {
 }
 
 await checkConfig();
-const built = await run([path.join(root, 'scripts/build.mjs')]);
+// The heap cap of scripts/build.mjs, given here so the build runs in this one child process.
+const built = await run(['--max-old-space-size=1024', path.join(root, 'scripts/build.mjs')]);
 if (built !== 0) process.exit(built);
 process.exit(await run([path.join(root, 'dist/portal.mjs')]));
