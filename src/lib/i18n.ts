@@ -179,6 +179,19 @@ export function formatDate(
 	).format(date);
 }
 
+/** A date and time in UTC as the locale writes it, e.g. "12 Mar 2025, 14:05". */
+export function formatDateTimeUtc(date: Date, lang: Lang): string {
+	return memo(
+		`datetime:${lang}`,
+		() =>
+			new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : lang, {
+				dateStyle: 'medium',
+				timeStyle: 'short',
+				timeZone: 'UTC',
+			}),
+	).format(date);
+}
+
 /** A number as the locale writes it. */
 export function formatNumber(value: number, lang: Lang): string {
 	return memo(`number:${lang}`, () => new Intl.NumberFormat(lang)).format(value);
