@@ -64,7 +64,7 @@ function phases(lines, totalMs) {
 		.map((l) => l.line.match(/\[search-index\] indexed (\d+) pages in (\d+) ms/))
 		.find(Boolean);
 	const pc = lines
-		.map((l) => l.line.match(/\[precompress\] (\d+) files in (\d+) ms/))
+		.map((l) => l.line.match(/\[precompress\] (\d+) files compressed, \d+ reused, in (\d+) ms/))
 		.find(Boolean);
 	const serverBuilt = at(/\[build\] Server built in/);
 	return {
