@@ -17,7 +17,7 @@ import enAdoption from '../i18n/en/adoption.json';
 import frAdoption from '../i18n/fr/adoption.json';
 import enRelay from '../i18n/en/relay.json';
 import frRelay from '../i18n/fr/relay.json';
-import { DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
+import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
 	...enSite,
@@ -148,6 +148,19 @@ function memo<T>(key: string, create: () => T): T {
 	let value = intlCache.get(key) as T | undefined;
 	if (value === undefined) intlCache.set(key, (value = create()));
 	return value;
+}
+
+/**
+ * Every country as `{ code, name }` in the UI language, sorted as that language sorts names; built
+ * once per language (249 names and a sort are too costly to redo on every form render).
+ */
+export function listCountryOptions(lang: Lang): readonly { code: string; name: string }[] {
+	return memo(`countries:${lang}`, () => {
+		const collator = new Intl.Collator(lang);
+		return COUNTRY_CODES.map((code) => ({ code, name: formatCountry(code, lang) })).sort((a, b) =>
+			collator.compare(a.name, b.name),
+		);
+	});
 }
 
 /** A language's name in the UI language, e.g. formatLanguage('it', 'fr') → "italien". */

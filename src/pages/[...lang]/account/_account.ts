@@ -2,8 +2,8 @@
 // leading underscore keeps Astro from routing this module.
 import type { Database } from 'better-sqlite3';
 import { charCount, readRaw, readText, type FieldErrors } from '../../../lib/forms';
-import { formatCountry, type Translate } from '../../../lib/i18n';
-import { COUNTRY_CODES, isCountryCode, type Lang } from '../../../lib/taxonomy';
+import { listCountryOptions, type Translate } from '../../../lib/i18n';
+import { isCountryCode, type Lang } from '../../../lib/taxonomy';
 import { prepare } from '../../../lib/server/db';
 import { getNowSeconds } from '../../../lib/server/time';
 import { PHOTO_MAX_BYTES } from '../../../lib/server/photos';
@@ -129,12 +129,9 @@ export function parseLanguageCodes(text: string): string[] | null {
 	return [...new Set(codes)];
 }
 
-/** Every country as `{ code, name }` in the UI language, sorted as that language sorts names. */
-export function getCountryOptions(lang: Lang): { code: string; name: string }[] {
-	const collator = new Intl.Collator(lang);
-	return COUNTRY_CODES.map((code) => ({ code, name: formatCountry(code, lang) })).sort((a, b) =>
-		collator.compare(a.name, b.name),
-	);
+/** Every country as `{ code, name }` in the UI language (shared, memoised list). */
+export function getCountryOptions(lang: Lang): readonly { code: string; name: string }[] {
+	return listCountryOptions(lang);
 }
 
 /** The member's sessions that have not expired (the devices they are signed in on). */
