@@ -88,17 +88,21 @@ async function build(label, { clearCache = false } = {}) {
 	if (clearCache) await fs.rm(cacheDir, { recursive: true, force: true });
 	const logFile = path.join(base, `build-${label}.log`);
 	console.log(`[bench] ${label} build…`);
-	const r = await runMeasured(process.execPath, ['--max-old-space-size=1024', 'scripts/build.mjs'], {
-		cwd: root,
-		logFile,
-		env: {
-			...process.env,
-			CONTENT_DIR: contentDir,
-			ASTRO_OUT_DIR: outDir,
-			ASTRO_CACHE_DIR: cacheDir,
-			ASTRO_TELEMETRY_DISABLED: '1',
+	const r = await runMeasured(
+		process.execPath,
+		['--max-old-space-size=1024', 'scripts/build.mjs'],
+		{
+			cwd: root,
+			logFile,
+			env: {
+				...process.env,
+				CONTENT_DIR: contentDir,
+				ASTRO_OUT_DIR: outDir,
+				ASTRO_CACHE_DIR: cacheDir,
+				ASTRO_TELEMETRY_DISABLED: '1',
+			},
 		},
-	});
+	);
 	if (r.code !== 0) {
 		const tail = r.lines
 			.slice(-25)

@@ -58,7 +58,9 @@ const hasHeapFlag = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((
 
 if (import.meta.url === `file://${process.argv[1]}` && !hasHeapFlag) {
 	const { spawnSync } = await import('node:child_process');
-	const child = spawnSync(process.execPath, [heapFlag, ...process.argv.slice(1)], { stdio: 'inherit' });
+	const child = spawnSync(process.execPath, [heapFlag, ...process.argv.slice(1)], {
+		stdio: 'inherit',
+	});
 	process.exit(child.status ?? 1);
 } else if (import.meta.url === `file://${process.argv[1]}`) {
 	try {

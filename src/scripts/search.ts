@@ -124,7 +124,8 @@ class CdSearch extends HTMLElement {
 		try {
 			this.renderFilters(await this.pagefind!.filters(), params);
 			this.filtersLoaded = true;
-			if (this.results.length || GROUPS.some((g) => params.has(g))) await this.run(false, null, true);
+			if (this.results.length || GROUPS.some((g) => params.has(g)))
+				await this.run(false, null, true);
 		} catch {
 			// The lists are a convenience: the search itself already works.
 		}
