@@ -127,4 +127,20 @@ function countCodePoints(text: string): number {
 	return n;
 }
 
+/**
+ * Checks a new password and its confirmation as every form that sets one does (invitation, reset,
+ * account): the policy first, then that both fields match. `null` when both are fine.
+ * @example checkNewPassword('short', 'short', {}) // { field: 'password', problem: 'too-short' }
+ */
+export function checkNewPassword(
+	password: string,
+	confirm: string,
+	identity: { email?: string | null; name?: string | null } = {},
+): { field: 'password' | 'confirm'; problem: PasswordProblem | 'mismatch' } | null {
+	const problem = checkPasswordStrength(password, identity);
+	if (problem) return { field: 'password', problem };
+	if (password !== confirm) return { field: 'confirm', problem: 'mismatch' };
+	return null;
+}
+
 export type PasswordProblem = 'too-short' | 'too-long' | 'common' | 'contains-identity';

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_PASSWORDS } from '../../src/lib/common-passwords';
-import { checkPasswordStrength, isCommonPassword } from '../../src/lib/password-policy';
+import {
+	checkNewPassword,
+	checkPasswordStrength,
+	isCommonPassword,
+} from '../../src/lib/password-policy';
 
 const anna = { email: 'anna.schmidt@example.com', name: 'Anna Schmidt' };
 
@@ -86,5 +90,20 @@ describe('the blocklist', () => {
 		);
 		expect(isCommonPassword('PASSWORD')).toBe(true);
 		expect(isCommonPassword('purple tractor sings at noon')).toBe(false);
+	});
+});
+
+describe('checkNewPassword', () => {
+	it('checks the policy first, then that the confirmation matches', () => {
+		expect(checkNewPassword('short', 'short')).toEqual({ field: 'password', problem: 'too-short' });
+		expect(checkNewPassword('tractor lagoon velvet quince', 'tractor lagoon velvet quinc')).toEqual(
+			{
+				field: 'confirm',
+				problem: 'mismatch',
+			},
+		);
+		expect(
+			checkNewPassword('tractor lagoon velvet quince', 'tractor lagoon velvet quince'),
+		).toBeNull();
 	});
 });
