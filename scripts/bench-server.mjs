@@ -1,7 +1,8 @@
 // `npm run bench:server`: HTTP throughput of the portal's server on loopback (autocannon, fixed
 // duration): a gated static page, the same page ungated, the inbox, and sending a message.
 // Needs a build (`npm run build`; it runs one if dist/ is missing). Prints a table; writes
-// .bench/server-result.json. Options: --duration <s> (default 10), --connections <n> (default 10).
+// .bench/server-result.json. Options: --duration <s> (default 10), --connections <n> (default 10),
+// --workers <n> (WEB_CONCURRENCY of both servers, default 2: one per core of the machine kind).
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ const opt = (name, fallback) => {
 };
 const duration = opt('duration', 10);
 const connections = opt('connections', 10);
+const workers = opt('workers', 2);
 const dist = path.join(root, 'dist');
 const PAGE = '/case-studies/kestrel-launch-italy/';
 
@@ -52,6 +54,7 @@ async function startServer(access) {
 			DATA_DIR: dataDir,
 			DEMO: 'true',
 			PORTAL_ACCESS: access,
+			WEB_CONCURRENCY: String(workers),
 		},
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
@@ -197,7 +200,7 @@ const targets = [
 	],
 ];
 console.log(
-	`\nServer benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${duration} s × ${connections} connections\n`,
+	`\nServer benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${duration} s × ${connections} connections, WEB_CONCURRENCY=${workers}\n`,
 );
 console.log('| Scenario | req/s | p50 (ms) | p99 (ms) | non-2xx | errors |');
 console.log('|---|---|---|---|---|---|');

@@ -1,7 +1,11 @@
-// Node entry: read the configuration, start the server, stop cleanly on SIGTERM/SIGINT.
+// Node entry: read the configuration, prepare the data, serve, stop cleanly on SIGTERM/SIGINT.
+// With WEB_CONCURRENCY > 1 the main process prepares the data, runs the hourly maintenance and the
+// members' search index, and forks that many HTTP workers sharing the port (SQLite in WAL mode
+// takes readers and a writer from several processes; sessions and rate limits live in it).
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readServerConfig } from '../src/lib/config';
+import { ConfigError, readServerConfig, type ServerConfig } from '../src/lib/config';
 import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { startPortalServer } from './app';
 import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo-seed';
@@ -18,19 +22,28 @@ import { seedDemoPostMortems } from '../src/lib/server/demo-post-mortems';
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
 
-async function main() {
-	let config;
+function fail(message: string): never {
+	// Workers hand the line to the main process, so it is printed once, not once per worker.
+	if (cluster.isWorker && process.send)
+		process.send({ configError: message }, () => process.exit(1));
+	else {
+		console.error(`Configuration error: ${message}`);
+		process.exit(1);
+	}
+	throw new Error(message);
+}
+
+function readConfig(): ServerConfig {
 	try {
-		config = readServerConfig(process.env);
+		return readServerConfig(process.env);
 	} catch (error) {
-		if (error instanceof ConfigError) {
-			console.error(`Configuration error: ${error.message}`);
-			process.exit(1);
-		}
+		if (error instanceof ConfigError) fail(error.message);
 		throw error;
 	}
-	process.env.DATA_DIR = config.dataDir;
-	process.env.PORTAL_CLIENT_DIR = path.join(distDir, 'client');
+}
+
+/** Opens and migrates the database, seeds the demo, links members to people, starts upkeep. */
+async function prepareData(config: ServerConfig) {
 	try {
 		const db = getDatabase();
 		const people = getPeopleRecords();
@@ -53,41 +66,114 @@ async function main() {
 		scheduleMembersIndexRebuild({ delayMs: 0 });
 		setInterval(() => runMaintenance(db), 3600_000).unref();
 	} catch (error) {
-		console.error(
-			`Configuration error: cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`,
+		fail(
+			`cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`,
 		);
-		process.exit(1);
 	}
-	let portal;
+}
+
+/** Starts the HTTP server in this process; a port that cannot be had is a configuration error. */
+async function serve(config: ServerConfig) {
 	try {
-		portal = await startPortalServer(distDir, config);
+		return await startPortalServer(distDir, config);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-			console.error(
-				`Configuration error: cannot listen on ${config.host}:${config.port} (${code})`,
-			);
-			process.exit(1);
+			fail(`cannot listen on ${config.host}:${config.port} (${code})`);
 		}
 		throw error;
 	}
-	console.log(
-		`Coaching Dealer is serving at ${portal.url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir})`,
-	);
+}
+
+function onStopSignal(stop: (signal: string) => Promise<void>) {
 	let stopping = false;
-	const stop = async (signal: string) => {
+	const once = (signal: string) => {
 		if (stopping) return;
 		stopping = true;
-		console.log(`${signal}: finishing in-flight requests…`);
 		const timer = setTimeout(() => process.exit(1), 10_000);
-		await portal.close();
+		void stop(signal).then(() => {
+			clearTimeout(timer);
+			process.exit(0);
+		});
+	};
+	process.on('SIGTERM', () => once('SIGTERM'));
+	process.on('SIGINT', () => once('SIGINT'));
+}
+
+function announce(config: ServerConfig, url: string) {
+	const workers = config.workers > 1 ? `, ${config.workers} workers` : '';
+	console.log(
+		`Coaching Dealer is serving at ${url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir}${workers})`,
+	);
+}
+
+async function main() {
+	const config = readConfig();
+	process.env.DATA_DIR = config.dataDir;
+	process.env.PORTAL_CLIENT_DIR = path.join(distDir, 'client');
+
+	if (cluster.isWorker) {
+		const portal = await serve(config);
+		onStopSignal(async () => {
+			await portal.close();
+			await whenMembersIndexIdle();
+			closeDatabase();
+		});
+		return;
+	}
+
+	await prepareData(config);
+	if (config.workers === 1) {
+		const portal = await serve(config);
+		announce(config, portal.url);
+		onStopSignal(async (signal) => {
+			console.log(`${signal}: finishing in-flight requests…`);
+			await portal.close();
+			await whenMembersIndexIdle();
+			closeDatabase();
+		});
+		return;
+	}
+
+	let stopping = false;
+	let listening = 0;
+	cluster.on('listening', (_worker, address) => {
+		if (++listening === config.workers) {
+			const host = address.address?.includes(':') ? `[${address.address}]` : address.address;
+			announce(config, `http://${host ?? config.host}:${address.port}`);
+		}
+	});
+	cluster.on('message', (_worker, message: { configError?: string }) => {
+		if (!message?.configError || stopping) return;
+		stopping = true;
+		console.error(`Configuration error: ${message.configError}`);
+		for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+		process.exit(1);
+	});
+	cluster.on('exit', (worker, code) => {
+		if (stopping) return;
+		// A worker that could not start (port taken) stops everything; a crash later is replaced.
+		if (listening < config.workers) process.exit(code || 1);
+		console.error(`worker ${worker.process.pid} exited (${code}); starting another`);
+		cluster.fork();
+	});
+	for (let i = 0; i < config.workers; i++) cluster.fork();
+	onStopSignal(async (signal) => {
+		stopping = true;
+		console.log(`${signal}: finishing in-flight requests…`);
+		const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
+		await Promise.all(
+			workers.map(
+				(w) =>
+					new Promise<void>((resolve) => {
+						w.once('exit', () => resolve());
+						w.process.kill('SIGTERM');
+					}),
+			),
+		);
 		await whenMembersIndexIdle();
 		closeDatabase();
-		clearTimeout(timer);
-		process.exit(0);
-	};
-	process.on('SIGTERM', () => void stop('SIGTERM'));
-	process.on('SIGINT', () => void stop('SIGINT'));
+	});
 }
 
 await main();

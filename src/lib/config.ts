@@ -13,6 +13,8 @@ export interface ServerConfig {
 	trustProxy: boolean;
 	/** Seed demo accounts and expose the outbox to admins. */
 	demo: boolean;
+	/** HTTP worker processes (WEB_CONCURRENCY); 1 serves from the main process. */
+	workers: number;
 }
 
 /** A configuration mistake the operator must fix; its message is the one line printed. */
@@ -62,6 +64,12 @@ export function readServerConfig(
 		if (['0', 'false', 'no', 'off'].includes(v)) return false;
 		throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
 	};
+	const workersText = env.WEB_CONCURRENCY?.trim() || '1';
+	if (!/^\d+$/.test(workersText) || Number(workersText) < 1 || Number(workersText) > 32) {
+		throw new ConfigError(
+			`WEB_CONCURRENCY must be a whole number from 1 to 32 (got "${env.WEB_CONCURRENCY}")`,
+		);
+	}
 	return {
 		port: Number(portText),
 		host,
@@ -69,5 +77,6 @@ export function readServerConfig(
 		access,
 		trustProxy: flag('TRUST_PROXY', false),
 		demo: flag('DEMO', false),
+		workers: Number(workersText),
 	};
 }

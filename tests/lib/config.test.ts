@@ -40,3 +40,13 @@ describe('server configuration', () => {
 		);
 	});
 });
+
+describe('worker processes', () => {
+	it('serves from one process unless WEB_CONCURRENCY asks for more, within 1–32', () => {
+		expect(readServerConfig({}, tmp()).workers).toBe(1);
+		expect(readServerConfig({ WEB_CONCURRENCY: '2' }, tmp()).workers).toBe(2);
+		expect(() => readServerConfig({ WEB_CONCURRENCY: '0' }, tmp())).toThrow(
+			new ConfigError('WEB_CONCURRENCY must be a whole number from 1 to 32 (got "0")'),
+		);
+	});
+});
