@@ -12,7 +12,10 @@ afterAll(async () => {
 });
 
 it('serves members from two workers, shares sessions through SQLite, and stops on SIGTERM', async () => {
-	expect(server.output()).toMatch(/serving at http:\/\/localhost:\d+ \(data in .*, 2 workers\)/);
+	// /healthz answers as soon as one worker listens; the line comes once both do.
+	await expect
+		.poll(() => server.output())
+		.toMatch(/serving at http:\/\/localhost:\d+ \(data in .*, 2 workers\)/);
 	const member = createMemberClient(server);
 	await member.tokenFor('anna.verdi@it.fixture.example');
 	// Many requests over new connections land on both workers; every one knows the session.
