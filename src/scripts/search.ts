@@ -275,10 +275,25 @@ class CdSearch extends HTMLElement {
 			.join(' · ');
 		meta.append(tag, rest ? ` ${rest}` : '');
 		const excerpt = document.createElement('p');
-		// Pagefind escapes page text and adds only <mark> around hits.
-		excerpt.innerHTML = item.excerpt;
+		appendExcerpt(excerpt, item.excerpt);
 		li.append(h, meta, excerpt);
 		return li;
+	}
+}
+
+/**
+ * Puts a Pagefind excerpt in `target` keeping only its <mark> highlights. Pagefind escapes the text it
+ * indexes (custom records of what members typed included); parsing in an inert document and copying
+ * text and marks only keeps typed HTML from ever becoming markup, whatever an index holds.
+ */
+function appendExcerpt(target: HTMLElement, html: string) {
+	const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+	for (const node of Array.from(doc.body.childNodes)) {
+		if (node.nodeName === 'MARK') {
+			const mark = document.createElement('mark');
+			mark.textContent = node.textContent;
+			target.append(mark);
+		} else target.append(document.createTextNode(node.textContent ?? ''));
 	}
 }
 

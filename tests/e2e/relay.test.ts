@@ -207,6 +207,32 @@ describe('the relay to the author of a post-mortem', () => {
 		await bruno.context().close();
 	});
 
+	it('shows what members typed in post-mortem search excerpts as text, never as markup', async () => {
+		const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+		try {
+			db.prepare(
+				`INSERT INTO post_mortem (author_id, disclosure, status, title, tried, created_at, updated_at, published_month)
+				VALUES (?, 'anonymous', 'published', 'Hailstorm test drives', ?, 1700000000, 1700000000, '2026-03')`,
+			).run(
+				annaId,
+				'Test drives in a hailstorm <img src=x onerror="window.__pwned=1"> went badly.',
+			);
+			await rebuildMembersIndex({ db, dataDir: server.dataDir, logger: { info() {}, error() {} } });
+		} finally {
+			db.close();
+		}
+		const bruno = await signIn(BRUNO);
+		await bruno.goto(`${server.url}/search/?q=hailstorm`);
+		const hit = bruno.locator('.cd-search__hit', { hasText: 'Hailstorm test drives' });
+		await hit.waitFor();
+		await expect(hit.locator('img').count()).resolves.toBe(0);
+		await expect(hit.locator('mark').first().textContent()).resolves.toMatch(/hailstorm/i);
+		await expect(
+			bruno.evaluate(() => (window as unknown as { __pwned?: number }).__pwned),
+		).resolves.toBeUndefined();
+		await bruno.context().close();
+	});
+
 	it('lets members search post-mortems next to practices, tagged apart', async () => {
 		const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
 		let rallyId: number;
