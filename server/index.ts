@@ -25,7 +25,7 @@ const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import
 function fail(message: string): never {
 	// Workers hand the line to the main process, so it is printed once, not once per worker.
 	if (cluster.isWorker && process.send)
-		process.send({ configError: message }, () => process.exit(1));
+		process.send({ configError: message }, undefined, undefined, () => process.exit(1));
 	else {
 		console.error(`Configuration error: ${message}`);
 		process.exit(1);

@@ -35,7 +35,6 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const tokenFor = (email: string) => member.tokenFor(email);
 const get = (pathname: string, email: string) => member.get(pathname, email);
 const post = (pathname: string, email: string, fields: Record<string, string>) =>
 	member.post(pathname, email, fields);
