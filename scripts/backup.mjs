@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 
+// A backup is the whole database: readable by this account only, like DATA_DIR itself.
+process.umask(0o077);
 const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
 const source = path.join(dataDir, 'portal.db');
 if (!fs.existsSync(source)) {

@@ -11,6 +11,7 @@ import sirv from 'sirv';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
 import { isPageRequest, requiredAccess } from '../src/lib/access';
+import { normalizeRequestTarget } from '../src/lib/request-target';
 import {
 	readSessionToken,
 	serializeBlankSessionCookie,
@@ -59,10 +60,10 @@ function setSecurityHeaders(res: http.ServerResponse, secure: boolean) {
 }
 
 /** True when the request reached us over https (directly, or through a trusted proxy). */
-export function isSecureRequest(req: http.IncomingMessage, trustProxy: boolean): boolean {
+export function isSecureRequest(req: http.IncomingMessage, proxyHops: number): boolean {
 	if ((req.socket as { encrypted?: boolean }).encrypted) return true;
 	return (
-		trustProxy &&
+		proxyHops > 0 &&
 		String(req.headers['x-forwarded-proto'] ?? '')
 			.split(',')[0]
 			.trim() === 'https'
@@ -113,26 +114,38 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 	// Compresses what Astro renders on request; static files come precompressed from the build.
 	const compress = compression({ threshold: 1024 }) as unknown as Handler;
 
-	return (req: http.IncomingMessage, res: http.ServerResponse) => {
-		const secure = isSecureRequest(req, config.trustProxy);
+	const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		const secure = isSecureRequest(req, config.proxyHops);
 		setSecurityHeaders(res, secure);
-		const url = new URL(req.url ?? '/', 'http://localhost');
-		if (url.pathname === '/healthz') return answerHealth(res);
+		// One canonical target for the gate, the static files and Astro alike (see request-target.ts).
+		const target = normalizeRequestTarget(req.url);
+		if (!target) return answerText(res, 400, 'Bad request: this address is not valid.');
+		req.url = target.url;
+		const { pathname } = target;
+		if (pathname === '/healthz') return answerHealth(res);
 		// Astro's on-demand image endpoint would run sharp per request for anyone who asks; every
 		// image the portal shows is optimised at build time instead.
-		if (url.pathname === '/_image') return answerText(res, 404, 'Not found');
+		if (pathname === '/_image') return answerText(res, 404, 'Not found');
 		const isRead = req.method === 'GET' || req.method === 'HEAD';
-		if (!isRead && !isSameOrigin(req, secure, config.trustProxy)) {
+		if (!isRead && !isSameOrigin(req, secure, config.proxyHops)) {
 			return answerText(
 				res,
 				403,
 				'Cross-site request refused: this form must be sent from the portal itself.',
 			);
 		}
+		if (!isRead && !isFormBody(req.headers['content-type'])) {
+			return answerText(
+				res,
+				415,
+				'Unsupported content type: send this form from the portal page (form data expected).',
+			);
+		}
 		const fail = (err: unknown) => {
 			console.error(err);
 			if (!res.headersSent) answerText(res, 500, 'Internal error');
-			else res.end();
+			// Half a page must not look like a whole one, nor hold the socket.
+			else res.destroy();
 		};
 
 		let locals: App.Locals;
@@ -141,15 +154,12 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 		} catch (error) {
 			return fail(error);
 		}
-		const access = requiredAccess(url.pathname, config.access);
+		const access = requiredAccess(pathname, config.access);
 		if (access !== 'open' && !locals.user) {
-			if (isRead && isPageRequest(url.pathname, req.headers.accept)) {
-				const prefix = url.pathname.startsWith('/fr/') || url.pathname === '/fr' ? '/fr' : '';
+			if (isRead && isPageRequest(pathname, req.headers.accept)) {
+				const prefix = pathname.startsWith('/fr/') || pathname === '/fr' ? '/fr' : '';
 				res.statusCode = 303;
-				res.setHeader(
-					'Location',
-					`${prefix}/login/?${new URLSearchParams({ next: url.pathname + url.search })}`,
-				);
+				res.setHeader('Location', `${prefix}/login/?${new URLSearchParams({ next: target.url })}`);
 				res.setHeader('Cache-Control', 'no-store');
 				return res.end();
 			}
@@ -166,12 +176,62 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 			res.end(req.method === 'HEAD' ? undefined : notFoundHtml);
 		}
 		const render = () =>
-			compress(req, res, (err) =>
-				err ? fail(err) : astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals),
-			);
-		if (isRead) serveStatic(req, res, (e) => (e ? fail(e) : render()));
-		else render();
+			compress(req, res, (err) => {
+				if (err) return fail(err);
+				keepWriteCallbacks(res);
+				astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals);
+			});
+		if (!isRead) return render();
+		dropUnservableRange(req);
+		serveStatic(req, res, (e) => (e ? fail(e) : render()));
 	};
+
+	// No request may end the process: whatever a handler throws is logged and answered with a 500.
+	return (req: http.IncomingMessage, res: http.ServerResponse) => {
+		try {
+			handle(req, res);
+		} catch (error) {
+			console.error(`request ${req.method} ${req.url} failed:`, error);
+			if (!res.headersSent) answerText(res, 500, 'Internal error');
+			else res.destroy();
+		}
+	};
+}
+
+function isFormBody(contentType: string | undefined): boolean {
+	const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+	return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
+}
+
+/**
+ * Checks a Range header before the static file handler sees it (sirv hands `start > end` straight
+ * to fs.createReadStream, which throws). As RFC 9110 allows, a malformed or multi-part range, or
+ * one sirv would answer wrongly (a suffix range, `0-0`), is ignored and the whole file sent; a start
+ * past the end still gets sirv's 416.
+ */
+function dropUnservableRange(req: http.IncomingMessage) {
+	const range = req.headers.range;
+	if (range === undefined) return;
+	const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(range.trim());
+	const valid = m !== null && (m[2] === '' || Number(m[2]) >= Number(m[1]));
+	// sirv reads an end of 0 as "to the end".
+	if (!valid || m[2] === '0') delete req.headers.range;
+}
+
+/**
+ * The compression middleware drops write callbacks, and Astro ends a page that fails mid-stream
+ * from one (it writes an error line, then destroys the response in the callback): without this,
+ * a gzip response whose render failed never ends.
+ */
+function keepWriteCallbacks(res: http.ServerResponse) {
+	const write = res.write;
+	res.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
+		const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+		const encoding = rest.find((r) => typeof r === 'string') as BufferEncoding | undefined;
+		const ok = (write as (c: unknown, e?: BufferEncoding) => boolean).call(this, chunk, encoding);
+		if (callback) process.nextTick(callback);
+		return ok;
+	} as typeof res.write;
 }
 
 /** Reads and validates the session cookie; re-sets it when the expiry slid, clears it when dead. */
@@ -184,7 +244,7 @@ function authenticate(
 	const locals: App.Locals = {
 		user: null,
 		session: null,
-		clientIp: clientIpOf(req, config.trustProxy),
+		clientIp: clientIpOf(req, config.proxyHops),
 		secure,
 	};
 	const token = readSessionToken(req.headers.cookie);
@@ -201,12 +261,18 @@ function authenticate(
 	return { ...locals, user, session };
 }
 
-/** The client's IP: the socket's, or the first X-Forwarded-For hop when a trusted proxy sets it. */
-export function clientIpOf(req: http.IncomingMessage, trustProxy: boolean): string {
-	if (trustProxy) {
-		const forwarded = String(req.headers['x-forwarded-for'] ?? '')
-			.split(',')[0]
-			.trim();
+/**
+ * The client's IP: the socket's, or, behind `proxyHops` trusted proxies, the X-Forwarded-For entry
+ * the outermost of them appended. Entries left of it were written by the client and prove nothing.
+ * @example // TRUST_PROXY=1, X-Forwarded-For: 6.6.6.6, 203.0.113.9 → 203.0.113.9
+ */
+export function clientIpOf(req: http.IncomingMessage, proxyHops: number): string {
+	if (proxyHops > 0) {
+		const hops = String(req.headers['x-forwarded-for'] ?? '')
+			.split(',')
+			.map((h) => h.trim())
+			.filter(Boolean);
+		const forwarded = hops[Math.max(0, hops.length - proxyHops)];
 		if (forwarded) return forwarded;
 	}
 	return req.socket.remoteAddress ?? 'unknown';
@@ -216,10 +282,10 @@ export function clientIpOf(req: http.IncomingMessage, trustProxy: boolean): stri
  * CSRF defence for every state-changing request: the Origin header must be this portal's, or the
  * browser must say the request is same-origin. A request with neither is refused.
  */
-function isSameOrigin(req: http.IncomingMessage, secure: boolean, trustProxy: boolean): boolean {
+function isSameOrigin(req: http.IncomingMessage, secure: boolean, proxyHops: number): boolean {
 	const origin = req.headers.origin;
 	if (origin && origin !== 'null') {
-		const host = (trustProxy && req.headers['x-forwarded-host']) || req.headers.host;
+		const host = (proxyHops > 0 && req.headers['x-forwarded-host']) || req.headers.host;
 		return origin === `${secure ? 'https' : 'http'}://${host}`;
 	}
 	return req.headers['sec-fetch-site'] === 'same-origin';
@@ -253,7 +319,16 @@ export async function startPortalServer(
 	process.env.DATA_DIR = config.dataDir;
 	const listener = await createPortalHandler(distDir, config);
 	const server = http.createServer(listener);
-	server.keepAliveTimeout = 5000;
+	let closing = false;
+	server.prependListener('request', (_req, res: http.ServerResponse) => {
+		if (closing) res.setHeader('Connection', 'close');
+	});
+	// A slow or stuck client must not hold a socket for ever: headers within 15 s, the whole request
+	// within 2 min, an idle keep-alive socket closed after 5 s, and a socket silent for 60 s closed.
+	server.headersTimeout = 15_000;
+	server.requestTimeout = 120_000;
+	server.keepAliveTimeout = 5_000;
+	server.setTimeout(60_000);
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(config.port, config.host, () => resolve());
@@ -266,7 +341,14 @@ export async function startPortalServer(
 		url: `http://${host}:${port}`,
 		close: () =>
 			new Promise<void>((resolve) => {
-				server.close(() => resolve());
+				// Keep-alive sockets that go idle after the signal are closed as they do, so the
+				// shutdown waits only for requests in flight.
+				closing = true;
+				const sweep = setInterval(() => server.closeIdleConnections(), 50);
+				server.close(() => {
+					clearInterval(sweep);
+					resolve();
+				});
 				server.closeIdleConnections();
 			}),
 	};

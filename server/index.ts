@@ -3,6 +3,7 @@
 // members' search index, and forks that many HTTP workers sharing the port (SQLite in WAL mode
 // takes readers and a writer from several processes; sessions and rate limits live in it).
 import cluster from 'node:cluster';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig, type ServerConfig } from '../src/lib/config';
@@ -107,13 +108,35 @@ function announce(config: ServerConfig, url: string) {
 	);
 }
 
+/**
+ * DATA_DIR holds the database, its backups and mails with reset links: nobody but this account may
+ * read them. Files are created 0600 and folders 0700 from here on, and a DATA_DIR made before this
+ * rule (0755) is closed, which also closes everything below it.
+ */
+function restrictDataDir(dataDir: string) {
+	process.umask(0o077);
+	try {
+		fs.chmodSync(dataDir, 0o700);
+	} catch (error) {
+		console.warn(`Could not restrict DATA_DIR to its owner: ${(error as Error).message}`);
+	}
+}
+
+/** A bug in one request must not stop the portal for everyone: log it and keep serving. */
+function keepServingOnErrors() {
+	process.on('uncaughtException', (error) => console.error('Uncaught exception:', error));
+	process.on('unhandledRejection', (reason) => console.error('Unhandled rejection:', reason));
+}
+
 async function main() {
 	const config = readConfig();
+	restrictDataDir(config.dataDir);
 	process.env.DATA_DIR = config.dataDir;
 	process.env.PORTAL_CLIENT_DIR = path.join(distDir, 'client');
 
 	if (cluster.isWorker) {
 		const portal = await serve(config);
+		keepServingOnErrors();
 		onStopSignal(async () => {
 			await portal.close();
 			await whenMembersIndexIdle();
@@ -125,6 +148,7 @@ async function main() {
 	await prepareData(config);
 	if (config.workers === 1) {
 		const portal = await serve(config);
+		keepServingOnErrors();
 		announce(config, portal.url);
 		onStopSignal(async (signal) => {
 			console.log(`${signal}: finishing in-flight requests…`);

@@ -58,6 +58,8 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
 	try {
 		const url = new URL(next, 'http://portal.invalid');
 		if (url.origin !== 'http://portal.invalid') return fallback;
+		// Check what is returned, not what came in: `/..//evil.example` resolves to `//evil.example`.
+		if (/^\/[/\\]/.test(url.pathname)) return fallback;
 		return url.pathname + url.search + url.hash;
 	} catch {
 		return fallback;

@@ -11,6 +11,8 @@ export interface ServerConfig {
 	access: 'members' | 'public';
 	/** Trust X-Forwarded-Proto/For from a reverse proxy. */
 	trustProxy: boolean;
+	/** How many reverse proxies stand in front (0: none): which X-Forwarded-For entry is the client. */
+	proxyHops: number;
 	/** Seed demo accounts and expose the outbox to admins. */
 	demo: boolean;
 	/** HTTP worker processes (WEB_CONCURRENCY); 1 serves from the main process. */
@@ -42,7 +44,8 @@ export function readServerConfig(
 	}
 	const dataDir = path.resolve(cwd, env.DATA_DIR?.trim() || './data');
 	try {
-		fs.mkdirSync(dataDir, { recursive: true });
+		// The database, backups and the outbox (reset links) are for this account's eyes only.
+		fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 		fs.accessSync(dataDir, fs.constants.W_OK);
 	} catch (error) {
 		const reason = (error as NodeJS.ErrnoException).code ?? 'not writable';
@@ -57,12 +60,12 @@ export function readServerConfig(
 			`PORTAL_ACCESS must be "members" or "public" (got "${env.PORTAL_ACCESS}")`,
 		);
 	}
-	const flag = (name: string, fallback: boolean) => {
+	const flag = (name: string, fallback: boolean, accepted = 'true or false') => {
 		const v = env[name]?.trim().toLowerCase();
 		if (v === undefined || v === '') return fallback;
 		if (['1', 'true', 'yes', 'on'].includes(v)) return true;
 		if (['0', 'false', 'no', 'off'].includes(v)) return false;
-		throw new ConfigError(`${name} must be true or false (got "${env[name]}")`);
+		throw new ConfigError(`${name} must be ${accepted} (got "${env[name]}")`);
 	};
 	const workersText = env.WEB_CONCURRENCY?.trim() || '1';
 	if (!/^\d+$/.test(workersText) || Number(workersText) < 1 || Number(workersText) > 32) {
@@ -70,12 +73,25 @@ export function readServerConfig(
 			`WEB_CONCURRENCY must be a whole number from 1 to 32 (got "${env.WEB_CONCURRENCY}")`,
 		);
 	}
+	// TRUST_PROXY=true is one proxy (nginx in front); a number says how many stand in a row.
+	const proxyText = env.TRUST_PROXY?.trim().toLowerCase() ?? '';
+	const proxyHops = /^\d{1,2}$/.test(proxyText)
+		? Number(proxyText)
+		: flag('TRUST_PROXY', false, 'true, false or the number of proxies in front (1–10)')
+			? 1
+			: 0;
+	if (proxyHops > 10) {
+		throw new ConfigError(
+			`TRUST_PROXY must be true, false or the number of proxies in front (1–10) (got "${env.TRUST_PROXY}")`,
+		);
+	}
 	return {
 		port: Number(portText),
 		host,
 		dataDir,
 		access,
-		trustProxy: flag('TRUST_PROXY', false),
+		trustProxy: proxyHops > 0,
+		proxyHops,
 		demo: flag('DEMO', false),
 		workers: Number(workersText),
 	};

@@ -1,6 +1,6 @@
 // Faceted browsing that works without JavaScript: the selection lives in the query string, each
 // facet value is a link or checkbox that toggles it, values OR within a group and groups AND together.
-import type { Lang } from './taxonomy';
+import { CHANNELS, isCountryCode, isTopic, LANGS, type Lang } from './taxonomy';
 
 /** The fields a case study exposes to facets and sorting. */
 export interface FacetableStudy {
@@ -36,17 +36,28 @@ function valuesOf(study: FacetableStudy, group: FacetGroup): readonly string[] {
 	}
 }
 
+// Groups with a closed list of values: anything else in a URL (a stale bookmark, a typo, an attack)
+// is dropped, so no page ever asks for a label that does not exist. Models are free text, shown raw.
+const KNOWN_VALUE: Partial<Record<FacetGroup, (value: string) => boolean>> = {
+	country: isCountryCode,
+	topic: isTopic,
+	channel: (v) => (CHANNELS as readonly string[]).includes(v),
+	lang: (v) => (LANGS as readonly string[]).includes(v),
+};
+
 /**
- * Reads a selection from a query string; unknown groups are ignored, values de-duplicated, sort defaults to date.
- * @example parseFacetQuery(new URLSearchParams('country=IT&country=FR&sort=title'))
+ * Reads a selection from a query string; unknown groups and unknown values of closed groups are
+ * ignored, values de-duplicated, sort defaults to date.
+ * @example parseFacetQuery(new URLSearchParams('country=IT&topic=zzz')).topic // []
  */
 export function parseFacetQuery(params: URLSearchParams): FacetSelection {
 	const selection = { sort: 'date' } as FacetSelection;
 	for (const group of FACET_GROUPS) {
+		const known = KNOWN_VALUE[group] ?? (() => true);
 		const values = params
 			.getAll(group)
 			.map((v) => v.trim())
-			.filter((v) => v.length > 0 && v.length <= 80);
+			.filter((v) => v.length > 0 && v.length <= 80 && known(v));
 		selection[group] = [...new Set(values)];
 	}
 	const sort = params.get('sort');

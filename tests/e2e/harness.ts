@@ -15,7 +15,8 @@ export interface RunningServer {
 	url: string;
 	dataDir: string;
 	output: () => string;
-	stop: () => Promise<void>;
+	/** SIGTERM, then the exit code once the process has ended. */
+	stop: () => Promise<number | null>;
 }
 
 async function freePort(): Promise<number> {
@@ -59,10 +60,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
 		dataDir,
 		output: () => log,
 		stop: async () => {
-			if (child.exitCode !== null) return;
-			const exited = new Promise((r) => child.once('exit', r));
+			if (child.exitCode !== null) return child.exitCode;
+			const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 			child.kill('SIGTERM');
-			await exited;
+			return exited;
 		},
 	};
 }

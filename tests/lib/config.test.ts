@@ -27,9 +27,33 @@ describe('server configuration', () => {
 			'HOST must be a host name or IP address such as localhost or 0.0.0.0 (got "local host")',
 		],
 		[{ PORTAL_ACCESS: 'everyone' }, 'PORTAL_ACCESS must be "members" or "public" (got "everyone")'],
-		[{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe")'],
+		[
+			{ TRUST_PROXY: 'maybe' },
+			'TRUST_PROXY must be true, false or the number of proxies in front (1–10) (got "maybe")',
+		],
+		[
+			{ TRUST_PROXY: '11' },
+			'TRUST_PROXY must be true, false or the number of proxies in front (1–10) (got "11")',
+		],
 	])('refuses %o with one clear line', (env, message) => {
 		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
+	});
+
+	it('reads TRUST_PROXY as the number of proxies in front, true being one', () => {
+		const cwd = tmp();
+		expect(readServerConfig({}, cwd).proxyHops).toBe(0);
+		expect(readServerConfig({ TRUST_PROXY: 'true' }, cwd).proxyHops).toBe(1);
+		expect(readServerConfig({ TRUST_PROXY: '2' }, cwd)).toMatchObject({
+			proxyHops: 2,
+			trustProxy: true,
+		});
+		expect(readServerConfig({ TRUST_PROXY: 'false' }, cwd).trustProxy).toBe(false);
+	});
+
+	it('creates DATA_DIR readable by its owner only', () => {
+		const cwd = tmp();
+		const { dataDir } = readServerConfig({ DATA_DIR: 'fresh/data' }, cwd);
+		expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
 	});
 
 	it('refuses a DATA_DIR that is a file', () => {

@@ -100,10 +100,23 @@ describe('facets', () => {
 	});
 
 	it('toggles a value and serialises to one stable URL per selection', () => {
-		let sel = parseFacetQuery(new URLSearchParams('topic=b&country=IT'));
+		let sel = parseFacetQuery(new URLSearchParams('topic=used-cars&country=IT'));
 		sel = toggleFacet(sel, 'country', 'FR');
-		expect(serializeFacetQuery(sel)).toBe('?country=FR&country=IT&topic=b');
+		expect(serializeFacetQuery(sel)).toBe('?country=FR&country=IT&topic=used-cars');
 		sel = toggleFacet(toggleFacet(sel, 'country', 'FR'), 'country', 'IT');
-		expect(serializeFacetQuery({ ...sel, sort: 'title' })).toBe('?topic=b&sort=title');
+		expect(serializeFacetQuery({ ...sel, sort: 'title' })).toBe('?topic=used-cars&sort=title');
+	});
+
+	it('drops values no page could label (a stale bookmark or a forged link), keeping free-text models', () => {
+		const sel = parseFacetQuery(
+			new URLSearchParams(
+				'topic=zzz&topic=used-cars&channel=zzz&lang=xx&country=ZZ&country=it&model=Kestrel',
+			),
+		);
+		expect(sel.topic).toEqual(['used-cars']);
+		expect(sel.channel).toEqual([]);
+		expect(sel.lang).toEqual([]);
+		expect(sel.country).toEqual([]);
+		expect(sel.model).toEqual(['Kestrel']);
 	});
 });

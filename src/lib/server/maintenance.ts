@@ -3,6 +3,7 @@ import { deleteFullBuckets } from './rate-limit';
 import { deleteExpiredSessions } from './session';
 import { deleteStaleInvitations } from './invitation';
 import { deleteStalePasswordResets } from './password-reset';
+import { deleteStaleFailures } from './login-throttle';
 
 /** Deletes what can no longer be used (expired sessions, links, refilled limiter rows); hourly. */
 export function runMaintenance(db: Database): void {
@@ -10,4 +11,5 @@ export function runMaintenance(db: Database): void {
 	deleteStaleInvitations(db);
 	deleteStalePasswordResets(db);
 	deleteFullBuckets(db);
+	deleteStaleFailures(db);
 }

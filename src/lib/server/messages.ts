@@ -76,7 +76,8 @@ export function getRelayTarget(
 				IIF(post_mortem.author_id = ?, 1, 0) AS is_self,
 				IIF(post_mortem.disclosure = 'named', user.name, NULL) AS author_name,
 				IIF(post_mortem.disclosure = 'named', user.title, NULL) AS author_title,
-				user.active AS author_active
+				-- A masked author always looks active: "no longer a member" would let anyone test suspects.
+				IIF(post_mortem.disclosure = 'named', user.active, 1) AS author_active
 			FROM post_mortem INNER JOIN user ON user.id = post_mortem.author_id
 			WHERE post_mortem.id = ? AND post_mortem.status = 'published'`,
 	).get(readerId, postMortemId) as
@@ -150,7 +151,9 @@ function insertThread(
 	},
 ): { threadId: number; error: null } | { threadId: null; error: 'unknown-recipient' } {
 	const { nowSeconds } = input;
-	const ids = [input.from, ...input.recipients];
+	// A masked recipient is not checked: the thread is kept for them (and mailed only while they are
+	// active), so the reader cannot tell a deactivated anonymous author from an active one.
+	const ids = input.masked ? [input.from] : [input.from, ...input.recipients];
 	const placeholders = ids.map(() => '?').join(', ');
 	const { n } = prepare(
 		db,
@@ -484,6 +487,7 @@ export function threadsToNotify(
 		const candidates = prepare(
 			db,
 			`SELECT user.id, user.email, user.name, thread.subject,
+					thread_member.masked AS recipient_masked,
 					sender.masked AS sender_masked, post_mortem.title AS post_mortem_title
 				FROM thread_member
 					INNER JOIN user ON user.id = thread_member.user_id
@@ -492,17 +496,18 @@ export function threadsToNotify(
 						ON sender.thread_id = thread_member.thread_id AND sender.user_id = ?
 					LEFT JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
 				WHERE thread_member.thread_id = ? AND thread_member.user_id <> ? AND user.active = 1`,
-		).all(senderId, threadId, senderId) as (NotificationRecipient & {
+		).all(senderId, threadId, senderId) as (Omit<NotificationRecipient, 'masked'> & {
+			recipient_masked: number;
 			sender_masked: number;
 			post_mortem_title: string | null;
 		})[];
 		return candidates
 			.filter((c) => shouldNotify(db, threadId, c.id, nowSeconds))
-			.map(({ sender_masked, post_mortem_title, ...recipient }) =>
-				sender_masked === 1
-					? { ...recipient, maskedSender: { postMortemTitle: post_mortem_title } }
-					: recipient,
-			);
+			.map(({ sender_masked, recipient_masked, post_mortem_title, ...recipient }) => ({
+				...recipient,
+				masked: recipient_masked === 1,
+				...(sender_masked === 1 ? { maskedSender: { postMortemTitle: post_mortem_title } } : {}),
+			}));
 	});
 	return claim.immediate();
 }
@@ -626,6 +631,8 @@ export interface NotificationRecipient {
 	email: string;
 	name: string;
 	subject: string;
+	/** The recipient is the masked author: no header of their mail may name the post-mortem. */
+	masked: boolean;
 	/** Set when the sender is masked in this thread: the mail must name them only by the post-mortem. */
 	maskedSender?: { postMortemTitle: string | null };
 }

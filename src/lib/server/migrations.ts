@@ -193,6 +193,16 @@ export const migrations: readonly string[] = [
 	-- A masked member is shown to the others as "the author" of the thread's post-mortem.
 	ALTER TABLE thread_member ADD COLUMN masked INTEGER NOT NULL DEFAULT 0 CHECK (masked IN (0, 1));
 	`,
+	// 3: sign-in slowed by failures only (growing delays), replacing the hard per-account lock.
+	`
+	CREATE TABLE login_failure (
+		key TEXT PRIMARY KEY,
+		failures INTEGER NOT NULL CHECK (failures > 0),
+		last_failed_at INTEGER NOT NULL
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX login_failure_last_failed_at_idx ON login_failure (last_failed_at);
+	DELETE FROM rate_limit WHERE key >= 'login-' AND key < 'login.';
+	`,
 ];
 
 /**

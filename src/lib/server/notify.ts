@@ -39,6 +39,7 @@ export async function notifyNewMessage(
 				subject: recipient.subject,
 				body: input.body,
 				threadId: input.threadId,
+				toMaskedAuthor: recipient.masked,
 			});
 		});
 	} catch (error) {
@@ -78,6 +79,12 @@ export function composeNotification(
 		subject: string;
 		body: string;
 		threadId: number;
+		/**
+		 * The recipient is the masked author of the thread's post-mortem: whoever sees mail headers (a
+		 * mail log, the demo outbox list) would read their address next to the title, so the subject
+		 * names no post-mortem and no thread.
+		 */
+		toMaskedAuthor?: boolean;
 	},
 ): Mail {
 	const t = useTranslations(lang);
@@ -85,7 +92,9 @@ export function composeNotification(
 	const subject = input.subject.replace(/\s+/g, ' ').trim();
 	return {
 		to: input.to,
-		subject: t('messages.mail.subject', { sender: input.senderName, subject }),
+		subject: input.toMaskedAuthor
+			? t('messages.mail.subjectToMaskedAuthor')
+			: t('messages.mail.subject', { sender: input.senderName, subject }),
 		text: t('messages.mail.body', {
 			recipient: input.recipientName,
 			sender: input.senderName,

@@ -857,6 +857,21 @@ export function listActiveMembers(db: Database): { id: number; name: string }[] 
 	return listUsers(db).map((u) => ({ id: u.id, name: u.name }));
 }
 
+/** Below this many active members, "country only" points at a person rather than a country. */
+export const SMALL_COUNTRY_MEMBERS = 3;
+
+/**
+ * How many active members are from `country`; the disclosure step warns when it is small.
+ * @example countActiveMembersIn(db, 'LU') // 1
+ */
+export function countActiveMembersIn(db: Database, country: string): number {
+	return (
+		prepare(db, 'SELECT count(*) AS n FROM user WHERE user.country = ? AND user.active = 1').get(
+			country,
+		) as { n: number }
+	).n;
+}
+
 /**
  * A post-mortem id from the URL: a plain positive integer, else null (→ 404).
  * @example parsePostMortemId('12') // 12

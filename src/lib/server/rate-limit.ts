@@ -10,14 +10,6 @@ import { getNowSeconds, SECONDS_PER_HOUR } from './time';
 // - `refilled_at` advances by exactly the whole intervals credited, never to `now`, so a client
 //   calling faster than one interval still earns its refills (no starvation).
 
-/** 20 sign-in attempts per IP, one more every 30 s. */
-export const loginIpBucket: TokenBucket = { name: 'login-ip', max: 20, refillIntervalSeconds: 30 };
-/** 10 sign-in attempts per account (email), one more per minute. */
-export const loginAccountBucket: TokenBucket = {
-	name: 'login-account',
-	max: 10,
-	refillIntervalSeconds: 60,
-};
 /** 5 password-reset requests per IP, one more every 10 minutes. */
 export const resetIpBucket: TokenBucket = { name: 'reset-ip', max: 5, refillIntervalSeconds: 600 };
 /** 30 messages per member per hour: one more every 120 s. */
@@ -28,12 +20,7 @@ export const messageSendBucket: TokenBucket = {
 };
 
 /** Every named bucket, for `deleteFullBuckets`. */
-export const rateLimitBuckets: readonly TokenBucket[] = [
-	loginIpBucket,
-	loginAccountBucket,
-	resetIpBucket,
-	messageSendBucket,
-];
+export const rateLimitBuckets: readonly TokenBucket[] = [resetIpBucket, messageSendBucket];
 
 /**
  * Takes one token from the bucket for `key`; `false` when none is left (answer 429). Read, refill and

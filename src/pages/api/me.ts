@@ -5,6 +5,12 @@ import { getLangFromPath, tPlural, useTranslations } from '../../lib/i18n';
 
 export const prerender = false;
 
+/** The path of the page that asked, or '/' when the header is missing or not a URL. */
+function refererPath(referer: string | null): string {
+	if (!referer || !URL.canParse(referer)) return '/';
+	return new URL(referer).pathname;
+}
+
 // For the header of prerendered pages: who is signed in and how many conversations are unread.
 export const GET: APIRoute = ({ locals, request }) => {
 	if (!locals.user)
@@ -13,8 +19,7 @@ export const GET: APIRoute = ({ locals, request }) => {
 			headers: { 'Content-Type': 'application/json' },
 		});
 	const unread = countUnreadThreads(getDatabase(), locals.user.id);
-	const referer = request.headers.get('referer');
-	const lang = getLangFromPath(referer ? new URL(referer).pathname : '/');
+	const lang = getLangFromPath(refererPath(request.headers.get('referer')));
 	const body = {
 		name: locals.user.name,
 		role: locals.user.role,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { APIRoute } from 'astro';
@@ -39,7 +40,10 @@ export const GET: APIRoute = async ({ params, locals, request }) => {
 		// No index yet (no published post-mortem) or a file of a version pruned since.
 		return answer(404, 'Not found');
 	}
-	const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+	// The ETag is a hash of the bytes: one made of the file's time would tell every member when the
+	// index was last rebuilt, that is when an anonymous author last published or edited.
+	const body = await fs.promises.readFile(file);
+	const etag = `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
 	const headers = {
 		'Content-Type': contentTypeOf(file),
 		'Cache-Control': 'private, no-cache',
@@ -48,7 +52,6 @@ export const GET: APIRoute = async ({ params, locals, request }) => {
 	};
 	if (request.headers.get('if-none-match') === etag)
 		return new Response(null, { status: 304, headers });
-	const body = await fs.promises.readFile(file);
 	return new Response(body, { headers: { ...headers, 'Content-Length': String(body.length) } });
 };
 

@@ -165,7 +165,13 @@ describe('notifications', () => {
 		const id = start(T0);
 		const recipients = threadsToNotify(db, id, anna.id, T0);
 		expect(recipients).toEqual([
-			{ id: ben.id, email: 'ben@example.com', name: 'Ben', subject: 'Leasing in France' },
+			{
+				id: ben.id,
+				email: 'ben@example.com',
+				name: 'Ben',
+				subject: 'Leasing in France',
+				masked: false,
+			},
 		]);
 		expect(threadsToNotify(db, id, anna.id, T0 + 1800)).toEqual([]);
 		expect(threadsToNotify(db, id, anna.id, T0 + 3600)).toHaveLength(1);
@@ -235,6 +241,7 @@ describe('relay threads to the author of a post-mortem', () => {
 				email: 'anna@example.com',
 				name: 'Anna',
 				subject: 'About your post-mortem',
+				masked: false,
 				maskedSender: { postMortemTitle: 'Tablets flop' },
 			},
 		]);

@@ -3,7 +3,7 @@ import { openDatabase, type Database } from '../../../src/lib/server/db';
 import {
 	consumeToken,
 	deleteFullBuckets,
-	loginIpBucket,
+	resetIpBucket,
 	messageSendBucket,
 	resetBucket,
 	type TokenBucket,
@@ -100,9 +100,9 @@ describe('resetBucket and deleteFullBuckets', () => {
 	});
 
 	it('leaves other buckets alone', () => {
-		consumeToken(db, loginIpBucket, '10.0.0.1', T0);
+		consumeToken(db, resetIpBucket, '10.0.0.1', T0);
 		consumeToken(db, messageSendBucket, '7', T0);
-		expect(deleteFullBuckets(db, [loginIpBucket], T0 + 30)).toBe(1);
+		expect(deleteFullBuckets(db, [resetIpBucket], T0 + 600)).toBe(1);
 		expect(db.prepare('SELECT key FROM rate_limit').pluck().all()).toEqual(['message-send:7']);
 	});
 });

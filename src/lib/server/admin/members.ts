@@ -1,0 +1,181 @@
+// Admins' actions on members. Each one checks the actor's role itself, whatever the gate in front
+// did: a routing mistake there (like `//admin/` once) must not turn into a privilege escalation.
+import type { Database } from 'better-sqlite3';
+import { recordAudit } from '../audit';
+import { prepare } from '../db';
+import { createInvitation } from '../invitation';
+import { sendMail } from '../mail';
+import { absoluteUrl } from '../urls';
+import {
+	deactivateUser,
+	getUserByEmail,
+	getUserById,
+	isRole,
+	normalizeEmail,
+	reactivateUser,
+	setUserRole,
+	type Role,
+	type User,
+} from '../user';
+import { isEmail, type FieldErrors } from '../../forms';
+import { localizePath, useTranslations } from '../../i18n';
+import type { Lang } from '../../taxonomy';
+
+export interface AdminContext {
+	db: Database;
+	actor: User | null;
+	ip: string;
+	lang: Lang;
+}
+
+export type AdminResult<T = Record<string, never>> =
+	| ({ ok: true } & T)
+	| { ok: false; kind: 'forbidden' | 'not-found' | 'last-admin' | 'self' | 'bad-request' }
+	| { ok: false; kind: 'invalid'; errors: FieldErrors }
+	| { ok: false; kind: 'mail-failed' };
+
+/** True when `user` may use the admin area. */
+export function isAdmin(user: User | null | undefined): user is User {
+	return user?.role === 'admin' && user.active;
+}
+
+function findTarget(db: Database, idText: string): User | null {
+	return /^\d{1,15}$/.test(idText) ? getUserById(db, Number(idText)) : null;
+}
+
+/**
+ * Invites someone by email with a role: the invitation and its audit entry in one transaction, then
+ * the mail. A mail that cannot be sent is reported; the invitation stays and can be sent again.
+ */
+export async function inviteMember(
+	ctx: AdminContext,
+	input: { email: string; role: string },
+): Promise<AdminResult<{ email: string }>> {
+	const { db, actor } = ctx;
+	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
+	const t = useTranslations(ctx.lang);
+	const errors: FieldErrors = {};
+	if (!input.email) errors.email = t('members.required');
+	else if (!isEmail(input.email)) errors.email = t('members.emailInvalid');
+	else if (getUserByEmail(db, input.email)) errors.email = t('admin.invite.hasAccount');
+	if (!isRole(input.role)) errors.role = t('members.required');
+	if (Object.keys(errors).length > 0) return { ok: false, kind: 'invalid', errors };
+	const role = input.role as Role;
+	const email = normalizeEmail(input.email);
+	const token = db
+		.transaction(() => {
+			const created = createInvitation(db, { email, role, invitedBy: actor.id });
+			recordAudit(db, {
+				actorId: actor.id,
+				action: 'invite',
+				target: email,
+				ip: ctx.ip,
+				detail: role,
+			});
+			return created;
+		})
+		.immediate();
+	try {
+		await sendMail({
+			to: email,
+			subject: t('members.invite.mailSubject'),
+			text: t('members.invite.mailBody', {
+				inviter: actor.name,
+				link: absoluteUrl(localizePath(`/invite/${token}/`, ctx.lang)),
+			}),
+		});
+	} catch (error) {
+		console.error(error);
+		return { ok: false, kind: 'mail-failed' };
+	}
+	return { ok: true, email };
+}
+
+/** Changes a member's role; never leaves the portal without an active admin. */
+export function changeMemberRole(
+	ctx: AdminContext,
+	input: { userId: string; role: string },
+): AdminResult<{ target: User; role: Role }> {
+	const { db, actor } = ctx;
+	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
+	const target = findTarget(db, input.userId);
+	if (!target) return { ok: false, kind: 'not-found' };
+	if (!isRole(input.role)) return { ok: false, kind: 'bad-request' };
+	const role = input.role;
+	const changed = db
+		.transaction(() => {
+			if (!setUserRole(db, target.id, role)) return false;
+			if (role !== target.role) {
+				recordAudit(db, {
+					actorId: actor.id,
+					action: 'role-change',
+					target: target.email,
+					ip: ctx.ip,
+					detail: `${target.role} → ${role}`,
+				});
+			}
+			return true;
+		})
+		.immediate();
+	return changed ? { ok: true, target, role } : { ok: false, kind: 'last-admin' };
+}
+
+/** Deactivates a member and ends their sessions; not oneself, not the last admin. */
+export function deactivateMember(
+	ctx: AdminContext,
+	input: { userId: string },
+): AdminResult<{ target: User }> {
+	const { db, actor } = ctx;
+	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
+	const target = findTarget(db, input.userId);
+	if (!target) return { ok: false, kind: 'not-found' };
+	if (target.id === actor.id) return { ok: false, kind: 'self' };
+	const done = db
+		.transaction(() => {
+			if (!deactivateUser(db, target.id)) return false;
+			recordAudit(db, {
+				actorId: actor.id,
+				action: 'deactivate',
+				target: target.email,
+				ip: ctx.ip,
+				detail: null,
+			});
+			return true;
+		})
+		.immediate();
+	return done ? { ok: true, target } : { ok: false, kind: 'last-admin' };
+}
+
+/** Lets a deactivated member sign in again. */
+export function reactivateMember(
+	ctx: AdminContext,
+	input: { userId: string },
+): AdminResult<{ target: User }> {
+	const { db, actor } = ctx;
+	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
+	const target = findTarget(db, input.userId);
+	if (!target) return { ok: false, kind: 'not-found' };
+	db.transaction(() => {
+		reactivateUser(db, target.id);
+		// The audit list has no action of its own for this: a "deactivate" entry marked as undone.
+		recordAudit(db, {
+			actorId: actor.id,
+			action: 'deactivate',
+			target: target.email,
+			ip: ctx.ip,
+			detail: 'reactivated',
+		});
+	}).immediate();
+	return { ok: true, target };
+}
+
+/** When each member last signed in (unix seconds), for the admin list. */
+export function listLastSignIns(db: Database): Map<number, number> {
+	const rows = prepare(
+		db,
+		`SELECT audit_log.actor_id AS id, MAX(audit_log.at) AS at FROM audit_log
+			WHERE audit_log.action = 'sign-in' AND audit_log.actor_id IS NOT NULL
+			GROUP BY audit_log.actor_id`,
+	).all() as { id: number; at: number }[];
+	return new Map(rows.map((row) => [row.id, row.at]));
+}
