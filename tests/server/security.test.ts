@@ -148,11 +148,20 @@ describe('one reading of every request target', () => {
 	it('gives signed-out visitors nothing of the members-only portal under any variant', async () => {
 		for (const p of [
 			'/messages/',
+			'/fr/messages/',
 			'/case-studies/',
+			'/case-studies/alpha-launch/applied/',
 			'/account/',
+			'/post-mortems/',
+			'/diffusion/',
+			'/logout/',
 			'/member-photos/x.webp',
+			'/members-search/pagefind-entry.json',
+			'/data/people.json',
 			'/api/me',
 			'/diffusion.csv',
+			'/admin/',
+			'/dev/outbox/',
 		]) {
 			for (const target of [p, ...variantsOf(p)]) {
 				const res = await raw(server, target, { headers: { Accept: 'text/html' } });
