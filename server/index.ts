@@ -18,6 +18,7 @@ import {
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
 import { seedDemoAdoptions } from '../src/lib/server/demo-adoptions';
+import { REINDEX_MESSAGE } from '../src/lib/server/context';
 import { seedDemoPostMortems } from '../src/lib/server/demo-post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
@@ -167,7 +168,9 @@ async function main() {
 			announce(config, `http://${host ?? config.host}:${address.port}`);
 		}
 	});
-	cluster.on('message', (_worker, message: { configError?: string }) => {
+	cluster.on('message', (_worker, message: { configError?: string; type?: string }) => {
+		// Workers ask; the main process owns the members' index and rebuilds it once for all.
+		if (message?.type === REINDEX_MESSAGE) return scheduleMembersIndexRebuild();
 		if (!message?.configError || stopping) return;
 		stopping = true;
 		console.error(`Configuration error: ${message.configError}`);

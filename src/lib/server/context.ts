@@ -1,0 +1,73 @@
+// What a user action needs besides its input: the database, who acts, in which language, from
+// where, and the effects it may trigger once its transaction has committed. Pages build one per
+// request (createCommandContext); tests build one on a temp database with real effects.
+import cluster from 'node:cluster';
+import type { Database } from 'better-sqlite3';
+import type { Lang } from '../taxonomy';
+import { getDatabase, getDataDir } from './db';
+import { sendMail, type Mail } from './mail';
+import { scheduleMembersIndexRebuild } from './members-search';
+import type { User } from './user';
+
+/** After-commit effects. Each returns at once and never throws: a failure is logged, not undone. */
+export interface Effects {
+	/** Published post-mortems changed: rebuild the members' search index soon. */
+	reindexMembersSearch(): void;
+	/** Hand a mail to the outbox or SMTP; `what` names it in the log if it fails. */
+	sendMail(mail: Mail, what: string): void;
+}
+
+export interface CommandContext {
+	db: Database;
+	user: User | null;
+	lang: Lang;
+	ip: string;
+	effects: Effects;
+}
+
+/** The message a worker process sends the main process, which owns the members' index. */
+export const REINDEX_MESSAGE = 'coaching-dealer:reindex-members-search';
+
+/**
+ * The real effects. In an HTTP worker the members' index is rebuilt by the main process (one
+ * Pagefind run for all workers), so the worker asks it; elsewhere it is scheduled here.
+ */
+export function createEffects(options: { db?: Database; dataDir?: string } = {}): Effects {
+	return {
+		reindexMembersSearch() {
+			if (cluster.isWorker && process.send) process.send({ type: REINDEX_MESSAGE });
+			else scheduleMembersIndexRebuild(options);
+		},
+		sendMail(mail, what) {
+			void sendMail(mail).catch((error: unknown) => console.error(`Could not send ${what}`, error));
+		},
+	};
+}
+
+const liveEffects = createEffects();
+
+/**
+ * The context of the member making this request.
+ * @example const result = publishPostMortemCommand(createCommandContext(Astro.locals, lang), id)
+ */
+export function createCommandContext(
+	locals: Pick<App.Locals, 'user' | 'clientIp'>,
+	lang: Lang,
+): CommandContext {
+	return { db: getDatabase(), user: locals.user, lang, ip: locals.clientIp, effects: liveEffects };
+}
+
+/** For scripts and tests: a context on an explicit database and data directory. */
+export function createContextFor(
+	db: Database,
+	user: User | null,
+	options: { lang?: Lang; ip?: string; dataDir?: string } = {},
+): CommandContext {
+	return {
+		db,
+		user,
+		lang: options.lang ?? 'en',
+		ip: options.ip ?? '127.0.0.1',
+		effects: createEffects({ db, dataDir: options.dataDir ?? getDataDir() }),
+	};
+}
