@@ -168,15 +168,19 @@ async function main() {
 			announce(config, `http://${host ?? config.host}:${address.port}`);
 		}
 	});
-	cluster.on('message', (_worker, message: { configError?: string; type?: string }) => {
-		// Workers ask; the main process owns the members' index and rebuilds it once for all.
-		if (message?.type === REINDEX_MESSAGE) return scheduleMembersIndexRebuild();
-		if (!message?.configError || stopping) return;
-		stopping = true;
-		console.error(`Configuration error: ${message.configError}`);
-		for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
-		process.exit(1);
-	});
+	cluster.on(
+		'message',
+		(_worker, message: { configError?: string; type?: string; urgent?: boolean }) => {
+			// Workers ask; the main process owns the members' index and rebuilds it once for all.
+			if (message?.type === REINDEX_MESSAGE)
+				return scheduleMembersIndexRebuild(message.urgent ? { delayMs: 0 } : {});
+			if (!message?.configError || stopping) return;
+			stopping = true;
+			console.error(`Configuration error: ${message.configError}`);
+			for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+			process.exit(1);
+		},
+	);
 	cluster.on('exit', (worker, code) => {
 		if (stopping) return;
 		// A worker that could not start (port taken) stops everything; a crash later is replaced.

@@ -272,7 +272,7 @@ describe('post-mortems', () => {
 			intent: 'hide',
 			note: 'No',
 		});
-		expect(notAllowed.status).toBe(400);
+		expect(notAllowed.status).toBe(403);
 		expect((await get(`/post-mortems/${postMortemId}/`, BRUNO)).status).toBe(200);
 
 		const hide = await post(`/post-mortems/${postMortemId}/`, CLAIRE, {

@@ -11,8 +11,11 @@ import type { User } from './user';
 
 /** After-commit effects. Each returns at once and never throws: a failure is logged, not undone. */
 export interface Effects {
-	/** Published post-mortems changed: rebuild the members' search index soon. */
-	reindexMembersSearch(): void;
+	/**
+	 * Published post-mortems changed: rebuild the members' search index soon (changes within a second
+	 * share one rebuild), or now when something must leave search at once (`urgent`, e.g. a hide).
+	 */
+	reindexMembersSearch(options?: { urgent?: boolean }): void;
 	/** Hand a mail to the outbox or SMTP; `what` names it in the log if it fails. */
 	sendMail(mail: Mail, what: string): void;
 }
@@ -34,9 +37,9 @@ export const REINDEX_MESSAGE = 'coaching-dealer:reindex-members-search';
  */
 export function createEffects(options: { db?: Database; dataDir?: string } = {}): Effects {
 	return {
-		reindexMembersSearch() {
-			if (cluster.isWorker && process.send) process.send({ type: REINDEX_MESSAGE });
-			else scheduleMembersIndexRebuild(options);
+		reindexMembersSearch({ urgent = false } = {}) {
+			if (cluster.isWorker && process.send) process.send({ type: REINDEX_MESSAGE, urgent });
+			else scheduleMembersIndexRebuild({ ...options, ...(urgent ? { delayMs: 0 } : {}) });
 		},
 		sendMail(mail, what) {
 			void sendMail(mail).catch((error: unknown) => console.error(`Could not send ${what}`, error));

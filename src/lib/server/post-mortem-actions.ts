@@ -87,7 +87,7 @@ export function hidePostMortemCommand(
 		return { ok: false, kind: 'invalid', errors: { note: t('pm.error.tooLong') } };
 	if (!hidePostMortem(ctx.db, { id: input.id, editor: ctx.user, note }))
 		return { ok: false, kind: 'not-found' };
-	ctx.effects.reindexMembersSearch();
+	ctx.effects.reindexMembersSearch({ urgent: true });
 	return { ok: true };
 }
 
