@@ -1,16 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, one command (`npm test`): `unit` needs no build; `e2e` builds the small fixture site
+// once (its global setup) and starts real servers and Chromium against it. `npm test -- --project
+// unit` runs the quick half alone.
+const shared = {
+	testTimeout: 60_000,
+	hookTimeout: 180_000,
+	env: { ASTRO_TELEMETRY_DISABLED: '1' },
+};
+
 export default defineConfig({
 	test: {
-		include: ['tests/**/*.test.ts'],
-		// End-to-end files build the fixture site once (global setup) and start real servers.
-		globalSetup: ['tests/e2e/global-setup.ts'],
-		testTimeout: 60_000,
-		hookTimeout: 180_000,
 		pool: 'forks',
 		// Two cores: Chromium and the servers need one; more workers only thrash.
 		maxWorkers: 2,
 		minWorkers: 1,
-		env: { ASTRO_TELEMETRY_DISABLED: '1' },
+		projects: [
+			{
+				test: {
+					...shared,
+					name: 'unit',
+					include: ['tests/lib/**/*.test.ts', 'tests/content/**/*.test.ts'],
+				},
+			},
+			{
+				test: {
+					...shared,
+					name: 'e2e',
+					include: [
+						'tests/e2e/**/*.test.ts',
+						'tests/server/**/*.test.ts',
+						'tests/scripts/**/*.test.ts',
+						'tests/integrations/**/*.test.ts',
+					],
+					globalSetup: ['tests/e2e/global-setup.ts'],
+				},
+			},
+		],
 	},
 });
