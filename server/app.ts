@@ -241,12 +241,14 @@ function authenticate(
 	secure: boolean,
 	config: ServerConfig,
 ): App.Locals {
-	const locals: App.Locals = {
+	// lang and t are filled by src/middleware.ts, which knows the page's route.
+	const locals = {
 		user: null,
 		session: null,
 		clientIp: clientIpOf(req, config.proxyHops),
 		secure,
-	};
+		config,
+	} as Omit<App.Locals, 'lang' | 't'> as App.Locals;
 	const token = readSessionToken(req.headers.cookie);
 	if (!token) return locals;
 	const { session, user } = validateSessionToken(getDatabase(), token);

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig, type ServerConfig } from '../src/lib/config';
 import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { startPortalServer } from './app';
-import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo-seed';
+import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo/accounts';
 import { getPeopleRecords, linkMembersToPeople } from '../src/lib/server/people';
 import { runMaintenance } from '../src/lib/server/maintenance';
 import type { Role } from '../src/lib/server/user';
@@ -17,9 +17,9 @@ import {
 	scheduleMembersIndexRebuild,
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
-import { seedDemoAdoptions } from '../src/lib/server/demo-adoptions';
+import { seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
 import { REINDEX_MESSAGE } from '../src/lib/server/context';
-import { seedDemoPostMortems } from '../src/lib/server/demo-post-mortems';
+import { seedDemoPostMortems } from '../src/lib/server/demo/post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));

@@ -9,5 +9,11 @@ declare namespace App {
 		clientIp: string;
 		/** Whether the request came over https (cookie Secure flag, HSTS). */
 		secure: boolean;
+		/** The server's checked configuration (server/app.ts; read from the environment under `astro dev`). */
+		config: import('./lib/config').ServerConfig;
+		/** The page's UI language, from its URL (set by src/middleware.ts for pages rendered on request). */
+		lang: import('./lib/taxonomy').Lang;
+		/** The translator of `lang`. */
+		t: import('./lib/i18n').Translate;
 	}
 }

@@ -5,6 +5,10 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { getDatabase } from './lib/server/db';
 import { readSessionToken, validateSessionToken } from './lib/server/session';
 import { requiredAccess } from './lib/access';
+import { readServerConfig } from './lib/config';
+import { getLangFromPath, useTranslations } from './lib/i18n';
+import { langFromParam } from './lib/routes';
+import { notFoundResponse } from './lib/server/not-found';
 
 const authenticate = defineMiddleware((context, next) => {
 	if (context.isPrerendered) return next();
@@ -38,4 +42,29 @@ const guard = defineMiddleware((context, next) => {
 	return next();
 });
 
-export const onRequest = sequence(authenticate, guard);
+// The request context every page rendered on request reads instead of repeating it: the language
+// and its translator from the URL, the configuration. A `[...lang]` segment that is no language is
+// answered here with the 404 page, so pages never check it.
+const context = defineMiddleware((context, next) => {
+	if (context.isPrerendered) return next();
+	const { locals, params } = context;
+	locals.config ??= devConfig();
+	if ('lang' in params) {
+		const lang = langFromParam(params.lang);
+		if (lang === null) return notFoundResponse(getLangFromPath(context.url.pathname));
+		locals.lang = lang;
+	} else {
+		locals.lang = getLangFromPath(context.url.pathname);
+	}
+	locals.t = useTranslations(locals.lang);
+	return next();
+});
+
+let devConfigCache: ReturnType<typeof readServerConfig> | undefined;
+/** Under `astro dev` no server sets the configuration: read it once from the environment. */
+function devConfig() {
+	devConfigCache ??= readServerConfig(process.env);
+	return devConfigCache;
+}
+
+export const onRequest = sequence(authenticate, guard, context);

@@ -1,6 +1,7 @@
 // Reads the card image manifest written by src/pages/images/cards.json.ts, once per process.
 import fs from 'node:fs';
 import path from 'node:path';
+import { getClientDir } from './config';
 
 /** Widths (px) of case-study card images. */
 export const CARD_WIDTHS = [480, 800] as const;
@@ -17,7 +18,7 @@ let manifest: Record<string, CardImage> | null | undefined;
 /** The optimised card image of a study, or null when there is no built manifest (dev server). */
 export function getCardImage(studyId: string): CardImage | null {
 	if (manifest === undefined) {
-		const dir = process.env.PORTAL_CLIENT_DIR;
+		const dir = getClientDir();
 		try {
 			manifest = dir
 				? JSON.parse(fs.readFileSync(path.join(dir, 'images', 'cards.json'), 'utf8'))

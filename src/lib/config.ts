@@ -96,3 +96,12 @@ export function readServerConfig(
 		workers: Number(workersText),
 	};
 }
+
+/**
+ * The built site's static files (dist/client), set by the server entry before any page runs; unset
+ * under `astro dev` without a build.
+ * @example getClientDir() // '/srv/portal/dist/client'
+ */
+export function getClientDir(env: Record<string, string | undefined> = process.env): string | null {
+	return env.PORTAL_CLIENT_DIR || null;
+}

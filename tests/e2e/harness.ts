@@ -84,7 +84,7 @@ export async function launchBrowser(): Promise<Browser> {
 	});
 }
 
-/** The password of every demo account (src/lib/server/demo-seed.ts). */
+/** The password of every demo account (src/lib/server/demo/accounts.ts). */
 export const DEMO_PASSWORD = 'kestrel-rally-lisbon-2026';
 
 export interface MemberClient {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { prepare } from './db';
+import { getClientDir } from '../config';
 
 /** A person of the content as the server sees it (from the build's data/people.json). */
 export interface PersonRecord {
@@ -16,7 +17,7 @@ export interface PersonRecord {
 let cached: PersonRecord[] | undefined;
 
 /** The people of the built site; empty when there is no build (dev server without one). */
-export function getPeopleRecords(clientDir = process.env.PORTAL_CLIENT_DIR): PersonRecord[] {
+export function getPeopleRecords(clientDir = getClientDir()): PersonRecord[] {
 	if (cached) return cached;
 	if (!clientDir) return [];
 	try {

@@ -13,7 +13,7 @@ import {
 	saveAdoption,
 	withdrawAdoption,
 } from '../../../src/lib/server/adoption';
-import { listBuiltCaseStudySlugs, seedDemoAdoptions } from '../../../src/lib/server/demo-adoptions';
+import { listBuiltCaseStudySlugs, seedDemoAdoptions } from '../../../src/lib/server/demo/adoptions';
 import { countAdoptionStatuses, type AdoptionInput } from '../../../src/lib/adoption';
 import { getUserById, updateUserProfile, type User } from '../../../src/lib/server/user';
 import type { Database } from '../../../src/lib/server/db';

@@ -359,7 +359,7 @@ describe('reading', () => {
 
 describe('demo post-mortems', () => {
 	it('seeds published ones with every disclosure, once, falling back to active members', async () => {
-		const { seedDemoPostMortems } = await import('../../../src/lib/server/demo-post-mortems');
+		const { seedDemoPostMortems } = await import('../../../src/lib/server/demo/post-mortems');
 		const people = [
 			{
 				id: 'oliver-bennett',

@@ -4,9 +4,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Database } from 'better-sqlite3';
-import { prepare } from './db';
-import { getNowSeconds, SECONDS_PER_DAY } from './time';
-import type { AdoptionKpi, AdoptionStatus } from '../adoption';
+import { prepare } from '../db';
+import { getNowSeconds, SECONDS_PER_DAY } from '../time';
+import type { AdoptionKpi, AdoptionStatus } from '../../adoption';
+import { getClientDir } from '../../config';
 
 /** The demo case studies (content/case-studies/*) with their country: marks come from elsewhere. */
 const DEMO_PRACTICES: Readonly<Record<string, string>> = {
@@ -219,7 +220,7 @@ const PLAN: readonly PlannedMark[] = [
  * The case studies of a built site: the directories of `client/case-studies/` holding a page.
  * @example listBuiltCaseStudySlugs('/srv/portal/dist/client') // ['open-showroom-wifi', …]
  */
-export function listBuiltCaseStudySlugs(clientDir = process.env.PORTAL_CLIENT_DIR): string[] {
+export function listBuiltCaseStudySlugs(clientDir = getClientDir()): string[] {
 	if (!clientDir) return [];
 	const dir = path.join(clientDir, 'case-studies');
 	try {

@@ -3,10 +3,10 @@
 // and comments. Authors, owners and commenters are demo accounts found by person id (through their
 // email); any active member stands in when a person is missing (e.g. on the small fixture site).
 import type { Database } from 'better-sqlite3';
-import { prepare } from './db';
-import type { PersonRecord } from './people';
-import type { PmDisclosure } from '../post-mortem-form';
-import type { PmResultRow, PmTimelineRow } from '../post-mortem-form';
+import { prepare } from '../db';
+import type { PersonRecord } from '../people';
+import type { PmDisclosure } from '../../post-mortem-form';
+import type { PmResultRow, PmTimelineRow } from '../../post-mortem-form';
 
 interface DemoAction {
 	text: string;

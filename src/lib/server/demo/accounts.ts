@@ -1,8 +1,8 @@
 import type { Database } from 'better-sqlite3';
-import { prepare } from './db';
-import { hashPassword } from './password';
-import type { PersonRecord } from './people';
-import type { Role } from './user';
+import { prepare } from '../db';
+import { hashPassword } from '../password';
+import type { PersonRecord } from '../people';
+import type { Role } from '../user';
 
 /** The password of every demo account (listed in the README). Demo only: never on a real portal. */
 export const DEMO_PASSWORD = 'kestrel-rally-lisbon-2026';
