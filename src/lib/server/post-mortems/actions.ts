@@ -2,27 +2,27 @@
 // limit, writes in one transaction and then runs its effects. Whatever changes what readers can find
 // (publishing, editing a published one, hiding, unhiding) rebuilds the members' search index, so a
 // hidden post-mortem leaves search at once and a published one appears within seconds.
-import type { PmContext, PmDisclosure, PmFields, PmPhoto, PmStep } from '../post-mortem-form';
+import type { PmContext, PmDisclosure, PmFields, PmPhoto, PmStep } from '../../post-mortem-form';
 import {
 	findIncompleteStep,
 	PM_COMMENT_MAX,
 	PM_DISCLOSURES,
 	PM_HIDE_NOTE_MAX,
-} from '../post-mortem-form';
-import { charCount, type FieldErrors } from '../forms';
-import { useTranslations } from '../i18n';
-import type { CommandContext } from './context';
+} from '../../post-mortem-form';
+import { charCount, type FieldErrors } from '../../forms';
+import { useTranslations } from '../../i18n';
+import type { CommandContext } from '../context';
+import { addPostMortemComment } from './comments';
 import {
-	addPostMortemComment,
-	canModerate,
 	createPostMortemDraft,
 	getPostMortemDraft,
 	hidePostMortem,
 	publishPostMortem,
 	saveStep,
 	unhidePostMortem,
-} from './post-mortems';
-import { consumeToken, messageSendBucket } from './rate-limit';
+} from './drafts';
+import { canModerate } from './store';
+import { consumeToken, messageSendBucket } from '../rate-limit';
 
 type Failure = { ok: false; kind: 'not-found' | 'forbidden' };
 type RateLimited = { ok: false; kind: 'rate-limited'; retryAfterSeconds: number };
