@@ -241,14 +241,14 @@ function authenticate(
 	secure: boolean,
 	config: ServerConfig,
 ): App.Locals {
-	// lang and t are filled by src/middleware.ts, which knows the page's route.
+	// lang, t and command are filled by src/middleware.ts, which knows the page's route.
 	const locals = {
 		user: null,
 		session: null,
 		clientIp: clientIpOf(req, config.proxyHops),
 		secure,
 		config,
-	} as Omit<App.Locals, 'lang' | 't'> as App.Locals;
+	} as Omit<App.Locals, 'lang' | 't' | 'command'> as App.Locals;
 	const token = readSessionToken(req.headers.cookie);
 	if (!token) return locals;
 	const { session, user } = validateSessionToken(getDatabase(), token);

@@ -15,5 +15,7 @@ declare namespace App {
 		lang: import('./lib/taxonomy').Lang;
 		/** The translator of `lang`. */
 		t: import('./lib/i18n').Translate;
+		/** Database, member, language, address and effects for the commands a page runs. */
+		command: import('./lib/server/context').CommandContext;
 	}
 }

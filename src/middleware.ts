@@ -9,6 +9,7 @@ import { readServerConfig } from './lib/config';
 import { getLangFromPath, useTranslations } from './lib/i18n';
 import { langFromParam } from './lib/routes';
 import { notFoundResponse } from './lib/server/not-found';
+import { createCommandContext } from './lib/server/context';
 
 const authenticate = defineMiddleware((context, next) => {
 	if (context.isPrerendered) return next();
@@ -57,6 +58,7 @@ const context = defineMiddleware((context, next) => {
 		locals.lang = getLangFromPath(context.url.pathname);
 	}
 	locals.t = useTranslations(locals.lang);
+	locals.command = createCommandContext(locals, locals.lang);
 	return next();
 });
 

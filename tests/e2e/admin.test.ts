@@ -340,7 +340,7 @@ describe('accounts administration', () => {
 			expect(res.status).toBe(303);
 			const page = await fetch(srv.url + res.headers.get('location')!);
 			expect(page.status).toBe(200);
-			return /role="status"[^>]*>([^<]*)</.exec(await page.text())?.[1];
+			return /role="status"[^>]*>([^<]*)</.exec(await page.text())?.[1]?.trim();
 		};
 		const unknown = await ask('nobody@example.com');
 		const known = await ask(BRUNO);

@@ -1,0 +1,118 @@
+// Account actions that happen around signing in: asking for a reset link, choosing a new password
+// from it, signing out. Commands as everywhere else: validate, limit, one transaction, then effects.
+import { checkNewPassword } from '../../password-policy';
+import { isEmail, type FieldErrors } from '../../forms';
+import { localizePath, useTranslations } from '../../i18n';
+import { recordAudit } from '../audit';
+import type { CommandContext } from '../context';
+import { hashPassword } from '../password';
+import { completePasswordReset, createPasswordReset, getPasswordReset } from '../password-reset';
+import { consumeToken, resetIpBucket } from '../rate-limit';
+import { invalidateSession, invalidateUserSessions, type Session } from '../session';
+import { absoluteUrl } from '../urls';
+import { getUserByEmail, getUserById } from '../user';
+
+/**
+ * Sends a reset link when the email belongs to an active member. The answer is the same either
+ * way, and the mail leaves in the background, so neither the page nor its timing tells who has an
+ * account. Limited per IP so the form cannot flood someone's inbox.
+ */
+export function requestPasswordReset(
+	ctx: CommandContext,
+	input: { email: string },
+):
+	| { ok: true }
+	| { ok: false; kind: 'invalid'; errors: FieldErrors }
+	| { ok: false; kind: 'rate-limited'; retryAfterSeconds: number } {
+	const t = useTranslations(ctx.lang);
+	if (!input.email) return { ok: false, kind: 'invalid', errors: { email: t('members.required') } };
+	if (!isEmail(input.email))
+		return { ok: false, kind: 'invalid', errors: { email: t('members.emailInvalid') } };
+	if (!consumeToken(ctx.db, resetIpBucket, ctx.ip))
+		return {
+			ok: false,
+			kind: 'rate-limited',
+			retryAfterSeconds: resetIpBucket.refillIntervalSeconds,
+		};
+	const user = getUserByEmail(ctx.db, input.email);
+	const token = user?.active ? createPasswordReset(ctx.db, user.id) : null;
+	if (user && token) {
+		ctx.effects.sendMail(
+			{
+				to: user.email,
+				subject: t('members.reset.mailSubject'),
+				text: t('members.reset.mailBody', {
+					name: user.name,
+					link: absoluteUrl(localizePath(`/reset-password/${token}/`, ctx.lang)),
+				}),
+			},
+			'the password-reset mail',
+		);
+	}
+	return { ok: true };
+}
+
+/**
+ * Sets the new password from a reset link (single use, one hour) and ends every session of the
+ * member, so whoever had the old password is signed out too.
+ */
+export async function resetPassword(
+	ctx: CommandContext,
+	input: { token: string; password: string; confirm: string },
+): Promise<
+	{ ok: true } | { ok: false; kind: 'gone' } | { ok: false; kind: 'invalid'; errors: FieldErrors }
+> {
+	const reset = getPasswordReset(ctx.db, input.token);
+	if (!reset) return { ok: false, kind: 'gone' };
+	const t = useTranslations(ctx.lang);
+	const check = checkNewPassword(input.password, input.confirm, {
+		email: reset.email,
+		name: getUserById(ctx.db, reset.userId)?.name,
+	});
+	if (check)
+		return {
+			ok: false,
+			kind: 'invalid',
+			errors: { [check.field]: t(`members.password.${check.problem}`) },
+		};
+	const passwordHash = await hashPassword(input.password);
+	const userId = ctx.db
+		.transaction((): number | null => {
+			const id = completePasswordReset(ctx.db, input.token, passwordHash);
+			if (id !== null) {
+				recordAudit(ctx.db, {
+					actorId: id,
+					action: 'password-reset',
+					target: reset.email,
+					ip: ctx.ip,
+					detail: null,
+				});
+			}
+			return id;
+		})
+		.immediate();
+	return userId === null ? { ok: false, kind: 'gone' } : { ok: true };
+}
+
+/** Ends this session, or every session of the member; recorded in the audit log. */
+export function signOut(
+	ctx: CommandContext,
+	input: { session: Session | null; everywhere: boolean },
+): { ok: true } {
+	const { user } = ctx;
+	if (!input.session || !user) return { ok: true };
+	ctx.db
+		.transaction(() => {
+			if (input.everywhere) invalidateUserSessions(ctx.db, user.id);
+			else invalidateSession(ctx.db, input.session!.id);
+			recordAudit(ctx.db, {
+				actorId: user.id,
+				action: 'sign-out',
+				target: user.email,
+				ip: ctx.ip,
+				detail: input.everywhere ? 'everywhere' : 'this device',
+			});
+		})
+		.immediate();
+	return { ok: true };
+}
