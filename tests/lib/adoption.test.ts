@@ -1,5 +1,6 @@
 // Behaviour of src/lib/adoption.ts: the applied form's checks, tallies, the most-applied ranking,
 // the diffusion matrix and the CSV export (RFC 4180 quoting, BOM, formula-injection guard).
+import { parseKpiNumber } from '../../src/lib/kpi';
 import { describe, expect, it } from 'vitest';
 import {
 	buildDiffusionMatrix,
@@ -9,7 +10,6 @@ import {
 	getAdoptionFormValues,
 	getDiffusionCsvFileName,
 	listTallyEntries,
-	parseKpiNumber,
 	rankMostApplied,
 	serializeDiffusionCsv,
 	type AdoptionFormValues,
