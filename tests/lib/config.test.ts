@@ -28,8 +28,21 @@ describe('server configuration', () => {
 		],
 		[{ PORTAL_ACCESS: 'everyone' }, 'PORTAL_ACCESS must be "members" or "public" (got "everyone")'],
 		[{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe")'],
+		...['portal.example.com', 'ftp://portal.example.com', 'https://', 'https://a:b@x.example'].map(
+			(bad) => [
+				{ PORTAL_URL: bad },
+				`PORTAL_URL must be an absolute http or https address such as https://portal.example.com (got "${bad}")`,
+			],
+		),
 	])('refuses %o with one clear line', (env, message) => {
 		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
+	});
+
+	it('builds absolute links from PORTAL_URL, by default from the port', () => {
+		expect(readServerConfig({ PORT: '8080' }, tmp()).portalUrl).toBe('http://localhost:8080');
+		expect(
+			readServerConfig({ PORTAL_URL: 'https://portal.example.com/cd/' }, tmp()).portalUrl,
+		).toBe('https://portal.example.com/cd');
 	});
 
 	it('refuses a DATA_DIR that is a file', () => {
