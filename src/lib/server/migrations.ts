@@ -193,6 +193,15 @@ export const migrations: readonly string[] = [
 	-- A masked member is shown to the others as "the author" of the thread's post-mortem.
 	ALTER TABLE thread_member ADD COLUMN masked INTEGER NOT NULL DEFAULT 0 CHECK (masked IN (0, 1));
 	`,
+	// 3: private feed tokens (one per member; only the SHA-256 of the token is stored, like sessions).
+	// Integrators: if another branch also appends a migration 3, renumber this one after it.
+	`
+	CREATE TABLE feed_token (
+		user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,
+		token_hash TEXT NOT NULL UNIQUE,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	`,
 ];
 
 /**
