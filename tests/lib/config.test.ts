@@ -29,7 +29,7 @@ describe('server configuration', () => {
 		[{ PORTAL_ACCESS: 'everyone' }, 'PORTAL_ACCESS must be "members" or "public" (got "everyone")'],
 		[{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false (got "maybe")'],
 		...['portal.example.com', 'ftp://portal.example.com', 'https://', 'https://a:b@x.example'].map(
-			(bad) => [
+			(bad): [Record<string, string>, string] => [
 				{ PORTAL_URL: bad },
 				`PORTAL_URL must be an absolute http or https address such as https://portal.example.com (got "${bad}")`,
 			],

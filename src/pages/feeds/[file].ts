@@ -6,7 +6,6 @@ import type { APIRoute } from 'astro';
 import { getCaseStudies } from '../../lib/content';
 import {
 	caseStudyFeedEntries,
-	feedLink,
 	feedResponse,
 	postMortemFeedEntries,
 	renderFeed,
