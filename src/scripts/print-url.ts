@@ -5,19 +5,28 @@ for (const el of document.querySelectorAll<HTMLElement>('[data-cd-print-url]')) 
 	el.textContent = window.location.href;
 }
 
-const phones = [...document.querySelectorAll<HTMLElement>('[data-cd-contact-phone]')];
-if (phones.length > 0) {
+async function fillContactPhones(phones: HTMLElement[]) {
 	const ids = [...new Set(phones.map((el) => el.dataset.cdContactPhone ?? ''))].join(',');
-	fetch(`/api/contacts?${new URLSearchParams({ ids })}`, { credentials: 'same-origin' })
-		.then((res) => (res.ok ? (res.json() as Promise<{ phones: Record<string, string> }>) : null))
-		.then((body) => {
-			for (const el of phones) {
-				const phone = body?.phones[el.dataset.cdContactPhone ?? ''];
-				const label = el.dataset.cdContactPhoneLabel ?? '{phone}';
-				if (phone) el.textContent = ` · ${label.replace('{phone}', phone)}`;
-			}
-		})
-		.catch(() => {
-			// Signed out or offline: the printed card keeps the email.
+	try {
+		const res = await fetch(`/api/contacts?${new URLSearchParams({ ids })}`, {
+			headers: { accept: 'application/json' },
+			credentials: 'same-origin',
 		});
+		if (!res.ok) {
+			// Release the unread body, or the request stays open and the page never goes idle.
+			await res.body?.cancel();
+			return;
+		}
+		const body = (await res.json()) as { phones: Record<string, string> };
+		for (const el of phones) {
+			const phone = body.phones[el.dataset.cdContactPhone ?? ''];
+			const label = el.dataset.cdContactPhoneLabel ?? '{phone}';
+			if (phone) el.textContent = ` · ${label.replace('{phone}', phone)}`;
+		}
+	} catch {
+		// Offline: the printed card keeps the email.
+	}
 }
+
+const phones = [...document.querySelectorAll<HTMLElement>('[data-cd-contact-phone]')];
+if (phones.length > 0) void fillContactPhones(phones);
