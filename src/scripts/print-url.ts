@@ -4,6 +4,8 @@
 for (const el of document.querySelectorAll<HTMLElement>('[data-cd-print-url]')) {
 	el.textContent = window.location.href;
 }
+// For the foot of every printed page (global.css, @page).
+document.documentElement.style.setProperty('--cd-print-url', JSON.stringify(window.location.href));
 
 async function fillContactPhones(phones: HTMLElement[]) {
 	const ids = [...new Set(phones.map((el) => el.dataset.cdContactPhone ?? ''))].join(',');

@@ -68,22 +68,29 @@ interface Word {
 	yMax: number;
 }
 
-/** Prints the page to A4 with Chromium, reads it back with poppler: words with boxes, page size. */
+/** Prints the page with Chromium, reads it back with poppler: each page's size and words with boxes. */
 async function printToPdf(page: Page, name: string) {
 	const file = path.join(outDir, `${name}.pdf`);
 	fs.writeFileSync(file, await page.pdf({ preferCSSPageSize: true, printBackground: false }));
-	const html = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
-	const [, width, height] = /<page width="([\d.]+)" height="([\d.]+)"/.exec(html)!.map(Number);
-	const words: Word[] = [
-		...html.matchAll(
-			/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+	const bbox = execFileSync('pdftotext', ['-bbox', file, '-'], { encoding: 'utf8' });
+	const pages = [
+		...bbox.matchAll(/<page width="([\d.]+)" height="([\d.]+)">([\s\S]*?)<\/page>/g),
+	].map((p) => ({
+		width: Number(p[1]),
+		height: Number(p[2]),
+		words: [
+			...p[3]!.matchAll(
+				/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g,
+			),
+		].map(
+			(m): Word => ({
+				xMin: Number(m[1]),
+				yMin: Number(m[2]),
+				xMax: Number(m[3]),
+				yMax: Number(m[4]),
+				text: m[5]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
+			}),
 		),
-	].map((m) => ({
-		xMin: Number(m[1]),
-		yMin: Number(m[2]),
-		xMax: Number(m[3]),
-		yMax: Number(m[4]),
-		text: m[5]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'),
 	}));
 	const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
 	// An image of the first page, to look at when changing the print style.
@@ -98,7 +105,17 @@ async function printToPdf(page: Page, name: string) {
 		file,
 		path.join(outDir, name),
 	]);
-	return { file, width: width!, height: height!, words, text };
+	return { file, pages, text };
+}
+
+/** The words of a page in the top margin, the bottom margin and between (the page area). */
+function bands(p: { height: number; words: Word[] }, top: number, bottom: number) {
+	const join = (ws: Word[]) => ws.map((w) => w.text).join(' ');
+	return {
+		head: join(p.words.filter((w) => w.yMax <= top)),
+		foot: join(p.words.filter((w) => w.yMin >= p.height - bottom)),
+		body: p.words.filter((w) => w.yMin > top && w.yMax < p.height - bottom),
+	};
 }
 
 describe('print', () => {
@@ -118,13 +135,10 @@ describe('print', () => {
 		await expect.poll(() => card.locator('.cd-person__print').textContent()).toContain(ANNA_PHONE);
 
 		const pdf = await printToPdf(page, 'case-study-fr');
-		// A4 portrait.
-		expect(Math.round(pdf.width)).toBe(595);
-		expect(Math.round(pdf.height)).toBe(842);
+		expect(pdf.pages.length).toBeGreaterThan(1);
 		const flat = pdf.text.replace(/\s+/g, ' ');
 		// Long addresses wrap: compare without white space.
 		const dense = pdf.text.replace(/\s+/g, '');
-		expect(flat).toContain('CONFIDENTIEL — USAGE INTERNE');
 		expect(dense).toContain(`Adressedelapage:${url}`);
 		expect(flat).toContain('Anna Verdi');
 		expect(flat).toContain('Sales director');
@@ -134,18 +148,25 @@ describe('print', () => {
 		expect(flat).not.toContain('+351');
 		// Site chrome stays off paper.
 		expect(flat).not.toContain('Se déconnecter');
-		// Margins: no word closer to an edge than the @page margins (16 mm sides, 18 mm top).
-		const minX = Math.min(...pdf.words.map((w) => w.xMin));
-		const maxX = Math.max(...pdf.words.map((w) => w.xMax));
-		const minY = Math.min(...pdf.words.map((w) => w.yMin));
-		expect(minX).toBeGreaterThanOrEqual(15.5 * MM);
-		expect(pdf.width - maxX).toBeGreaterThanOrEqual(15.5 * MM);
-		expect(minY).toBeGreaterThanOrEqual(17.5 * MM);
+		pdf.pages.forEach((p, i) => {
+			// A4 portrait.
+			expect([Math.round(p.width), Math.round(p.height)]).toEqual([595, 842]);
+			// Every page: the mark in the top margin (18 mm), address and page number in the bottom one.
+			const { head, foot, body } = bands(p, 18 * MM, 20 * MM);
+			expect(head).toBe('CONFIDENTIEL — USAGE INTERNE');
+			expect(foot.replace(/\s+/g, '')).toBe(`${url}${i + 1}/${pdf.pages.length}`);
+			// The page area keeps the 16 mm side margins.
+			expect(body.length).toBeGreaterThan(0);
+			for (const w of p.words) {
+				expect(w.xMin, w.text).toBeGreaterThanOrEqual(15.5 * MM);
+				expect(p.width - w.xMax, w.text).toBeGreaterThanOrEqual(15.5 * MM);
+			}
+		});
 		expect(fs.existsSync(path.join(outDir, 'case-study-fr-1.png'))).toBe(true);
 		await page.context().close();
 	});
 
-	it('prints the English mark on English pages, with the address at the end too', async () => {
+	it('prints the English mark on every page of English pages, with the address at the end too', async () => {
 		const page = await signIn(BRUNO);
 		await page.goto(`${server.url}/case-studies/beta-rally/`);
 		await page.emulateMedia({ media: 'print' });
@@ -155,6 +176,8 @@ describe('print', () => {
 		expect(flat).toContain('CONFIDENTIAL — INTERNAL USE');
 		expect(dense).toContain(`Pageaddress:${server.url}/case-studies/beta-rally/`);
 		expect(dense).toContain(`Confidential—internaluse·${server.url}/case-studies/beta-rally/`);
+		for (const p of pdf.pages)
+			expect(bands(p, 18 * MM, 20 * MM).head).toBe('CONFIDENTIAL — INTERNAL USE');
 		await page.context().close();
 	});
 
