@@ -4,7 +4,8 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import searchIndex from './src/integrations/search-index.ts';
 
-// SITE_URL is only used for absolute links in the RSS feed; the portal works on any host.
+// No absolute link comes from `site`: feeds and mails are built on request from PORTAL_URL, and
+// printed pages show the address from the browser. It only gives Astro.url an origin while building.
 const site = process.env.SITE_URL ?? 'http://localhost:4321';
 
 export default defineConfig({

@@ -6,6 +6,8 @@ const ALWAYS_OPEN = [
 	/^\/healthz$/,
 	/^\/favicon\.svg$/,
 	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
+	// Members' private feeds: feed readers do not sign in; the page answers 404 without a valid token.
+	/^\/feeds\/[^/]+\.xml$/,
 ];
 
 /** Code and styles of the pages above; content images and video under /_astro/ stay gated. */

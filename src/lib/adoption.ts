@@ -1,6 +1,7 @@
 // "We applied this": the statuses a member gives a practice for their country, the checks of the
 // form, the tallies and the diffusion matrix, and the CSV export. Pure: no database, no Astro, so
 // the same rules serve pages, endpoints and tests.
+import { parseKpiNumber } from './kpi';
 
 /** The answers, in the order a replication programme walks through them. */
 export const ADOPTION_STATUSES = ['trying', 'adopted', 'adapted', 'rejected', 'on-hold'] as const;
@@ -116,18 +117,6 @@ export function getAdoptionFormValues(mark: AdoptionMark | null): AdoptionFormVa
 }
 
 /**
- * A number as people type it: `1 250,5`, `1250.5`, `-3`; `null` when it is not one.
- * @example parseKpiNumber('12,5') // 12.5
- */
-export function parseKpiNumber(text: string): number | null {
-	const compact = text.replace(/[\s\u00a0\u202f]/g, '');
-	// One decimal separator, either kind; thousands separators other than spaces are ambiguous.
-	if (!/^[+-]?\d+([.,]\d+)?$/.test(compact)) return null;
-	const value = Number(compact.replace(',', '.'));
-	return Number.isFinite(value) ? value : null;
-}
-
-/**
  * Checks the applied form. `needsCountry` is true when the member's profile has no country (the form
  * then asks for it); `isCountry` says which codes are valid.
  * @example checkAdoptionForm(values, { needsCountry: false, isCountry: () => true }).errors // {}
@@ -158,8 +147,8 @@ export function checkAdoptionForm(
 		if (!values.kpiLabel) errors.kpiLabel = 'kpi-label-missing';
 		else if (length(values.kpiLabel) > KPI_LABEL_MAX_CHARS) errors.kpiLabel = 'too-long';
 		if (length(values.kpiUnit) > KPI_UNIT_MAX_CHARS) errors.kpiUnit = 'too-long';
-		const before = parseKpiNumber(values.kpiBefore);
-		const after = parseKpiNumber(values.kpiAfter);
+		const before = parseKpiNumber(values.kpiBefore, values.kpiUnit);
+		const after = parseKpiNumber(values.kpiAfter, values.kpiUnit);
 		if (!values.kpiBefore) errors.kpiBefore = 'kpi-number-missing';
 		else if (before === null) errors.kpiBefore = 'kpi-number-invalid';
 		if (!values.kpiAfter) errors.kpiAfter = 'kpi-number-missing';
@@ -298,6 +287,7 @@ export const DIFFUSION_CSV_HEADER = [
 	'status',
 	'period',
 	'change',
+	'reason',
 	'note',
 	'kpi_label',
 	'kpi_unit',
@@ -306,28 +296,60 @@ export const DIFFUSION_CSV_HEADER = [
 	'updated_at',
 ] as const;
 
+export type DiffusionCsvColumn = (typeof DIFFUSION_CSV_HEADER)[number];
+
+/**
+ * How the export is written. `rfc4180`: for tools — comma, no byte order mark, machine column names
+ * and status codes, `.` decimals. `excel`: for Excel as installed in Europe, where the list
+ * separator is `;` — byte order mark (so accents survive), `;`, the reader's column titles and
+ * status names, and the locale's decimal separator (`10,5` in French).
+ */
+export type DiffusionCsvOptions =
+	| { format: 'rfc4180' }
+	| {
+			format: 'excel';
+			/** Decimal separator of the reader's locale. */
+			decimal: '.' | ',';
+			/** Column titles in the reader's language. */
+			headers: Readonly<Record<DiffusionCsvColumn, string>>;
+			/** Status names in the reader's language. */
+			statusLabel: (status: AdoptionStatus) => string;
+	  };
+
 /**
  * One CSV field: text a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a
- * leading `'`; fields with a comma, quote or line break are quoted with doubled quotes (RFC 4180).
- * Numbers are written as numbers: a negative KPI is data, not a formula.
+ * leading `'`; fields with the separator, a quote or a line break are quoted with doubled quotes
+ * (RFC 4180). Numbers are written as numbers: a negative KPI is data, not a formula.
  * @example formatCsvField('=HYPERLINK("x")') // '"\'=HYPERLINK(""x"")"'
  */
-export function formatCsvField(value: string | number | null): string {
+export function formatCsvField(
+	value: string | number | null,
+	separator: ',' | ';' = ',',
+	decimal: '.' | ',' = '.',
+): string {
 	if (value === null) return '';
-	let text = typeof value === 'number' ? String(value) : value;
+	let text = typeof value === 'number' ? String(value).replace('.', decimal) : value;
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-	return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+	const special = separator === ';' ? /[";\r\n]/ : /[",\r\n]/;
+	return special.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
- * The diffusion export: UTF-8 with a byte order mark (so Excel reads accents), CRLF line ends, the
- * header row, then one row per mark. `titles` gives each case study's title.
- * @example serializeDiffusionCsv(marks, new Map([['alpha', 'Alpha']]))
+ * The diffusion export, one row per mark after the header row, CRLF line ends. What was changed
+ * (adapted) and why it was dropped (rejected) are in their own columns, `change` and `reason`.
+ * `titles` gives each case study's title.
+ * @example serializeDiffusionCsv(marks, new Map([['alpha', 'Alpha']]), { format: 'rfc4180' })
  */
 export function serializeDiffusionCsv(
 	marks: readonly AdoptionMark[],
 	titles: ReadonlyMap<string, string>,
+	options: DiffusionCsvOptions = { format: 'rfc4180' },
 ): string {
+	const excel = options.format === 'excel';
+	const separator = excel ? ';' : ',';
+	const decimal = excel ? options.decimal : '.';
+	const field = (value: string | number | null) => formatCsvField(value, separator, decimal);
+	const header = excel ? DIFFUSION_CSV_HEADER.map((c) => options.headers[c]) : DIFFUSION_CSV_HEADER;
 	const rows = [...marks]
 		.sort(
 			(a, b) =>
@@ -340,9 +362,10 @@ export function serializeDiffusionCsv(
 				m.caseStudy,
 				titles.get(m.caseStudy) ?? '',
 				m.country,
-				m.status,
+				excel ? options.statusLabel(m.status) : m.status,
 				m.period,
-				m.change,
+				m.status === 'rejected' ? '' : m.change,
+				m.status === 'rejected' ? m.change : '',
 				m.note,
 				m.kpi?.label ?? '',
 				m.kpi?.unit ?? '',
@@ -350,16 +373,17 @@ export function serializeDiffusionCsv(
 				m.kpi ? m.kpi.after : null,
 				new Date(m.updatedAt * 1000).toISOString().slice(0, 10),
 			]
-				.map(formatCsvField)
-				.join(','),
+				.map(field)
+				.join(separator),
 		);
-	return `\ufeff${[DIFFUSION_CSV_HEADER.join(','), ...rows].join('\r\n')}\r\n`;
+	const body = `${[header.map(field).join(separator), ...rows].join('\r\n')}\r\n`;
+	return excel ? `\ufeff${body}` : body;
 }
 
 /**
  * The export's file name for a day (UTC).
  * @example getDiffusionCsvFileName(new Date('2026-03-01')) // 'coaching-dealer-diffusion-2026-03-01.csv'
  */
-export function getDiffusionCsvFileName(date: Date): string {
-	return `coaching-dealer-diffusion-${date.toISOString().slice(0, 10)}.csv`;
+export function getDiffusionCsvFileName(date: Date, variant = ''): string {
+	return `coaching-dealer-diffusion-${date.toISOString().slice(0, 10)}${variant ? `-${variant}` : ''}.csv`;
 }

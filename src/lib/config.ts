@@ -17,6 +17,8 @@ export interface ServerConfig {
 	demo: boolean;
 	/** HTTP worker processes (WEB_CONCURRENCY); 1 serves from the main process. */
 	workers: number;
+	/** Absolute address of the portal (PORTAL_URL) without a trailing slash, for links in mails and feeds. */
+	portalUrl: string;
 }
 
 /** A configuration mistake the operator must fix; its message is the one line printed. */
@@ -85,6 +87,7 @@ export function readServerConfig(
 			`TRUST_PROXY must be true, false or the number of proxies in front (1–10) (got "${env.TRUST_PROXY}")`,
 		);
 	}
+	const portalUrl = readPortalUrl({ ...env, PORT: portText });
 	return {
 		port: Number(portText),
 		host,
@@ -94,6 +97,7 @@ export function readServerConfig(
 		proxyHops,
 		demo: flag('DEMO', false),
 		workers: Number(workersText),
+		portalUrl,
 	};
 }
 
@@ -104,4 +108,34 @@ export function readServerConfig(
  */
 export function getClientDir(env: Record<string, string | undefined> = process.env): string | null {
 	return env.PORTAL_CLIENT_DIR || null;
+}
+
+/**
+ * The portal's absolute address from PORTAL_URL (default `http://localhost:$PORT`), without a
+ * trailing slash: an http(s) URL with no query, fragment or credentials. Links that leave the portal
+ * (mails, feeds) are built from it, never from a request's Host header, which a client controls.
+ * @example readPortalUrl({ PORTAL_URL: 'https://portal.example/' }) // 'https://portal.example'
+ */
+export function readPortalUrl(env: Record<string, string | undefined>): string {
+	const text = env.PORTAL_URL?.trim() || `http://localhost:${env.PORT?.trim() || '4321'}`;
+	let url: URL | null = null;
+	try {
+		url = new URL(text);
+	} catch {
+		url = null;
+	}
+	if (
+		!url ||
+		(url.protocol !== 'http:' && url.protocol !== 'https:') ||
+		url.username ||
+		url.password ||
+		url.search ||
+		url.hash ||
+		!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)
+	) {
+		throw new ConfigError(
+			`PORTAL_URL must be an absolute http or https address such as https://portal.example.com (got "${env.PORTAL_URL}")`,
+		);
+	}
+	return (url.origin + url.pathname).replace(/\/+$/, '');
 }

@@ -33,7 +33,49 @@ function roundTo(value: number, decimals: number): number {
 
 /** Units shown as percentages; their change is reported in points (pts), not in percent of percent. */
 export function isPercentUnit(unit: string): boolean {
-	return unit === '%';
+	return unit.trim() === '%';
+}
+
+const POINT_UNITS: ReadonlySet<string> = new Set(['pts', 'pt', 'pp', 'points', 'point']);
+
+/**
+ * Units that are already points (percentage points, NPS points): their change is a difference in
+ * points ("41 → 52 pts" is "+11 pts"), never a percentage of the starting value.
+ * @example isPointUnit('pts') // true
+ */
+export function isPointUnit(unit: string): boolean {
+	return POINT_UNITS.has(unit.trim().toLowerCase().replace(/\.$/, ''));
+}
+
+/** Suffixes a typed number may carry for a unit: the unit itself and its usual spellings. */
+function unitSuffixes(unit: string): string[] {
+	const u = unit.trim().toLowerCase();
+	if (!u) return [];
+	if (isPercentUnit(u)) return ['%'];
+	if (isPointUnit(u)) return [...POINT_UNITS, u];
+	if (u === 'eur') return ['eur', '€'];
+	return [u];
+}
+
+/**
+ * The one parser for KPI numbers as people type them, everywhere in the portal: spaces (also no-break
+ * and narrow no-break) group thousands, `,` or `.` is the decimal separator (one of them, once), a
+ * leading `+`, `-` or `−` (U+2212) gives the sign, and the field's unit may follow (`60%` when the
+ * unit is `%`, `52 pts` for points). `null` when the text is not such a number: `1,250.5` and
+ * `1e3` are ambiguous or not what people type, and a unit that is not the field's is refused.
+ * @example parseKpiNumber('−3') // -3
+ * @example parseKpiNumber('60 %', '%') // 60
+ */
+export function parseKpiNumber(text: string, unit = ''): number | null {
+	let compact = text.replace(/[\s\u00a0\u202f]/g, '').replace(/^\u2212/, '-');
+	const lower = compact.toLowerCase();
+	const suffix = unitSuffixes(unit.replace(/[\s\u00a0\u202f]/g, '')).find(
+		(s) => lower.endsWith(s) && lower.length > s.length,
+	);
+	if (suffix) compact = compact.slice(0, -suffix.length);
+	if (!/^[+-]?(\d+([.,]\d+)?|[.,]\d+)$/.test(compact)) return null;
+	const value = Number(compact.replace(',', '.'));
+	return Number.isFinite(value) ? value : null;
 }
 
 // Intl formats any well-formed three-letter code as money; only real ISO 4217 codes are.
@@ -66,12 +108,12 @@ export function formatKpiValue(value: number, unit: string, lang: string, signed
 }
 
 /**
- * Formats the computed change: relative changes in percent (`+75%`), percentage KPIs in points
- * (`+4.5 pts`), changes from zero in the KPI's unit. A change that is not flat never shows as 0.
+ * Formats the computed change: relative changes in percent (`+75%`), percentage and point KPIs as a
+ * difference in points (`+4.5 pts`; 41 → 52 pts is `+11 pts`), changes from zero in the KPI's unit. A change that is not flat never shows as 0.
  * @example formatKpiChange(computeKpiChange({ before: 40, after: 44.5, lowerIsBetter: false }), '%', 'en') // "+4.5 pts"
  */
 export function formatKpiChange(change: KpiChange, unit: string, lang: string): string {
-	if (isPercentUnit(unit)) {
+	if (isPercentUnit(unit) || isPointUnit(unit)) {
 		return `${formatNonZero(change.absolute, lang, {}, change.direction)}\u00a0pts`;
 	}
 	if (change.relative === null) return formatKpiValue(change.absolute, unit, lang, true);

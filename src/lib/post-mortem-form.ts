@@ -1,6 +1,7 @@
 // The post-mortem form, step by step, without a database: what each step's POST carries, how it is
 // read (as typed, so a re-rendered form and the saved draft keep every character), and what blocks
 // moving on or publishing. Pages translate the error codes as `pm.error.<code>`.
+import { parseKpiNumber } from './kpi';
 import { CHANNELS, TOPICS, isCountryCode } from './taxonomy';
 
 export const PM_STEPS = [1, 2, 3, 4, 5, 6] as const;
@@ -202,16 +203,6 @@ export function splitModels(value: string): string[] {
 }
 
 /**
- * A KPI value as people type it ("1 200", "12,5", "-3"), or null when it is not a number.
- * @example parseKpiNumber('12,5') // 12.5
- */
-export function parseKpiNumber(value: string): number | null {
-	const compact = value.replace(/[\s\u00a0\u202f]/g, '');
-	if (!/^[+-]?(\d+([.,]\d+)?|[.,]\d+)$/.test(compact)) return null;
-	return Number(compact.replace(',', '.'));
-}
-
-/**
  * True for a real calendar date written YYYY-MM-DD.
  * @example isIsoDate('2025-02-30') // false
  */
@@ -253,7 +244,8 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 				checkText(errors, `results-${i}-unit`, r.unit, false, 40);
 				for (const key of ['planned', 'actual'] as const) {
 					if (r[key] === '') errors[`results-${i}-${key}`] = 'required';
-					else if (parseKpiNumber(r[key]) === null) errors[`results-${i}-${key}`] = 'number';
+					else if (parseKpiNumber(r[key], r.unit) === null)
+						errors[`results-${i}-${key}`] = 'number';
 				}
 			});
 			(f.timeline ?? []).forEach((r, i) => {
@@ -349,8 +341,8 @@ function escapeRegExp(value: string): string {
  * @example computeGap({ label: 'Leads', unit: '', planned: '40', actual: '12' }) // -28
  */
 export function computeGap(row: PmResultRow): number | null {
-	const planned = parseKpiNumber(row.planned);
-	const actual = parseKpiNumber(row.actual);
+	const planned = parseKpiNumber(row.planned, row.unit);
+	const actual = parseKpiNumber(row.actual, row.unit);
 	if (planned === null || actual === null) return null;
 	// Rounded to tame binary fractions (0.3 − 0.1); KPIs rarely carry more than a few decimals.
 	return Math.round((actual - planned) * 1e6) / 1e6;

@@ -3,6 +3,7 @@
 // update, withdraw), the matrix, the CSV export, members-only access and typed HTML kept inert.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { parse as parseCsv } from 'csv-parse/sync';
 import {
 	createMemberClient,
 	launchBrowser,
@@ -53,14 +54,6 @@ async function signIn(email: string): Promise<Page> {
 		page.getByRole('button', { name: 'Sign in' }).click(),
 	]);
 	return page;
-}
-
-/** Parses the CSV export (no quoted line breaks in these tests). */
-function parseCsvRows(text: string): string[] {
-	return text
-		.replace(/^\ufeff/, '')
-		.split('\r\n')
-		.filter(Boolean);
 }
 
 describe('we applied this', () => {
@@ -200,21 +193,92 @@ describe('we applied this', () => {
 		]);
 		await page.context().close();
 
+		const today = new Date().toISOString().slice(0, 10);
+		const xss = (word: string) =>
+			`${word} <img src=x onerror="document.title='pwned'"><script>document.title="pwned"</script>`;
+
+		// For tools: RFC 4180, commas, no byte order mark, machine column names.
 		const res = await get('/diffusion.csv', CLAIRE);
 		expect(res.status).toBe(200);
-		expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+		expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
 		expect(res.headers.get('content-disposition')).toMatch(
 			/^attachment; filename="coaching-dealer-diffusion-\d{4}-\d{2}-\d{2}\.csv"$/,
 		);
 		const bytes = new Uint8Array(await res.arrayBuffer());
-		expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-		const rows = parseCsvRows(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
-		const today = new Date().toISOString().slice(0, 10);
-		expect(rows).toEqual([
-			'case_study,case_study_title,country,status,period,change,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at',
-			`alpha-launch,Alpha crossover launch with street events,IT,adopted,Since March 2026,"Smaller street events, more test drives.",Worked in Milan first.,Test drives per month,,120,150,${today}`,
-			`alpha-launch,Alpha crossover launch with street events,PT,rejected,2025,"Too costly <img src=x onerror=""document.title='pwned'""><script>document.title=""pwned""</script>","Note <img src=x onerror=""document.title='pwned'""><script>document.title=""pwned""</script>",,,,,${today}`,
+		expect([...bytes.slice(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+		const records = parseCsv(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), {
+			columns: true,
+		}) as Record<string, string>[];
+		expect(records).toEqual([
+			{
+				case_study: 'alpha-launch',
+				case_study_title: 'Alpha crossover launch with street events',
+				country: 'IT',
+				status: 'adopted',
+				period: 'Since March 2026',
+				change: 'Smaller street events, more test drives.',
+				reason: '',
+				note: 'Worked in Milan first.',
+				kpi_label: 'Test drives per month',
+				kpi_unit: '',
+				kpi_before: '120',
+				kpi_after: '150',
+				updated_at: today,
+			},
+			{
+				case_study: 'alpha-launch',
+				case_study_title: 'Alpha crossover launch with street events',
+				country: 'PT',
+				status: 'rejected',
+				period: '2025',
+				change: '',
+				reason: xss('Too costly'),
+				note: xss('Note'),
+				kpi_label: '',
+				kpi_unit: '',
+				kpi_before: '',
+				kpi_after: '',
+				updated_at: today,
+			},
 		]);
+
+		// For Excel in Europe: byte order mark, semicolons, French titles and statuses.
+		const excel = await get('/diffusion.csv?format=excel&lang=fr', CLAIRE);
+		expect(excel.status).toBe(200);
+		expect(excel.headers.get('content-disposition')).toMatch(/-excel-fr\.csv"$/);
+		const excelBytes = new Uint8Array(await excel.arrayBuffer());
+		expect([...excelBytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+		const excelText = new TextDecoder('utf-8', { ignoreBOM: true }).decode(excelBytes);
+		expect(excelText.split('\r\n')[0]).toContain(';');
+		const excelRows = parseCsv(excelText, { bom: true, delimiter: ';' }) as string[][];
+		expect(excelRows[0]).toEqual([
+			'Identifiant de la pratique',
+			'Pratique',
+			'Pays',
+			'Statut',
+			'Période',
+			'Ce qui a changé',
+			'Raison',
+			'Note',
+			'Indicateur',
+			'Unité',
+			'Avant',
+			'Après',
+			'Mise à jour',
+		]);
+		expect(excelRows.slice(1).map((r) => [r[2], r[3], r[5], r[6], r[10], r[11]])).toEqual([
+			['IT', 'Adoptée', 'Smaller street events, more test drives.', '', '120', '150'],
+			['PT', 'Rejetée', '', xss('Too costly'), '', ''],
+		]);
+
+		// Both downloads are offered on the page.
+		const links = await signIn(CLAIRE);
+		await links.goto(`${server.url}/fr/diffusion/`);
+		expect(await links.locator('[data-cd-csv="excel"]').getAttribute('href')).toBe(
+			'/diffusion.csv?format=excel&lang=fr',
+		);
+		expect(await links.locator('[data-cd-csv="rfc4180"]').textContent()).toContain('RFC 4180');
+		await links.context().close();
 	});
 
 	it('lets a member withdraw a mark', async () => {

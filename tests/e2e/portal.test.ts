@@ -108,9 +108,9 @@ describe('published portal', () => {
 		// Video: self-hosted, captions track, nothing loaded before play.
 		const video = page.locator('video');
 		await expect(video.getAttribute('preload')).resolves.toBe('none');
-		await expect(video.locator('track[kind="captions"]').getAttribute('srclang')).resolves.toBe(
-			'en',
-		);
+		await expect(
+			video.locator('track[kind="captions"][default]').getAttribute('srclang'),
+		).resolves.toBe('en');
 
 		// Search from the header ("/" focuses it) with a language filter.
 		await page.locator('body').click({ position: { x: 5, y: 300 } });

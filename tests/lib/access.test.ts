@@ -10,6 +10,10 @@ describe('access rules', () => {
 			'/_astro/cover.webp',
 			'/rss.xml',
 			'/_astro/clip.mp4',
+			'/fr/rss.xml',
+			'/feeds/',
+			'/feeds/a/b.xml',
+			'/feeds/abc.json',
 		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('member');
 		}
@@ -21,6 +25,9 @@ describe('access rules', () => {
 			'/healthz',
 			'/_astro/index.abc.css',
 			'/_astro/Header.js',
+			// Private feeds: the handler answers 404 without a valid token.
+			'/feeds/abcdefghijklmnopqrstuvwxyz234567.xml',
+			'/feeds/abcdefghijklmnopqrstuvwxyz234567.fr.xml',
 		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('open');
 		}

@@ -1,7 +1,9 @@
 // Behaviour of src/lib/adoption.ts: the applied form's checks, tallies, the most-applied ranking,
 // the diffusion matrix and the CSV export (RFC 4180 quoting, BOM, formula-injection guard).
+import { parseKpiNumber } from '../../src/lib/kpi';
 import { describe, expect, it } from 'vitest';
 import {
+	DIFFUSION_CSV_HEADER,
 	buildDiffusionMatrix,
 	checkAdoptionForm,
 	countAdoptionStatuses,
@@ -9,7 +11,6 @@ import {
 	getAdoptionFormValues,
 	getDiffusionCsvFileName,
 	listTallyEntries,
-	parseKpiNumber,
 	rankMostApplied,
 	serializeDiffusionCsv,
 	type AdoptionFormValues,
@@ -198,31 +199,49 @@ describe('CSV', () => {
 		expect(formatCsvField(-5)).toBe('-5');
 	});
 
-	it('writes a BOM, the header and one CRLF row per mark, sorted', () => {
-		const csv = serializeDiffusionCsv(
-			[
-				mark('b', 'PT', 'rejected', {
-					change: '=cmd',
-					note: 'Too "costly", sadly',
-					updatedAt: 1_767_225_600,
-				}),
-				mark('a', 'IT', 'adapted', {
-					change: 'Smaller',
-					period: 'Q1 2026',
-					kpi: { label: 'Leads', unit: '%', before: 10.5, after: -2 },
-					updatedAt: 1_772_323_200,
-				}),
-			],
-			new Map([
-				['a', 'Alpha, the launch'],
-				['b', 'Beta'],
-			]),
-		);
+	const csvMarks = [
+		mark('b', 'PT', 'rejected', {
+			change: '=cmd',
+			note: 'Too "costly"; sadly, too',
+			updatedAt: 1_767_225_600,
+		}),
+		mark('a', 'IT', 'adapted', {
+			change: 'Smaller',
+			period: 'Q1 2026',
+			kpi: { label: 'Leads', unit: '%', before: 10.5, after: -2 },
+			updatedAt: 1_772_323_200,
+		}),
+	];
+	const csvTitles = new Map([
+		['a', 'Alpha, the launch'],
+		['b', 'Beta'],
+	]);
+
+	it('writes RFC 4180 for tools: commas, no BOM, one CRLF row per mark, reasons in their own column', () => {
+		const csv = serializeDiffusionCsv(csvMarks, csvTitles, { format: 'rfc4180' });
+		expect(csv.startsWith('\ufeff')).toBe(false);
+		expect(csv.split('\r\n')).toEqual([
+			'case_study,case_study_title,country,status,period,change,reason,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at',
+			'a,"Alpha, the launch",IT,adapted,Q1 2026,Smaller,,,Leads,%,10.5,-2,2026-03-01',
+			'b,Beta,PT,rejected,,,\'=cmd,"Too ""costly""; sadly, too",,,,,2026-01-01',
+			'',
+		]);
+	});
+
+	it('writes for European Excel: BOM, semicolons, titles and statuses in French, decimal commas', () => {
+		const csv = serializeDiffusionCsv(csvMarks, csvTitles, {
+			format: 'excel',
+			decimal: ',',
+			headers: Object.fromEntries(
+				DIFFUSION_CSV_HEADER.map((c) => [c, c === 'reason' ? 'Raison' : c.toUpperCase()]),
+			) as never,
+			statusLabel: (s) => (s === 'rejected' ? 'Rejetée' : 'Adaptée'),
+		});
 		expect(csv.startsWith('\ufeff')).toBe(true);
 		expect(csv.slice(1).split('\r\n')).toEqual([
-			'case_study,case_study_title,country,status,period,change,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at',
-			'a,"Alpha, the launch",IT,adapted,Q1 2026,Smaller,,Leads,%,10.5,-2,2026-03-01',
-			'b,Beta,PT,rejected,,\'=cmd,"Too ""costly"", sadly",,,,,2026-01-01',
+			'CASE_STUDY;CASE_STUDY_TITLE;COUNTRY;STATUS;PERIOD;CHANGE;Raison;NOTE;KPI_LABEL;KPI_UNIT;KPI_BEFORE;KPI_AFTER;UPDATED_AT',
+			'a;Alpha, the launch;IT;Adaptée;Q1 2026;Smaller;;;Leads;%;10,5;-2;2026-03-01',
+			'b;Beta;PT;Rejetée;;;\'=cmd;"Too ""costly""; sadly, too";;;;;2026-01-01',
 			'',
 		]);
 	});

@@ -35,6 +35,12 @@ describe('server configuration', () => {
 			{ TRUST_PROXY: '11' },
 			'TRUST_PROXY must be true, false or the number of proxies in front (1–10) (got "11")',
 		],
+		...['portal.example.com', 'ftp://portal.example.com', 'https://', 'https://a:b@x.example'].map(
+			(bad): [Record<string, string>, string] => [
+				{ PORTAL_URL: bad },
+				`PORTAL_URL must be an absolute http or https address such as https://portal.example.com (got "${bad}")`,
+			],
+		),
 	])('refuses %o with one clear line', (env, message) => {
 		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
 	});
@@ -54,6 +60,13 @@ describe('server configuration', () => {
 		const cwd = tmp();
 		const { dataDir } = readServerConfig({ DATA_DIR: 'fresh/data' }, cwd);
 		expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700);
+	});
+
+	it('builds absolute links from PORTAL_URL, by default from the port', () => {
+		expect(readServerConfig({ PORT: '8080' }, tmp()).portalUrl).toBe('http://localhost:8080');
+		expect(
+			readServerConfig({ PORTAL_URL: 'https://portal.example.com/cd/' }, tmp()).portalUrl,
+		).toBe('https://portal.example.com/cd');
 	});
 
 	it('refuses a DATA_DIR that is a file', () => {

@@ -7,6 +7,8 @@ import {
 	formatKpiChange,
 	formatKpiValue,
 	isPercentUnit,
+	isPointUnit,
+	parseKpiNumber,
 } from '../../src/lib/kpi';
 
 const NNBSP = '\u202f';
@@ -167,5 +169,61 @@ describe('formatKpiChange', () => {
 		const tiny = change(1000, 1000.4);
 		expect(tiny.direction).toBe('up');
 		expect(formatKpiChange(tiny, 'count', 'en')).not.toBe(`0${NBSP}%`);
+	});
+});
+
+describe('point units', () => {
+	const change = (before: number, after: number) =>
+		computeKpiChange({ before, after, lowerIsBetter: false });
+
+	it('shows the change of a pts KPI as a difference in points, never a percentage', () => {
+		// 41 → 52 pts is +11 points; as a percentage it would have read "+26.8%".
+		expect(formatKpiChange(change(41, 52), 'pts', 'en')).toBe(`+11${NBSP}pts`);
+		expect(formatKpiChange(change(41, 52), 'pts', 'fr')).toBe(`+11${NBSP}pts`);
+		expect(formatKpiChange(change(36, 49.5), 'pts', 'fr')).toBe(`+13,5${NBSP}pts`);
+		expect(formatKpiChange(change(52, 41), 'points', 'en')).toBe(`-11${NBSP}pts`);
+		expect(formatKpiChange(change(0, 12), 'pp', 'en')).toBe(`+12${NBSP}pts`);
+		expect(formatKpiChange(change(41, 52), 'pts', 'en')).not.toContain('%');
+	});
+
+	it('knows the spellings of points', () => {
+		for (const unit of ['pts', 'PTS', 'pt', 'pp', 'points', 'pts.'])
+			expect(isPointUnit(unit)).toBe(true);
+		for (const unit of ['%', 'count', 'EUR', 'days']) expect(isPointUnit(unit)).toBe(false);
+	});
+});
+
+describe('parseKpiNumber, the one KPI number parser', () => {
+	it('reads numbers as people type them', () => {
+		expect(parseKpiNumber('60')).toBe(60);
+		expect(parseKpiNumber('12,5')).toBe(12.5);
+		expect(parseKpiNumber('12.5')).toBe(12.5);
+		expect(parseKpiNumber('1 234')).toBe(1234);
+		expect(parseKpiNumber(`1${NNBSP}234,5`)).toBe(1234.5);
+		expect(parseKpiNumber(`1${NBSP}234`)).toBe(1234);
+		expect(parseKpiNumber('+11')).toBe(11);
+		expect(parseKpiNumber('-3')).toBe(-3);
+		expect(parseKpiNumber('\u22123')).toBe(-3); // U+2212, the typographic minus
+		expect(parseKpiNumber(' 7 ')).toBe(7);
+	});
+
+	it("accepts the field's unit after the number", () => {
+		expect(parseKpiNumber('60%', '%')).toBe(60);
+		expect(parseKpiNumber('60 %', '%')).toBe(60);
+		expect(parseKpiNumber('+11 pts', 'pts')).toBe(11);
+		expect(parseKpiNumber('52pp', 'pts')).toBe(52);
+		expect(parseKpiNumber('12 days', 'days')).toBe(12);
+		expect(parseKpiNumber('1 250 €', 'EUR')).toBe(1250);
+	});
+
+	it('refuses what is not a number of the field', () => {
+		expect(parseKpiNumber('60%')).toBeNull(); // no unit: % is not this field's
+		expect(parseKpiNumber('60%', 'pts')).toBeNull();
+		expect(parseKpiNumber('%', '%')).toBeNull();
+		expect(parseKpiNumber('ten')).toBeNull();
+		expect(parseKpiNumber('1e3')).toBeNull();
+		expect(parseKpiNumber('1,250.5')).toBeNull(); // ambiguous
+		expect(parseKpiNumber('')).toBeNull();
+		expect(parseKpiNumber('--3')).toBeNull();
 	});
 });

@@ -1,11 +1,11 @@
 // The post-mortem form without a database: reading each step as typed, what blocks each step, the
 // blameless name check and the KPI gap.
+import { parseKpiNumber } from '../../src/lib/kpi';
 import { describe, expect, it } from 'vitest';
 import {
 	computeGap,
 	findNamedPeople,
 	isIsoDate,
-	parseKpiNumber,
 	parseStep,
 	readStepFields,
 	splitModels,

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
 	'deactivate',
 	'password-reset',
 	'password-change',
+	'feed-token-regenerate',
+	'feed-token-revoke',
 ] as const;
 
 /**

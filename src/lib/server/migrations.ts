@@ -203,6 +203,14 @@ export const migrations: readonly string[] = [
 	CREATE INDEX login_failure_last_failed_at_idx ON login_failure (last_failed_at);
 	DELETE FROM rate_limit WHERE key >= 'login-' AND key < 'login.';
 	`,
+	// 4: private feed tokens (one per member; only the SHA-256 of the token is stored, like sessions).
+	`
+	CREATE TABLE feed_token (
+		user_id INTEGER PRIMARY KEY REFERENCES user (id) ON DELETE CASCADE,
+		token_hash TEXT NOT NULL UNIQUE,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	`,
 ];
 
 /**

@@ -59,3 +59,23 @@ export function linkMembersToPeople(db: Database, people: readonly PersonRecord[
 	})();
 	return changed;
 }
+
+/**
+ * The phone numbers members chose to show ("Show my phone number to other members"), for the people
+ * of the content among `personIds`: active members linked to a person, with a phone, only.
+ * @example listShownPhones(db, ['anna-verdi']) // { 'anna-verdi': '+39 02 1234 5678' }
+ */
+export function listShownPhones(
+	db: Database,
+	personIds: readonly string[],
+): Record<string, string> {
+	const ids = [...new Set(personIds)].filter((id) => /^[a-z0-9-]{1,100}$/.test(id)).slice(0, 20);
+	if (ids.length === 0) return {};
+	const rows = prepare(
+		db,
+		`SELECT user.person_id, user.phone FROM user
+			WHERE user.person_id IN (${ids.map(() => '?').join(', ')})
+				AND user.active = 1 AND user.show_phone = 1 AND user.phone IS NOT NULL AND user.phone != ''`,
+	).all(...ids) as { person_id: string; phone: string }[];
+	return Object.fromEntries(rows.map((r) => [r.person_id, r.phone]));
+}

@@ -1,11 +1,12 @@
-// Links that leave the portal (mails) must be absolute. They are built from configuration, never
-// from the request's Host header, which a client controls.
+// Links that leave the portal (mails, feeds) must be absolute. They are built from configuration
+// (PORTAL_URL, read and checked by src/lib/config.ts), never from the request's Host header, which a
+// client controls. Read at each call, so a server started with another PORTAL_URL uses it at once.
+import { readPortalUrl } from '../config';
 
 /**
  * An absolute URL on the portal for a site path (starting with `/`).
  * @example absoluteUrl('/invite/abc/') // 'http://localhost:4321/invite/abc/'
  */
 export function absoluteUrl(path: string): string {
-	const base = process.env.PORTAL_URL ?? `http://localhost:${process.env.PORT ?? 4321}`;
-	return base.replace(/\/+$/, '') + (path.startsWith('/') ? path : `/${path}`);
+	return readPortalUrl(process.env) + (path.startsWith('/') ? path : `/${path}`);
 }
