@@ -48,11 +48,12 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /** How many edits a word of this length may need to still count as a typo of another. */
 function allowedEdits(length: number): number {
-	return length <= 3 ? 0 : length <= 5 ? 1 : 2;
+	return length <= 3 ? 0 : length <= 7 ? 1 : 2;
 }
 
 /**
- * The vocabulary word closest to `word` (at most 1 edit for words of 4-5 letters, 2 beyond), or
+ * The vocabulary word closest to `word` (at most 1 edit for words of 4-7 letters, 2 beyond, so
+ * that "compact" is not taken for "company"), or
  * null. `vocabulary` is ordered most frequent first, which breaks ties. The answer keeps the
  * capital of a capitalised word.
  * @example suggestWord('Kestral', ['launch', 'kestrel']) // 'Kestrel'

@@ -96,9 +96,7 @@ describe('search', () => {
 		// A typo beside a known word: closest matches and the correction together, in French too.
 		await page.goto(server.url + '/fr/search/?q=crosover+launch');
 		await page.locator('.cd-search__hit').first().waitFor();
-		await expect(suggestion.textContent()).resolves.toBe(
-			'Vouliez-vous dire crossover launch ?',
-		);
+		await expect(suggestion.textContent()).resolves.toBe('Vouliez-vous dire crossover launch ?');
 		await expect(
 			page
 				.getByText('Aucune étude de cas ne contient tous les mots : voici les plus proches.')
