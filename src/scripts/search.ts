@@ -20,6 +20,7 @@ interface PagefindResultData {
 	url: string;
 	excerpt: string;
 	meta: Record<string, string>;
+	filters?: Record<string, string[]>;
 }
 interface PagefindResult {
 	id: string;
@@ -56,6 +57,8 @@ const PUBLIC_OPTIONS = { excerptLength: 24, mergeFilter: { kind: 'practice' } };
 const VOCABULARY = '/pagefind/cd-vocabulary.json';
 // Partial matches: the groups of pages searched again with their own words, for excerpts marking them.
 const REFETCHED_GROUPS = 4;
+// Up to this many partial matches, filter counts come from the results themselves (a fragment each).
+const COUNTED_PARTIAL = 30;
 // Filters on wide screens are a sidebar, always open; on small ones they wait to be asked for.
 const WIDE = '(min-width: 60rem)';
 
@@ -340,6 +343,8 @@ class CdSearch extends HTMLElement {
 			const missing = words.filter((w) => !group.words.includes(w));
 			for (const id of group.ids) results.push({ ...(fresh.get(id) ?? byId.get(id)!), missing });
 		}
+		// Pagefind counts pages with every word; these results are a union: count them, when few.
+		if (results.length <= COUNTED_PARTIAL) counts = await countFilters(results);
 		return { results, counts };
 	}
 
@@ -401,17 +406,20 @@ class CdSearch extends HTMLElement {
 		let partial = false;
 		let corrected: string | null = null;
 		const words = [...new Set(queryWords(term))];
-		if (words.length && !countsOnly) {
+		if (words.length) {
 			const unknown = await this.unknownWords(words, filters);
-			if (unknown.length === words.length) results = [];
-			else if (unknown.length || (results.length === 0 && words.length > 1)) {
+			if (unknown.length === words.length) {
+				// Pagefind answered with stand-in prefixes ("Alpah" finds "a"): no page has the word.
+				results = [];
+				counts = {};
+			} else if (unknown.length || (results.length === 0 && words.length > 1)) {
 				const fallback = await this.partialSearch(words, unknown, filters);
 				partial = fallback.results.length > 0;
 				results = fallback.results;
 				if (fallback.counts) counts = fallback.counts;
-				if (partial && sort) results = await this.sortByDate(results);
+				if (partial && sort && !countsOnly) results = await this.sortByDate(results);
 			}
-			corrected = await this.suggestion(term, unknown);
+			if (!countsOnly) corrected = await this.suggestion(term, unknown);
 		}
 		// A newer search started while this one waited: its answer wins.
 		if (term !== String(new FormData(this.form).get('q') ?? '').trim() && !initial) return;
@@ -520,6 +528,20 @@ class CdSearch extends HTMLElement {
 		}
 		return li;
 	}
+}
+
+/** Filter counts of some results, from their own filter values. */
+async function countFilters(results: PagefindResult[]) {
+	const counts: Record<string, Record<string, number>> = {};
+	for (const data of await Promise.all(results.map((r) => r.data()))) {
+		// The merge filter of the public index is not among a result's own filters.
+		const filters = { kind: [data.meta.kind === 'post-mortem' ? 'post-mortem' : 'practice'] };
+		for (const [group, values] of Object.entries({ ...filters, ...data.filters })) {
+			counts[group] ??= {};
+			for (const v of values) counts[group][v] = (counts[group][v] ?? 0) + 1;
+		}
+	}
+	return counts;
 }
 
 /** The highlighted words of a Pagefind excerpt. */
