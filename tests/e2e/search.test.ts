@@ -60,6 +60,15 @@ describe('search', () => {
 			// Filters wait behind a button on small screens, and sit beside the results on wide ones.
 			const filters = page.locator('details.cd-search__filters');
 			await expect(filters.evaluate((d: HTMLDetailsElement) => d.open)).resolves.toBe(width >= 960);
+			// Counts are those of the closest matches: Italy has one, Portugal none (behind "More").
+			if (width >= 960) {
+				const country = page.getByRole('group', { name: 'Country' });
+				await expect.poll(() => country.getByText('Italy').isVisible()).toBe(true);
+				await expect(country.locator('label', { hasText: 'Italy' }).textContent()).resolves.toBe(
+					'Italy(1)',
+				);
+				await expect(country.getByText('Portugal').isVisible()).resolves.toBe(false);
+			}
 			await page.context().close();
 		});
 	}
