@@ -110,8 +110,13 @@ class CdSearch extends HTMLElement {
 			if ((e.target as HTMLElement).matches('input[type=checkbox], select')) this.run(true);
 		});
 		const wide = window.matchMedia(WIDE);
-		this.filterPanel.open = wide.matches;
-		wide.addEventListener('change', () => (this.filterPanel.open = wide.matches));
+		// A sidebar that cannot close: its summary is a heading there, out of the tab order.
+		const layout = () => {
+			this.filterPanel.open = wide.matches;
+			this.filterSummary.tabIndex = wide.matches ? -1 : 0;
+		};
+		layout();
+		wide.addEventListener('change', layout);
 		this.filterBox.addEventListener('click', (e) => {
 			const toggle = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-cd-toggle]');
 			if (!toggle) return;

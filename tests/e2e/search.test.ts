@@ -1,6 +1,8 @@
 // Search finds what people mean, on the built fixture site in real Chromium: synonyms added at index
 // time, the closest partial matches when no page has every word, "did you mean" for typos, and the
 // first result on screen on a phone, a tablet and a desktop.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, startServer, type RunningServer } from './harness';
@@ -166,6 +168,32 @@ describe('search', () => {
 		await page.getByRole('link', { name: 'Read this page in English' }).click();
 		await page.waitForURL(server.url + '/search/?q=rally&country=PT');
 		await expect(page.locator('#cd-search-q').inputValue()).resolves.toBe('rally');
+		await page.context().close();
+	});
+
+	it('has no serious or critical accessibility violations with the note, the suggestion and collapsed filters', async () => {
+		const page = await newPage(390, 844);
+		await page.goto(server.url + '/search/?q=crosover+launch');
+		await page.locator('[data-cd-suggest] a').waitFor();
+		// Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not apply.
+		await page.evaluate(fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8'));
+		const violations = await page.evaluate(async () => {
+			const axe = (
+				window as unknown as {
+					axe: {
+						run: (
+							ctx: Document,
+							o: object,
+						) => Promise<{ violations: { id: string; impact: string }[] }>;
+					};
+				}
+			).axe;
+			const result = await axe.run(document, { resultTypes: ['violations'] });
+			return result.violations
+				.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+				.map((v) => v.id);
+		});
+		expect(violations).toEqual([]);
 		await page.context().close();
 	});
 });
