@@ -1,24 +1,34 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AstroIntegration } from 'astro';
-import { buildSearchIndex } from './pagefind';
+import type { SynonymGroups } from '../lib/search-synonyms';
+import { buildSearchIndex, loadSynonyms } from './pagefind';
 import { precompressDirectory } from './precompress';
 
 /**
- * After every build: index the case studies with Pagefind, then precompress the client files.
+ * After every build: index the case studies with Pagefind, with the synonyms of
+ * `<CONTENT_DIR>/search/synonyms.txt`, then precompress the client files.
  * Part of the build so nobody has to remember a separate search step.
  */
 export default function searchIndex(): AstroIntegration {
 	let cacheDir: string | undefined;
+	let synonyms: SynonymGroups = [];
 	return {
 		name: 'coaching-dealer:search-index',
 		hooks: {
 			'astro:config:done': ({ config }) => {
 				cacheDir = path.join(fileURLToPath(config.cacheDir), 'precompress');
+				// Read before the pages are built, so a mistake in the file stops the build at once.
+				const contentDir = process.env.CONTENT_DIR ?? './content';
+				synonyms = loadSynonyms(path.resolve(contentDir, 'search', 'synonyms.txt'));
 			},
 			'astro:build:done': async ({ dir, logger }) => {
 				const clientDir = fileURLToPath(dir);
-				await buildSearchIndex({ dir: clientDir, logger: logger.fork('search-index') });
+				await buildSearchIndex({
+					dir: clientDir,
+					logger: logger.fork('search-index'),
+					synonyms,
+				});
 				const started = performance.now();
 				const { compressed, cached } = await precompressDirectory(clientDir, cacheDir);
 				logger

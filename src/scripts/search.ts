@@ -5,15 +5,35 @@
 // access: the public index alone is searched). A synthetic `kind` filter tells practices from
 // post-mortems. Known limit: relevance scores of two merged indexes are not comparable
 // (Pagefind issue #796), so relevance order across practices and post-mortems is approximate.
+// Pagefind finds only pages with every word: when none has them all, the page searches each word
+// and shows the pages with the most of them, with a note; a word found nowhere gets a "did you
+// mean" from the index's vocabulary (built with the index, src/integrations/pagefind.ts).
+import {
+	correctQuery,
+	isKnownWord,
+	marksMatchWord,
+	queryWords,
+	rankPartialMatches,
+} from '../lib/search-query';
 
 interface PagefindResultData {
 	url: string;
 	excerpt: string;
 	meta: Record<string, string>;
+	filters?: Record<string, string[]>;
 }
 interface PagefindResult {
 	id: string;
+	score?: number;
 	data: () => Promise<PagefindResultData>;
+	/** Words of the query this page lacks (partial matches only). */
+	missing?: string[];
+}
+type PagefindFilters = Record<string, { any: string[] }>;
+interface PagefindResponse {
+	results: PagefindResult[];
+	filters: Record<string, Record<string, number>>;
+	totalFilters?: Record<string, Record<string, number>>;
 }
 interface PagefindApi {
 	options: (o: Record<string, unknown>) => Promise<void>;
@@ -23,12 +43,8 @@ interface PagefindApi {
 	filters: () => Promise<Record<string, Record<string, number>>>;
 	search: (
 		term: string | null,
-		o: { filters?: Record<string, { any: string[] }>; sort?: Record<string, 'asc' | 'desc'> },
-	) => Promise<{
-		results: PagefindResult[];
-		filters: Record<string, Record<string, number>>;
-		totalFilters?: Record<string, Record<string, number>>;
-	}>;
+		o: { filters?: PagefindFilters; sort?: Record<string, 'asc' | 'desc'> },
+	) => Promise<PagefindResponse>;
 }
 
 const GROUPS = ['kind', 'country', 'topic', 'model', 'channel', 'lang'] as const;
@@ -38,6 +54,13 @@ const PAGE = 10;
 const MEMBERS_INDEX = '/members-search/';
 // Every record of the public index is a practice; the members' index tags its own records.
 const PUBLIC_OPTIONS = { excerptLength: 24, mergeFilter: { kind: 'practice' } };
+const VOCABULARY = '/pagefind/cd-vocabulary.json';
+// Partial matches: the groups of pages searched again with their own words, for excerpts marking them.
+const REFETCHED_GROUPS = 4;
+// Up to this many partial matches, filter counts come from the results themselves (a fragment each).
+const COUNTED_PARTIAL = 30;
+// Filters on wide screens are a sidebar, always open; on small ones they wait to be asked for.
+const WIDE = '(min-width: 60rem)';
 
 class CdSearch extends HTMLElement {
 	private pagefind: PagefindApi | null = null;
@@ -52,6 +75,14 @@ class CdSearch extends HTMLElement {
 	private list = this.querySelector<HTMLOListElement>('[data-cd-results]')!;
 	private more = this.querySelector<HTMLButtonElement>('[data-cd-more]')!;
 	private filterBox = this.querySelector<HTMLElement>('[data-cd-filters]')!;
+	private filterPanel = this.querySelector<HTMLDetailsElement>('[data-cd-filter-panel]')!;
+	private filterSummary = this.querySelector<HTMLElement>('[data-cd-filter-summary]')!;
+	private note = this.querySelector<HTMLElement>('[data-cd-note]')!;
+	private suggest = this.querySelector<HTMLElement>('[data-cd-suggest]')!;
+	private query = this.querySelector<HTMLInputElement>('#cd-search-q')!;
+	private vocabulary: Promise<string[]> | null = null;
+	/** Filter groups whose zero-count values the reader asked to see. */
+	private expanded = new Set<string>();
 	private regionNames = new Intl.DisplayNames([this.uiLang], { type: 'region' });
 
 	async connectedCallback() {
@@ -74,9 +105,35 @@ class CdSearch extends HTMLElement {
 			e.preventDefault();
 			this.run(true);
 		});
-		this.form.addEventListener('change', (e) => {
+		// The filter boxes sit outside the form element (form="…"): their changes bubble here.
+		this.addEventListener('change', (e) => {
 			if ((e.target as HTMLElement).matches('input[type=checkbox], select')) this.run(true);
 		});
+		const wide = window.matchMedia(WIDE);
+		// A sidebar that cannot close: its summary is a heading there, out of the tab order.
+		const layout = () => {
+			this.filterPanel.open = wide.matches;
+			this.filterSummary.tabIndex = wide.matches ? -1 : 0;
+		};
+		layout();
+		wide.addEventListener('change', layout);
+		this.filterBox.addEventListener('click', (e) => {
+			const toggle = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-cd-toggle]');
+			if (!toggle) return;
+			const group = toggle.dataset.cdToggle!;
+			if (this.expanded.has(group)) this.expanded.delete(group);
+			else this.expanded.add(group);
+			this.hideEmptyValues();
+		});
+		this.suggest.addEventListener('click', (e) => {
+			const link = (e.target as HTMLElement).closest<HTMLAnchorElement>('a');
+			if (!link) return;
+			e.preventDefault();
+			q.value = new URL(link.href).searchParams.get('q') ?? '';
+			this.run(true);
+			q.focus();
+		});
+		this.addEventListener('keydown', (e) => this.onKey(e));
 		let timer: number | undefined;
 		q.addEventListener('input', () => {
 			clearTimeout(timer);
@@ -154,6 +211,7 @@ class CdSearch extends HTMLElement {
 				const label = document.createElement('label');
 				const box = document.createElement('input');
 				box.type = 'checkbox';
+				box.setAttribute('form', this.form.id);
 				box.name = group;
 				box.value = value;
 				box.checked = selected.includes(value);
@@ -165,8 +223,160 @@ class CdSearch extends HTMLElement {
 				label.append(box, text, count);
 				fieldset.append(label);
 			}
+			const toggle = document.createElement('button');
+			toggle.type = 'button';
+			toggle.className = 'cd-search__toggle';
+			toggle.dataset.cdToggle = group;
+			toggle.hidden = true;
+			fieldset.append(toggle);
 			this.filterBox.append(fieldset);
 		}
+		this.updateFilterSummary();
+	}
+
+	/** "Filters (2)": how many values are chosen, seen even while the panel is closed. */
+	private updateFilterSummary() {
+		const n = this.querySelectorAll('input[type=checkbox][form]:checked').length;
+		this.filterSummary.textContent = n
+			? this.strings.filtersActive.replace('{count}', new Intl.NumberFormat(this.uiLang).format(n))
+			: this.strings.filters;
+	}
+
+	/** Values no result has (count 0) wait behind "More (n)", unless chosen or asked for. */
+	private hideEmptyValues() {
+		for (const fieldset of this.filterBox.querySelectorAll<HTMLElement>('.cd-search__group')) {
+			const toggle = fieldset.querySelector<HTMLButtonElement>('[data-cd-toggle]')!;
+			const group = toggle.dataset.cdToggle!;
+			let empty = 0;
+			for (const label of fieldset.querySelectorAll('label')) {
+				const box = label.querySelector('input')!;
+				const zero = label.querySelector<HTMLElement>('[data-count]')!.dataset.n === '0';
+				const hide = zero && !box.checked;
+				if (hide) empty++;
+				label.hidden = hide && !this.expanded.has(group);
+			}
+			toggle.hidden = empty === 0;
+			toggle.textContent = this.expanded.has(group)
+				? this.strings.filtersFewer
+				: this.strings.filtersMore.replace(
+						'{count}',
+						new Intl.NumberFormat(this.uiLang).format(empty),
+					);
+			toggle.setAttribute('aria-expanded', String(this.expanded.has(group)));
+		}
+	}
+
+	/** Arrow keys: from the box to the first result, then result to result, and back up to the box. */
+	private onKey(e: KeyboardEvent) {
+		if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+		if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+		const links = Array.from(this.list.querySelectorAll<HTMLAnchorElement>('.cd-search__hit h2 a'));
+		if (links.length === 0) return;
+		const target = e.target as HTMLElement;
+		let next: HTMLElement | null = null;
+		if (target === this.query) {
+			if (e.key === 'ArrowDown') next = links[0];
+		} else {
+			const i = links.indexOf(target as HTMLAnchorElement);
+			if (i === -1) return;
+			next = e.key === 'ArrowDown' ? (links[i + 1] ?? null) : i === 0 ? this.query : links[i - 1];
+		}
+		if (!next) return;
+		e.preventDefault();
+		next.focus();
+		if (next !== this.query) next.closest('li')?.scrollIntoView({ block: 'nearest' });
+	}
+
+	/** The words of the index, for "did you mean"; loaded the first time a word is found nowhere. */
+	private async loadVocabulary(): Promise<string[]> {
+		this.vocabulary ??= fetch(VOCABULARY, { credentials: 'same-origin' })
+			.then((r) => (r.ok ? r.json() : { words: [] }))
+			.then((d: { words?: unknown }) =>
+				Array.isArray(d.words) ? d.words.filter((w): w is string => typeof w === 'string') : [],
+			)
+			.catch(() => []);
+		return this.vocabulary;
+	}
+
+	/** Query words the index does not have (Pagefind would quietly search a prefix of them instead). */
+	private async unknownWords(words: string[], filters: PagefindFilters): Promise<string[]> {
+		const vocabulary = await this.loadVocabulary();
+		const unknown: string[] = [];
+		for (const word of words) {
+			if (isKnownWord(word, vocabulary)) continue;
+			// Not a public word: the members' index may have it, as the highlighted words tell.
+			const first = (await this.pagefind!.search(word, { filters })).results[0];
+			const marks = first ? markedWords((await first.data()).excerpt) : [];
+			if (!marksMatchWord(word, marks)) unknown.push(word);
+		}
+		return unknown;
+	}
+
+	/**
+	 * When no page has every word: one search per known word, pages with the most of them first, each
+	 * with the words it lacks; and the filter counts of the best group.
+	 */
+	private async partialSearch(
+		words: string[],
+		unknown: string[],
+		filters: PagefindFilters,
+	): Promise<{ results: PagefindResult[]; counts: PagefindResponse['filters'] | null }> {
+		const pagefind = this.pagefind!;
+		const known = words.filter((w) => !unknown.includes(w));
+		const answers = await Promise.all(
+			known.map(async (word) => ({ word, answer: await pagefind.search(word, { filters }) })),
+		);
+		const byId = new Map<string, PagefindResult>();
+		for (const { answer } of answers) for (const r of answer.results) byId.set(r.id, r);
+		const groups = rankPartialMatches(
+			answers.map(({ word, answer }) => ({
+				word,
+				hits: answer.results.map((r) => ({ id: r.id, score: r.score ?? 0 })),
+			})),
+		);
+		let counts: PagefindResponse['filters'] | null = null;
+		const results: PagefindResult[] = [];
+		for (const [i, group] of groups.entries()) {
+			// Searching the group's own words again gives excerpts that mark all of them.
+			const again =
+				i < REFETCHED_GROUPS && group.words.length > 1
+					? await pagefind.search(group.words.join(' '), { filters })
+					: null;
+			if (i === 0)
+				counts = again?.filters ?? answers.find((a) => a.word === group.words[0])!.answer.filters;
+			const fresh = new Map(again?.results.map((r) => [r.id, r]));
+			const missing = words.filter((w) => !group.words.includes(w));
+			for (const id of group.ids) results.push({ ...(fresh.get(id) ?? byId.get(id)!), missing });
+		}
+		// Pagefind counts pages with every word; these results are a union: count them, when few.
+		if (results.length <= COUNTED_PARTIAL) counts = await countFilters(results);
+		return { results, counts };
+	}
+
+	/** A "did you mean" for the words the index does not have: the closest words it has. */
+	private async suggestion(term: string, unknown: string[]) {
+		if (unknown.length === 0) return null;
+		return correctQuery(term, unknown, await this.loadVocabulary());
+	}
+
+	private showSuggestion(corrected: string | null) {
+		this.suggest.replaceChildren();
+		this.suggest.hidden = corrected === null;
+		if (corrected === null) return;
+		const [before, after = ''] = String(this.strings.didYouMean).split('{query}');
+		const link = document.createElement('a');
+		link.href = `?q=${encodeURIComponent(corrected)}`;
+		link.textContent = corrected;
+		this.suggest.append(before, link, after);
+	}
+
+	/** The language switch of the header keeps the query and filters (the page itself is static). */
+	private updateLanguageLink(params: URLSearchParams) {
+		const link = document.querySelector<HTMLAnchorElement>('[data-cd-lang-switch]');
+		if (!link) return;
+		const url = new URL(link.href);
+		url.search = params.size ? `?${params}` : '';
+		link.href = url.pathname + url.search;
 	}
 
 	/**
@@ -189,22 +399,52 @@ class CdSearch extends HTMLElement {
 		if (sort) params.set('sort', sort);
 		if (pushUrl)
 			history.replaceState(null, '', `${location.pathname}${params.size ? `?${params}` : ''}`);
+		this.updateLanguageLink(params);
+		this.updateFilterSummary();
 		// A null term lists everything that matches the filters: browsing without a query.
 		const response = await this.pagefind.search(term || null, {
 			filters,
 			sort: sort || !term ? { date: 'desc' } : undefined,
 		});
+		let results = response.results;
+		let counts = response.filters;
+		let partial = false;
+		let corrected: string | null = null;
+		const words = [...new Set(queryWords(term))];
+		if (words.length) {
+			const unknown = await this.unknownWords(words, filters);
+			if (unknown.length === words.length) {
+				// Pagefind answered with stand-in prefixes ("Alpah" finds "a"): no page has the word.
+				results = [];
+				counts = {};
+			} else if (unknown.length || (results.length === 0 && words.length > 1)) {
+				const fallback = await this.partialSearch(words, unknown, filters);
+				partial = fallback.results.length > 0;
+				results = fallback.results;
+				if (fallback.counts) counts = fallback.counts;
+				if (partial && sort && !countsOnly) results = await this.sortByDate(results);
+			}
+			if (!countsOnly) corrected = await this.suggestion(term, unknown);
+		}
+		// A newer search started while this one waited: its answer wins.
+		if (term !== String(new FormData(this.form).get('q') ?? '').trim() && !initial) return;
 		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
 			const [g, v] = el.dataset.count!.split(':');
-			el.textContent = `(${response.filters?.[g]?.[v] ?? 0})`;
+			const n = counts?.[g]?.[v] ?? 0;
+			el.dataset.n = String(n);
+			el.textContent = `(${n})`;
 		}
+		this.hideEmptyValues();
 		if (countsOnly) return;
-		this.results = response.results;
+		this.results = results;
 		// Merged results come back ordered by score, whatever the sort: put them in date order here.
-		if (this.merged && (sort || !term)) this.results = await this.sortByDate(this.results);
+		if (this.merged && !partial && (sort || !term))
+			this.results = await this.sortByDate(this.results);
 		this.list.replaceChildren();
 		this.shown = 0;
 		this.pageSize = FIRST_PAGE;
+		this.note.hidden = !partial;
+		this.showSuggestion(corrected);
 		const n = this.results.length;
 		this.status.textContent =
 			n === 0
@@ -223,7 +463,7 @@ class CdSearch extends HTMLElement {
 			return /^\d{4}-\d{2}$/.test(date) ? `${date}-01` : date;
 		};
 		loaded.sort((a, b) => (key(a.data) < key(b.data) ? 1 : key(a.data) > key(b.data) ? -1 : 0));
-		return loaded.map(({ r, data }) => ({ id: r.id, data: async () => data }));
+		return loaded.map(({ r, data }) => ({ ...r, data: async () => data }));
 	}
 
 	private pageSize = FIRST_PAGE;
@@ -232,12 +472,12 @@ class CdSearch extends HTMLElement {
 		const slice = this.results.slice(this.shown, this.shown + this.pageSize);
 		this.pageSize = PAGE;
 		this.shown += slice.length;
-		const items = await Promise.all(slice.map((r) => r.data()));
-		for (const item of items) this.list.append(this.renderHit(item));
+		const items = await Promise.all(slice.map(async (r) => ({ r, data: await r.data() })));
+		for (const { r, data } of items) this.list.append(this.renderHit(data, r.missing));
 		this.more.hidden = this.shown >= this.results.length;
 	}
 
-	private renderHit(item: PagefindResultData): HTMLLIElement {
+	private renderHit(item: PagefindResultData, missing: string[] = []): HTMLLIElement {
 		const li = document.createElement('li');
 		li.className = 'cd-search__hit';
 		const h = document.createElement('h2');
@@ -277,8 +517,42 @@ class CdSearch extends HTMLElement {
 		const excerpt = document.createElement('p');
 		appendExcerpt(excerpt, item.excerpt);
 		li.append(h, meta, excerpt);
+		if (missing.length) {
+			// As search engines do: the words this page lacks, struck through.
+			const lacks = document.createElement('p');
+			lacks.className = 'cd-search__missing cd-muted';
+			const [before, after = ''] = String(this.strings.missing).split('{words}');
+			lacks.append(before);
+			missing.forEach((word, i) => {
+				const s = document.createElement('s');
+				s.textContent = word;
+				lacks.append(...(i ? [', ', s] : [s]));
+			});
+			lacks.append(after);
+			li.append(lacks);
+		}
 		return li;
 	}
+}
+
+/** Filter counts of some results, from their own filter values. */
+async function countFilters(results: PagefindResult[]) {
+	const counts: Record<string, Record<string, number>> = {};
+	for (const data of await Promise.all(results.map((r) => r.data()))) {
+		// The merge filter of the public index is not among a result's own filters.
+		const filters = { kind: [data.meta.kind === 'post-mortem' ? 'post-mortem' : 'practice'] };
+		for (const [group, values] of Object.entries({ ...filters, ...data.filters })) {
+			counts[group] ??= {};
+			for (const v of values) counts[group][v] = (counts[group][v] ?? 0) + 1;
+		}
+	}
+	return counts;
+}
+
+/** The highlighted words of a Pagefind excerpt. */
+function markedWords(html: string): string[] {
+	const doc = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+	return Array.from(doc.querySelectorAll('mark'), (m) => m.textContent ?? '');
 }
 
 /**

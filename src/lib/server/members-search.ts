@@ -5,6 +5,7 @@ import * as pagefind from 'pagefind';
 import type { Database } from 'better-sqlite3';
 import { getDatabase, getDataDir } from './db';
 import { getPublishedPostMortemForIndex } from './post-mortems';
+import { parseSynonyms, synonymsFor, type SynonymGroups } from '../search-synonyms';
 
 // The members-only search index: published post-mortems as a second Pagefind index, served from
 // DATA_DIR/members-search/ to signed-in members only (src/lib/access.ts) and merged into the public
@@ -99,10 +100,13 @@ export async function rebuildMembersIndex({
 	db,
 	dataDir,
 	logger = consoleLogger,
+	synonyms = readSynonyms(logger),
 }: {
 	db: Database;
 	dataDir: string;
 	logger?: Logger;
+	/** Search synonyms (content/search/synonyms.txt), as the case-study index uses them. */
+	synonyms?: SynonymGroups;
 }): Promise<{ records: number; ms: number }> {
 	const started = performance.now();
 	const postMortems = listPostMortemsForIndex(db);
@@ -121,7 +125,10 @@ export async function rebuildMembersIndex({
 		assertNoErrors('createIndex', created);
 		const index = created.index!;
 		for (const postMortem of postMortems) {
-			assertNoErrors('addCustomRecord', await index.addCustomRecord(toRecord(postMortem)));
+			assertNoErrors(
+				'addCustomRecord',
+				await index.addCustomRecord(toRecord(postMortem, synonyms)),
+			);
 		}
 		assertNoErrors('writeFiles', await index.writeFiles({ outputPath }));
 	} catch (error) {
@@ -138,12 +145,30 @@ export async function rebuildMembersIndex({
 }
 
 /**
+ * The synonyms of the case-study index, read where the server runs (the build has already checked
+ * the file); none when it is absent or unreadable, which only makes search less forgiving.
+ */
+function readSynonyms(logger: Logger): SynonymGroups {
+	const file = path.resolve(process.env.CONTENT_DIR ?? 'content', 'search', 'synonyms.txt');
+	try {
+		return fs.existsSync(file) ? parseSynonyms(fs.readFileSync(file, 'utf8'), file) : [];
+	} catch (error) {
+		logger.error('search synonyms not used', error);
+		return [];
+	}
+}
+
+/**
  * The Pagefind record of one post-mortem: its text, title, filters and month; nothing about its author.
+ * The synonyms of the terms it uses end its text (a custom record has no weights).
  * @example toRecord(postMortem).url // '/post-mortems/12/'
  */
-export function toRecord(postMortem: IndexablePostMortem): pagefind.CustomRecord {
+export function toRecord(
+	postMortem: IndexablePostMortem,
+	synonyms: SynonymGroups = [],
+): pagefind.CustomRecord {
 	const date = postMortem.published_month ?? '';
-	const content = [
+	const text = [
 		postMortem.title,
 		postMortem.tried,
 		postMortem.period,
@@ -160,6 +185,8 @@ export function toRecord(postMortem: IndexablePostMortem): pagefind.CustomRecord
 		.map((text) => (text ?? '').trim())
 		.filter(Boolean)
 		.join('\n\n');
+	const extra = synonymsFor(text, synonyms);
+	const content = extra.length ? `${text}\n\n${extra.join(', ')}` : text;
 	const meta: Record<string, string> = { title: postMortem.title, kind: 'post-mortem' };
 	if (date) meta.date = date;
 	if (postMortem.country) meta.country = postMortem.country;
