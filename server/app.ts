@@ -97,10 +97,13 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as {
 		handler: AstroHandler;
 	};
-	const notFoundPage = path.join(clientDir, '404.html');
-	const notFoundHtml = fs.existsSync(notFoundPage)
-		? fs.readFileSync(notFoundPage)
-		: Buffer.from('Not found');
+	// The 404 page in the language of the address asked for (fr/404.html for /fr/…).
+	const readPage = (name: string) => {
+		const file = path.join(clientDir, name);
+		return fs.existsSync(file) ? fs.readFileSync(file) : null;
+	};
+	const notFoundEn = readPage('404.html') ?? Buffer.from('Not found');
+	const notFoundFr = readPage('fr/404.html') ?? notFoundEn;
 
 	const serveStatic = sirv(clientDir, {
 		etag: true,
@@ -173,7 +176,8 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 			res.statusCode = 404;
 			res.setHeader('Content-Type', 'text/html; charset=utf-8');
 			res.setHeader('Cache-Control', 'no-cache');
-			res.end(req.method === 'HEAD' ? undefined : notFoundHtml);
+			const html = pathname === '/fr' || pathname.startsWith('/fr/') ? notFoundFr : notFoundEn;
+			res.end(req.method === 'HEAD' ? undefined : html);
 		}
 		const render = () =>
 			compress(req, res, (err) => {

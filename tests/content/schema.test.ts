@@ -1,7 +1,7 @@
 // Field mistakes are checked by parsing the schema itself, with the messages an author reads. What
 // only the build can know (two files with one slug, a contact missing from people, an image's real
 // width) and how the build reports it (file, field, previous site untouched) run the real build.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,14 +26,15 @@ function edit(file: string, from: string | RegExp, to: string) {
 	fs.writeFileSync(file, next);
 }
 
-function build(contentDir: string, outDir: string) {
+async function build(contentDir: string, outDir: string) {
 	// A cache of its own (the content data store lives there), seeded with the fixture's optimised
 	// images so the build stays quick.
 	const cacheDir = `${outDir}-cache`;
 	fs.rmSync(cacheDir, { recursive: true, force: true });
 	const images = path.resolve('node_modules/.astro-fixture/assets');
 	if (fs.existsSync(images)) fs.cpSync(images, path.join(cacheDir, 'assets'), { recursive: true });
-	const result = spawnSync(process.execPath, ['scripts/build.mjs'], {
+	// Asynchronous, so the test worker keeps answering vitest while the build runs.
+	const child = spawn(process.execPath, ['scripts/build.mjs'], {
 		env: {
 			...process.env,
 			CONTENT_DIR: path.relative(process.cwd(), contentDir),
@@ -41,8 +42,13 @@ function build(contentDir: string, outDir: string) {
 			ASTRO_CACHE_DIR: cacheDir,
 			ASTRO_TELEMETRY_DISABLED: '1',
 		},
-		encoding: 'utf8',
 	});
+	let stdout = '';
+	let stderr = '';
+	child.stdout.on('data', (d) => (stdout += d));
+	child.stderr.on('data', (d) => (stderr += d));
+	const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+	const result = { status, stdout, stderr };
 	// Astro colours and bolds its messages; compare the words.
 	const output = `${result.stdout}\n${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '').replace(/\*\*/g, '');
 	return { status: result.status, output };
@@ -121,20 +127,21 @@ describe('content schema, field by field', () => {
 	});
 });
 
-describe('content schema, in the real build', () => {
+// A real build takes 10–30 s, longer on a busy machine.
+describe('content schema, in the real build', { timeout: 180_000 }, () => {
 	it.each([
 		['unknown country code', (d: string) => edit(study(d), 'country: IT', 'country: XX'), ['alpha-launch', 'country', 'unknown country code `XX`']],
 		['duplicate slug', (d: string) => fs.cpSync(path.join(d, 'case-studies', 'beta-rally'), path.join(d, 'case-studies', 'pt', 'beta-rally'), { recursive: true }), ['duplicate slug `beta-rally`', ' beta-rally/index.mdx', 'pt/beta-rally/index.mdx', 'would publish at the same URL. Rename one of them.']],
-	])('stops on an %s with the file and the field', (name, breakIt, expected) => {
+	])('stops on an %s with the file and the field', async (name, breakIt, expected) => {
 		const dir = brokenSite(name.replace(/\W+/g, '-'), breakIt);
-		const { status, output } = build(dir, path.join(WORK, 'out-' + name.replace(/\W+/g, '-')));
+		const { status, output } = await build(dir, path.join(WORK, 'out-' + name.replace(/\W+/g, '-')));
 		expect(status).not.toBe(0);
 		for (const text of expected) expect(output).toContain(text);
 	});
 
-	it('stops on a contact who is not in people, naming the file and the index', () => {
+	it('stops on a contact who is not in people, naming the file and the index', async () => {
 		const dir = brokenSite('unknown-contact', (d) => edit(study(d, 'beta-rally'), 'contacts: [bruno-costa]', 'contacts: [bruno-costa, nobody-here]'));
-		const { status, output } = build(dir, path.join(WORK, 'out-contact'));
+		const { status, output } = await build(dir, path.join(WORK, 'out-contact'));
 		expect(status).not.toBe(0);
 		expect(output).toContain('beta-rally/index.mdx: contacts[1]: `nobody-here` is not in the people collection');
 	});
@@ -148,7 +155,7 @@ describe('content schema, in the real build', () => {
 		const out = path.join(WORK, 'out-small');
 		fs.mkdirSync(out, { recursive: true });
 		fs.writeFileSync(path.join(out, 'previous-build.txt'), 'still here');
-		const { status, output } = build(dir, out);
+		const { status, output } = await build(dir, out);
 		expect(status).not.toBe(0);
 		expect(output).toContain('gamma-crm/index.mdx: cover.src: the image is 600px wide, smaller than the 1200px that pages use');
 		expect(fs.readFileSync(path.join(out, 'previous-build.txt'), 'utf8')).toBe('still here');
