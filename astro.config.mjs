@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import searchIndex from './src/integrations/search-index.ts';
+import localized404 from './src/integrations/localized-404.ts';
 
 // SITE_URL is only used for absolute links in the RSS feed; the portal works on any host.
 const site = process.env.SITE_URL ?? 'http://localhost:4321';
@@ -15,7 +16,8 @@ export default defineConfig({
 	// The node adapter would otherwise turn on Astro sessions with a filesystem driver; the members'
 	// layer keeps its own sessions table.
 	session: { driver: 'memory' },
-	integrations: [mdx(), searchIndex()],
+	// localized404 runs first: it moves fr/404 into place before indexing and precompression.
+	integrations: [mdx(), localized404(), searchIndex()],
 	// Keep scripts as files so the CSP can forbid inline scripts.
 	vite: { build: { assetsInlineLimit: 0 } },
 	build: { format: 'directory' },
