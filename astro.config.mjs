@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import searchIndex from './src/integrations/search-index.ts';
+import localized404 from './src/integrations/localized-404.ts';
 
 // No absolute link comes from `site`: feeds and mails are built on request from PORTAL_URL, and
 // printed pages show the address from the browser. It only gives Astro.url an origin while building.
@@ -16,7 +17,8 @@ export default defineConfig({
 	// The node adapter would otherwise turn on Astro sessions with a filesystem driver; the members'
 	// layer keeps its own sessions table.
 	session: { driver: 'memory' },
-	integrations: [mdx(), searchIndex()],
+	// localized404 runs first: it moves fr/404 into place before indexing and precompression.
+	integrations: [mdx(), localized404(), searchIndex()],
 	// Keep scripts as files so the CSP can forbid inline scripts.
 	vite: { build: { assetsInlineLimit: 0 } },
 	build: { format: 'directory' },

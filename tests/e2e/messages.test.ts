@@ -138,7 +138,7 @@ describe('messages between members', () => {
 	it('takes a message from a case study to its contact, shows it unread, and carries the reply back', async () => {
 		const anna = await signIn(ANNA);
 		await anna.goto(`${server.url}/case-studies/beta-rally/`);
-		await anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).click();
+		await anna.getByRole('link', { name: 'Contact Bruno Costa about this practice' }).click();
 		await anna.waitForURL(/\/messages\/new\/\?to=bruno-costa&about=beta-rally$/);
 		await expect(anna.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
 			'New message',

@@ -88,7 +88,7 @@ describe('published portal', () => {
 		await expect(page.locator('table').first().textContent()).resolves.toContain('+100');
 		await expect(
 			page
-				.getByRole('link', { name: 'Write to Anna Verdi about this practice' })
+				.getByRole('link', { name: 'Contact Anna Verdi about this practice' })
 				.getAttribute('href'),
 		).resolves.toBe('/messages/new/?to=anna-verdi&about=alpha-launch');
 
@@ -206,7 +206,7 @@ describe('published portal', () => {
 		await page.goto(server.url + '/case-studies/alpha-launch/');
 		await page.emulateMedia({ media: 'print' });
 		await expect(page.locator('header.cd-header').isVisible()).resolves.toBe(false);
-		await expect(page.getByRole('link', { name: /Write to Anna Verdi/ }).isVisible()).resolves.toBe(
+		await expect(page.getByRole('link', { name: /Contact Anna Verdi/ }).isVisible()).resolves.toBe(
 			false,
 		);
 		await expect(page.getByRole('heading', { level: 1 }).isVisible()).resolves.toBe(true);

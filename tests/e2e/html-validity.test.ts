@@ -1,0 +1,450 @@
+// Valid and accessible pages: the Nu HTML Checker (vnu-jar, on Java) reads every page of the fixture
+// build and every page type rendered on request, English and French, signed in as a member and as an
+// admin, forms with and without errors; axe-core in Chromium checks the same page types. Both must find
+// nothing. The checker runs once per batch of pages (the JVM takes a second or two to start).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+	FIXTURE_DIST,
+	createMemberClient,
+	launchBrowser,
+	startServer,
+	type MemberClient,
+	type RunningServer,
+} from './harness';
+
+const VNU_JAR = path.resolve('node_modules/vnu-jar/build/dist/vnu.jar');
+const axeSource = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+const ANNA = 'anna.verdi@it.fixture.example';
+const BRUNO = 'bruno.costa@pt.fixture.example';
+const CLAIRE = 'claire.martin@fr.fixture.example'; // admin (DEMO_ADMINS)
+
+interface VnuMessage {
+	type: string;
+	subType?: string;
+	url?: string;
+	lastLine?: number;
+	lastColumn?: number;
+	message: string;
+	extract?: string;
+}
+
+/** Runs java with `args`, without blocking the test worker (vitest talks to it meanwhile). */
+function java(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((resolve) => {
+		let stdout = '';
+		let stderr = '';
+		const child = spawn('java', args);
+		child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+		child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+		child.on('error', (error) => resolve({ status: null, stdout, stderr: String(error) }));
+		child.on('close', (status) => resolve({ status, stdout, stderr }));
+	});
+}
+
+/** Fails with what to install when Java is missing: the checker cannot run without it. */
+async function requireJava() {
+	const probe = await java(['-version']);
+	if (probe.status !== 0) {
+		throw new Error(
+			"Java is missing: the Nu HTML Checker (vnu-jar) runs on it. Install Debian's default-jre-headless (`apt-get install -y default-jre-headless`; .ci/run does it).",
+		);
+	}
+	if (!fs.existsSync(VNU_JAR)) throw new Error(`${VNU_JAR} is missing: run npm install`);
+}
+
+/** Runs the checker once on `files`; returns its errors as "file:line:column message" lines. */
+async function vnuErrors(
+	files: string[],
+	name: (file: string) => string = (f) => f,
+): Promise<string[]> {
+	await requireJava();
+	const run = await java([
+		'-Xss8m',
+		'-jar',
+		VNU_JAR,
+		'--format',
+		'json',
+		'--skip-non-html',
+		...files,
+	]);
+	let messages: VnuMessage[];
+	try {
+		messages = (JSON.parse(run.stderr) as { messages: VnuMessage[] }).messages;
+	} catch {
+		throw new Error(`vnu did not answer JSON (exit ${run.status}):\n${run.stderr}${run.stdout}`);
+	}
+	return messages
+		.filter((m) => m.type !== 'info')
+		.map((m) => {
+			const file = m.url ? name(decodeURIComponent(m.url.replace(/^file:/, ''))) : '?';
+			const extract = (m.extract ?? '').replace(/\s+/g, ' ').trim();
+			return `${file}:${m.lastLine ?? '?'}:${m.lastColumn ?? '?'} ${m.type}: ${m.message} «${extract}»`;
+		});
+}
+
+function htmlFiles(dir: string): string[] {
+	return fs
+		.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+		.filter((f) => f.endsWith('.html'))
+		.map((f) => path.join(dir, f))
+		.sort();
+}
+
+describe('built pages', () => {
+	it('are valid HTML, every one of them', async () => {
+		const client = path.join(FIXTURE_DIST, 'client');
+		const files = htmlFiles(client);
+		// Home, case studies, countries, topics, people, search and 404, in both languages (the case
+		// study list is rendered on request).
+		const relative = files.map((f) => path.relative(client, f));
+		expect(relative).toEqual(
+			expect.arrayContaining([
+				'index.html',
+				'fr/index.html',
+				'case-studies/alpha-launch/index.html',
+				'fr/case-studies/delta-rallye/index.html',
+				'countries/it/index.html',
+				'topics/index.html',
+				'people/anna-verdi/index.html',
+				'search/index.html',
+				'fr/search/index.html',
+				'404.html',
+				'fr/404.html',
+			]),
+		);
+		expect(await vnuErrors(files, (f) => path.relative(client, f))).toEqual([]);
+	}, 120_000);
+
+	it('include a French 404 page next to the English one', () => {
+		const fr = fs.readFileSync(path.join(FIXTURE_DIST, 'client/fr/404.html'), 'utf8');
+		expect(fr).toMatch(/<html lang="fr"/);
+		expect(fr).toContain('<h1>Page introuvable</h1>');
+		const en = fs.readFileSync(path.join(FIXTURE_DIST, 'client/404.html'), 'utf8');
+		expect(en).toMatch(/<html lang="en"/);
+		expect(en).toContain('<h1>Page not found</h1>');
+		expect(fs.existsSync(path.join(FIXTURE_DIST, 'client/fr/404/index.html'))).toBe(false);
+	});
+});
+
+interface PageType {
+	path: string;
+	as: string | null;
+	status: number;
+	/** A form sent with these fields instead of a GET. */
+	post?: Record<string, string>;
+}
+
+let server: RunningServer;
+let client: MemberClient;
+let browser: Browser;
+/** Rendered on request; the same list in English and, prefixed with /fr, in French. */
+let renderedTypes: PageType[];
+
+async function must(res: Response | Promise<Response>, status: number, what: string) {
+	const r = await res;
+	if (r.status !== status) throw new Error(`${what}: ${r.status}, expected ${status}`);
+	return r;
+}
+
+async function fetchPage(type: PageType, prefix: string): Promise<Response> {
+	const pathname = prefix + type.path;
+	if (type.post) {
+		return type.as
+			? client.post(pathname, type.as, type.post)
+			: fetch(server.url + pathname, {
+					method: 'POST',
+					headers: { Origin: server.url },
+					body: new URLSearchParams(type.post),
+					redirect: 'manual',
+				});
+	}
+	return type.as
+		? client.get(pathname, type.as)
+		: fetch(server.url + pathname, { redirect: 'manual' });
+}
+
+/** Prerendered page types, checked by axe next to the rendered ones. */
+const BUILT_TYPES = [
+	'/',
+	'/case-studies/',
+	'/case-studies/alpha-launch/',
+	'/case-studies/delta-rallye/',
+	'/countries/',
+	'/countries/it/',
+	'/topics/',
+	'/topics/owner-community/',
+	'/people/',
+	'/people/anna-verdi/',
+	'/search/?q=rally',
+	'/404',
+	'/no-such-page/',
+];
+
+async function axeViolations(page: Page, url: string): Promise<string[]> {
+	await page.goto(url);
+	if (url.includes('/search/')) await page.locator('.cd-search__hit').first().waitFor();
+	if (url.endsWith('/case-studies/alpha-launch/'))
+		await page.locator('[data-cd-adoption-tally]').waitFor();
+	// Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not apply.
+	await page.evaluate(axeSource);
+	const result = await page.evaluate(async () => {
+		const axe = (
+			window as unknown as {
+				axe: {
+					run: (
+						ctx: Document,
+						o: object,
+					) => Promise<{
+						violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+					}>;
+				};
+			}
+		).axe;
+		return axe.run(document, {
+			runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+			// Experimental in axe, and what WCAG 2.5.3 asks: a control's name contains its label.
+			rules: { 'label-content-name-mismatch': { enabled: true } },
+			resultTypes: ['violations'],
+		});
+	});
+	return result.violations
+		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+		.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('pages rendered on request', () => {
+	beforeAll(async () => {
+		[server, browser] = await Promise.all([
+			startServer({ DEMO: 'true', DEMO_ADMINS: 'claire-martin' }),
+			launchBrowser(),
+		]);
+		client = createMemberClient(server);
+
+		// What members leave behind, so every page has something to show: a thread, a "we applied
+		// this" answer, a published post-mortem with results and an action, and a draft to edit.
+		const sent = await must(
+			client.post('/messages/new/?to=anna-verdi&about=alpha-launch', BRUNO, {
+				subject: 'Street events',
+				body: 'How many test drives did the events bring?',
+			}),
+			303,
+			'message',
+		);
+		const thread = new URL(sent.headers.get('location')!, server.url).pathname;
+		await must(
+			client.post('/case-studies/alpha-launch/applied/', BRUNO, {
+				status: 'adapted',
+				period: '2025',
+				change: 'Smaller events.',
+				kpiLabel: 'Test drives',
+				kpiUnit: 'per month',
+				kpiBefore: '40',
+				kpiAfter: '55',
+			}),
+			303,
+			'applied',
+		);
+		const newDraft = async () => {
+			const res = await must(client.post('/post-mortems/new/', BRUNO, {}), 303, 'new draft');
+			return new URL(res.headers.get('location')!, server.url).pathname;
+		};
+		const published = await newDraft();
+		const step5 = await (await client.get(`${published}?step=5`, BRUNO)).text();
+		const brunoId = /<option value="(\d+)"[^>]*>\s*Bruno Costa/.exec(step5)?.[1];
+		if (!brunoId) throw new Error('Bruno is not among the action owners');
+		const steps: Record<string, string>[] = [
+			{
+				title: 'Tablets nobody used',
+				tried: 'We lent tablets to every salesperson.',
+				country: 'PT',
+				models: 'Model T',
+				channel: 'showroom',
+				topics: 'digital-tools',
+				period: 'Spring 2025',
+				practice: 'delta-rallye',
+			},
+			{
+				'results.label': 'Tablet sessions',
+				'results.unit': 'per week',
+				'results.planned': '200',
+				'results.actual': '35',
+				'timeline.when': 'Week 1',
+				'timeline.what': 'Tablets handed out.',
+			},
+			{ signal: 'Usage fell after a week.', signalWhen: 'Week 2', factors: 'training' },
+			{
+				wentWell: 'Quick setup.',
+				wentWrong: 'No training.',
+				lucky: 'Cheap tablets.',
+				failAgain: 'Without training.',
+				differently: 'Train first.',
+			},
+			{
+				'actions.text': 'Plan a training day',
+				'actions.owner': brunoId,
+				'actions.due': '2030-01-15',
+				'actions.status': 'open',
+			},
+		];
+		for (const [i, fields] of steps.entries()) {
+			const step = String(i + 1);
+			await must(
+				client.post(`${published}?step=${step}`, BRUNO, { ...fields, step, intent: 'save' }),
+				303,
+				`post-mortem step ${step}`,
+			);
+		}
+		await must(
+			client.post(`${published}?step=6`, BRUNO, {
+				step: '6',
+				disclosure: 'named',
+				intent: 'publish',
+			}),
+			303,
+			'publish',
+		);
+		const postMortem = published.replace(/edit\/$/, '');
+		const draft = await newDraft();
+		const outbox = await (await client.get('/dev/outbox/', CLAIRE)).text();
+		const mail = /href="(\/dev\/outbox\/[^"]+)"/.exec(outbox)?.[1];
+		if (!mail) throw new Error('no mail in the outbox');
+
+		renderedTypes = [
+			{ path: '/case-studies/?country=IT', as: BRUNO, status: 200 },
+			{ path: '/case-studies/?topic=owner-community&sort=title&lang=fr', as: BRUNO, status: 200 },
+			{ path: '/messages/', as: BRUNO, status: 200 },
+			{ path: thread, as: BRUNO, status: 200 },
+			{ path: '/messages/new/?to=anna-verdi&about=alpha-launch', as: BRUNO, status: 200 },
+			{
+				path: `/messages/new/?postMortem=${postMortem.split('/')[2]}`,
+				as: ANNA,
+				status: 200,
+			},
+			{ path: '/account/', as: BRUNO, status: 200 },
+			{ path: '/post-mortems/', as: BRUNO, status: 200 },
+			{ path: postMortem, as: ANNA, status: 200 },
+			{ path: postMortem, as: CLAIRE, status: 200 },
+			{ path: '/post-mortems/new/', as: BRUNO, status: 200 },
+			{ path: '/post-mortems/mine/', as: BRUNO, status: 200 },
+			...[1, 2, 3, 4, 5, 6].map((s) => ({ path: `${draft}?step=${s}`, as: BRUNO, status: 200 })),
+			{ path: '/post-mortems/actions/', as: BRUNO, status: 200 },
+			{ path: '/diffusion/', as: BRUNO, status: 200 },
+			{ path: '/case-studies/alpha-launch/applied/', as: BRUNO, status: 200 },
+			{ path: '/case-studies/beta-rally/applied/', as: ANNA, status: 200 },
+			{ path: '/admin/', as: CLAIRE, status: 200 },
+			{ path: '/admin/audit/', as: CLAIRE, status: 200 },
+			{ path: '/dev/outbox/', as: CLAIRE, status: 200 },
+			{ path: mail, as: CLAIRE, status: 200 },
+			{ path: '/post-mortems/999999/', as: BRUNO, status: 404 },
+			{ path: '/login/', as: null, status: 200 },
+			{ path: '/reset-password/', as: null, status: 200 },
+			{ path: '/reset-password/not-a-token/', as: null, status: 410 },
+			{ path: '/invite/not-a-token/', as: null, status: 410 },
+			// Forms sent back with their errors.
+			{
+				path: '/login/',
+				as: null,
+				status: 401,
+				post: { email: ANNA, password: 'not the password' },
+			},
+			{ path: '/messages/new/?to=anna-verdi', as: BRUNO, status: 400, post: { subject: '' } },
+			{ path: thread, as: BRUNO, status: 400, post: { body: '' } },
+			{ path: '/account/', as: BRUNO, status: 400, post: { form: 'profile', name: '' } },
+			{ path: '/case-studies/gamma-crm/applied/', as: BRUNO, status: 400, post: {} },
+			{ path: '/admin/', as: CLAIRE, status: 400, post: { action: 'invite', email: 'nope' } },
+			{ path: postMortem, as: ANNA, status: 400, post: { intent: 'comment', body: '' } },
+			...[
+				{ step: '1', title: '' },
+				{ step: '2', 'results.label': 'Leads' },
+				{ step: '3', factors: 'not-a-factor' },
+				{ step: '5', 'actions.text': 'Call back' },
+			].map((fields) => ({
+				path: `${draft}?step=${fields.step}`,
+				as: BRUNO,
+				status: 400,
+				post: { ...fields, intent: 'save' },
+			})),
+			{ path: `${draft}?step=6`, as: BRUNO, status: 400, post: { step: '6', intent: 'publish' } },
+		];
+	}, 180_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+	});
+
+	describe('valid HTML', () => {
+		it('are valid HTML on every page type, in English and French, with and without errors', async () => {
+			const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-vnu-'));
+			const names = new Map<string, string>();
+			const wrong: string[] = [];
+			for (const prefix of ['', '/fr']) {
+				for (const type of renderedTypes) {
+					const res = await fetchPage(type, prefix);
+					const label = `${type.post ? 'POST' : 'GET'} ${prefix}${type.path} as ${type.as ?? 'nobody'}`;
+					const html = await res.text();
+					if (res.status !== type.status || !/^<!doctype html>/i.test(html))
+						wrong.push(`${label}: ${res.status} ${html.slice(0, 60)}`);
+					const file = path.join(dir, `page-${names.size}.html`);
+					fs.writeFileSync(file, html);
+					names.set(file, label);
+				}
+			}
+			expect(wrong).toEqual([]);
+			try {
+				expect(await vnuErrors([...names.keys()], (f) => names.get(f) ?? f)).toEqual([]);
+			} finally {
+				fs.rmSync(dir, { recursive: true, force: true });
+			}
+		}, 120_000);
+	});
+
+	describe('accessibility', () => {
+		for (const [lang, prefix] of [
+			['English', ''],
+			['French', '/fr'],
+		] as const) {
+			for (const [device, width] of [
+				['a phone', 375],
+				['a desktop', 1280],
+			] as const) {
+				it(`has no serious or critical axe violation on any page type in ${lang}, on ${device}`, async () => {
+					// One tab per account: the page types are read by the member they are meant for.
+					const tabs = new Map<string | null, Page>();
+					const contexts: BrowserContext[] = [];
+					for (const who of [BRUNO, ANNA, CLAIRE, null]) {
+						const context = await browser.newContext({ viewport: { width, height: 900 } });
+						contexts.push(context);
+						if (who) {
+							const token = await client.tokenFor(who);
+							await context.addCookies([{ name: 'cd_session', value: token, url: server.url }]);
+						}
+						tabs.set(who, await context.newPage());
+					}
+					const pages: { path: string; as: string | null }[] = [
+						...BUILT_TYPES.map((p) => ({ path: p, as: BRUNO })),
+						...renderedTypes.filter((t) => !t.post),
+					];
+					const found: Record<string, string[]> = {};
+					let checked = 0;
+					try {
+						for (const p of pages) {
+							const v = await axeViolations(tabs.get(p.as)!, server.url + prefix + p.path);
+							checked++;
+							if (v.length) found[`${prefix}${p.path} (${p.as ?? 'signed out'})`] = v;
+						}
+					} finally {
+						for (const c of contexts) await c.close();
+					}
+					expect(checked).toBe(pages.length);
+					expect(found).toEqual({});
+				}, 240_000);
+			}
+		}
+	});
+});
