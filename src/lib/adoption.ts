@@ -1,6 +1,7 @@
 // "We applied this": the statuses a member gives a practice for their country, the checks of the
 // form, the tallies and the diffusion matrix, and the CSV export. Pure: no database, no Astro, so
 // the same rules serve pages, endpoints and tests.
+import { stripUnit } from './post-mortem-form';
 
 /** The answers, in the order a replication programme walks through them. */
 export const ADOPTION_STATUSES = ['trying', 'adopted', 'adapted', 'rejected', 'on-hold'] as const;
@@ -116,11 +117,13 @@ export function getAdoptionFormValues(mark: AdoptionMark | null): AdoptionFormVa
 }
 
 /**
- * A number as people type it: `1 250,5`, `1250.5`, `-3`; `null` when it is not one.
+ * A number as people type it: `1 250,5`, `1250.5`, `-3`; `null` when it is not one. With the KPI's
+ * unit, that unit may follow the number ("60%" where the unit is `%`).
  * @example parseKpiNumber('12,5') // 12.5
+ * @example parseKpiNumber('60%', '%') // 60
  */
-export function parseKpiNumber(text: string): number | null {
-	const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+export function parseKpiNumber(text: string, unit = ''): number | null {
+	const compact = stripUnit(text, unit).replace(/[\s\u00a0\u202f]/g, '');
 	// One decimal separator, either kind; thousands separators other than spaces are ambiguous.
 	if (!/^[+-]?\d+([.,]\d+)?$/.test(compact)) return null;
 	const value = Number(compact.replace(',', '.'));
@@ -158,8 +161,8 @@ export function checkAdoptionForm(
 		if (!values.kpiLabel) errors.kpiLabel = 'kpi-label-missing';
 		else if (length(values.kpiLabel) > KPI_LABEL_MAX_CHARS) errors.kpiLabel = 'too-long';
 		if (length(values.kpiUnit) > KPI_UNIT_MAX_CHARS) errors.kpiUnit = 'too-long';
-		const before = parseKpiNumber(values.kpiBefore);
-		const after = parseKpiNumber(values.kpiAfter);
+		const before = parseKpiNumber(values.kpiBefore, values.kpiUnit);
+		const after = parseKpiNumber(values.kpiAfter, values.kpiUnit);
 		if (!values.kpiBefore) errors.kpiBefore = 'kpi-number-missing';
 		else if (before === null) errors.kpiBefore = 'kpi-number-invalid';
 		if (!values.kpiAfter) errors.kpiAfter = 'kpi-number-missing';

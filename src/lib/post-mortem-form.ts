@@ -202,13 +202,23 @@ export function splitModels(value: string): string[] {
 }
 
 /**
- * A KPI value as people type it ("1 200", "12,5", "-3"), or null when it is not a number.
+ * A KPI value as people type it ("1 200", "12,5", "-3"), or null when it is not a number. With the
+ * row's unit, that unit may follow the number ("60%" or "60 %" where the unit is `%`).
  * @example parseKpiNumber('12,5') // 12.5
+ * @example parseKpiNumber('60 %', '%') // 60
  */
-export function parseKpiNumber(value: string): number | null {
-	const compact = value.replace(/[\s\u00a0\u202f]/g, '');
+export function parseKpiNumber(value: string, unit = ''): number | null {
+	const compact = stripUnit(value, unit).replace(/[\s\u00a0\u202f]/g, '');
 	if (!/^[+-]?(\d+([.,]\d+)?|[.,]\d+)$/.test(compact)) return null;
 	return Number(compact.replace(',', '.'));
+}
+
+/** `value` without a trailing `unit` (compared case-insensitively), when it ends with it. */
+export function stripUnit(value: string, unit: string): string {
+	const u = unit.trim();
+	const v = value.trim();
+	if (u === '' || v.length <= u.length) return v;
+	return v.slice(-u.length).toLowerCase() === u.toLowerCase() ? v.slice(0, -u.length) : v;
 }
 
 /**
@@ -253,7 +263,8 @@ export function validateStep(step: PmStep, f: Partial<PmFields>, ctx: PmContext)
 				checkText(errors, `results-${i}-unit`, r.unit, false, 40);
 				for (const key of ['planned', 'actual'] as const) {
 					if (r[key] === '') errors[`results-${i}-${key}`] = 'required';
-					else if (parseKpiNumber(r[key]) === null) errors[`results-${i}-${key}`] = 'number';
+					else if (parseKpiNumber(r[key], r.unit) === null)
+						errors[`results-${i}-${key}`] = 'number';
 				}
 			});
 			(f.timeline ?? []).forEach((r, i) => {
@@ -349,8 +360,8 @@ function escapeRegExp(value: string): string {
  * @example computeGap({ label: 'Leads', unit: '', planned: '40', actual: '12' }) // -28
  */
 export function computeGap(row: PmResultRow): number | null {
-	const planned = parseKpiNumber(row.planned);
-	const actual = parseKpiNumber(row.actual);
+	const planned = parseKpiNumber(row.planned, row.unit);
+	const actual = parseKpiNumber(row.actual, row.unit);
 	if (planned === null || actual === null) return null;
 	// Rounded to tame binary fractions (0.3 − 0.1); KPIs rarely carry more than a few decimals.
 	return Math.round((actual - planned) * 1e6) / 1e6;
