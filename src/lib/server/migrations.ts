@@ -203,6 +203,10 @@ export const migrations: readonly string[] = [
 	CREATE INDEX login_failure_last_failed_at_idx ON login_failure (last_failed_at);
 	DELETE FROM rate_limit WHERE key >= 'login-' AND key < 'login.';
 	`,
+	// 4: an invitation carries the member's country (ISO code); the account is created with it.
+	`
+	ALTER TABLE invitation ADD COLUMN country TEXT;
+	`,
 ];
 
 /**
