@@ -32,6 +32,15 @@ beforeAll(async () => {
 	const started = await member.post('/post-mortems/new/', ANNA, {});
 	expect(started.status).toBe(303);
 	edit = new URL(started.headers.get('location')!, server.url).pathname;
+	const results = await member.post(`${edit}?step=2`, ANNA, {
+		step: '2',
+		intent: 'save',
+		'results.label': 'Share of visitors who booked a test drive after the street event',
+		'results.unit': '%',
+		'results.planned': '60%',
+		'results.actual': '45%',
+	});
+	expect(results.status).toBe(303);
 	const step5 = await (await member.get(`${edit}?step=5`, ANNA)).text();
 	const annaId = /<option value="(\d+)"[^>]*>\s*Anna Verdi\s*</.exec(step5)?.[1];
 	expect(annaId).toBeDefined();
@@ -172,6 +181,8 @@ describe('on a 390×844 phone', () => {
 			'/diffusion/',
 			`${edit}?step=2`,
 			`${edit}?step=5`,
+			// The preview of the whole post-mortem, as readers see it.
+			`${edit}?step=6`,
 		]) {
 			await open(page, pathname);
 			expect(await overflow(page), pathname).toBeLessThanOrEqual(0);
