@@ -131,6 +131,7 @@ describe('accounts administration', () => {
 		await page.waitForURL(srv.url + '/admin/');
 		await page.getByLabel('Email').fill('new.director@es.fixture.example');
 		await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Editor' });
+		await page.getByLabel('Country', { exact: true }).selectOption({ label: 'Spain' });
 		await page.getByRole('button', { name: 'Send the invitation' }).click();
 		await expect(page.getByRole('status').textContent()).resolves.toBe(
 			'Invitation sent to new.director@es.fixture.example.',
@@ -218,7 +219,7 @@ describe('accounts administration', () => {
 		const invite = await postForm(
 			srv,
 			'/admin/',
-			{ action: 'invite', email: 'dora.diaz@example.com', role: 'member' },
+			{ action: 'invite', email: 'dora.diaz@example.com', role: 'member', country: 'ES' },
 			{ cookie: claire },
 		);
 		expect(invite.status).toBe(303);

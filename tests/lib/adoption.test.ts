@@ -120,6 +120,28 @@ describe('parseKpiNumber', () => {
 		expect(parseKpiNumber('1,250.5')).toBeNull();
 		expect(parseKpiNumber('12%')).toBeNull();
 	});
+
+	it('accepts the KPI unit after the number, and only that unit', () => {
+		expect(parseKpiNumber('60%', '%')).toBe(60);
+		expect(parseKpiNumber('12,5 pts', 'pts')).toBe(12.5);
+		expect(parseKpiNumber('60%', 'pts')).toBeNull();
+	});
+
+	it('takes "60%" as 60 in the form when the unit is %', () => {
+		const { input, errors } = checkAdoptionForm(
+			{
+				...blank,
+				status: 'adopted',
+				kpiLabel: 'Show rate',
+				kpiUnit: '%',
+				kpiBefore: '45%',
+				kpiAfter: '60 %',
+			},
+			anyCountry,
+		);
+		expect(errors).toEqual({});
+		expect(input?.kpi).toMatchObject({ unit: '%', before: 45, after: 60 });
+	});
 });
 
 describe('getAdoptionFormValues', () => {

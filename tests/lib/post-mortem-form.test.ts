@@ -185,6 +185,17 @@ describe('helpers', () => {
 		expect(computeGap({ label: '', unit: '', planned: '?', actual: '12' })).toBeNull();
 	});
 
+	it('accepts the row\'s unit after a number: "60%" where the unit is %', () => {
+		expect(parseKpiNumber('60%', '%')).toBe(60);
+		expect(parseKpiNumber('60 %', '%')).toBe(60);
+		expect(parseKpiNumber('3 PTS', 'pts')).toBe(3);
+		expect(parseKpiNumber('60%')).toBeNull();
+		expect(parseKpiNumber('60€', '%')).toBeNull();
+		const row = { label: 'Show rate', unit: '%', planned: '60%', actual: '45 %' };
+		expect(validateStep(2, { results: [row], timeline: [] }, ctx)).toEqual({});
+		expect(computeGap(row)).toBe(-15);
+	});
+
 	it('accepts real calendar dates only', () => {
 		expect(isIsoDate('2024-02-29')).toBe(true);
 		expect(isIsoDate('2025-02-29')).toBe(false);

@@ -17,11 +17,11 @@ export const INVITATION_LIFETIME_SECONDS = 7 * SECONDS_PER_DAY;
 /**
  * Creates an invitation and returns the token for the link (shown once, never stored). Earlier
  * unused invitations to the same address are withdrawn, so only the newest link works.
- * @example const token = createInvitation(db, { email: 'anna@example.com', role: 'member', invitedBy: admin.id })
+ * @example const token = createInvitation(db, { email: 'anna@example.com', role: 'member', invitedBy: admin.id, country: 'IT' })
  */
 export function createInvitation(
 	db: Database,
-	input: { email: string; role: Role; invitedBy: number | null },
+	input: { email: string; role: Role; invitedBy: number | null; country?: string | null },
 	nowSeconds = getNowSeconds(),
 ): string {
 	if (!isRole(input.role)) throw new Error(`Unknown role \`${String(input.role)}\``);
@@ -33,13 +33,14 @@ export function createInvitation(
 		).run(normalizeEmail(input.email));
 		prepare(
 			db,
-			`INSERT INTO invitation (id, email, role, invited_by, expires_at, used_at, created_at)
-			VALUES (?, ?, ?, ?, ?, NULL, ?)`,
+			`INSERT INTO invitation (id, email, role, invited_by, country, expires_at, used_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, NULL, ?)`,
 		).run(
 			hashToken(token),
 			normalizeEmail(input.email),
 			input.role,
 			input.invitedBy,
+			input.country ?? null,
 			nowSeconds + INVITATION_LIFETIME_SECONDS,
 			nowSeconds,
 		);
@@ -61,7 +62,7 @@ export function getInvitation(
 	const row = prepare(
 		db,
 		`SELECT invitation.id, invitation.email, invitation.role, invitation.invited_by,
-				invitation.expires_at, invitation.created_at
+				invitation.country, invitation.expires_at, invitation.created_at
 			FROM invitation
 			WHERE invitation.id = ? AND invitation.used_at IS NULL AND invitation.expires_at > ?`,
 	).get(hashToken(token), nowSeconds) as InvitationRow | undefined;
@@ -71,7 +72,8 @@ export function getInvitation(
 /**
  * Uses an invitation: marks it used and creates the member, in one transaction. `null` when the token
  * is unknown, expired or used (the guarded `UPDATE … WHERE used_at IS NULL` also catches a double
- * submit racing this one), or when the email already has an account.
+ * submit racing this one), or when the email already has an account. The member gets the
+ * invitation's country.
  * @example const user = acceptInvitation(db, token, { name: 'Anna', passwordHash })
  */
 export function acceptInvitation(
@@ -86,8 +88,10 @@ export function acceptInvitation(
 			db,
 			`UPDATE invitation SET used_at = ?
 				WHERE invitation.id = ? AND invitation.used_at IS NULL AND invitation.expires_at > ?
-				RETURNING email, role`,
-		).get(nowSeconds, hashToken(token), nowSeconds) as { email: string; role: Role } | undefined;
+				RETURNING email, role, country`,
+		).get(nowSeconds, hashToken(token), nowSeconds) as
+			| { email: string; role: Role; country: string | null }
+			| undefined;
 		if (!invitation) return null;
 		if (!checkEmailAvailability(db, invitation.email)) {
 			// Undo the claim so the outcome is the same as if nothing had happened.
@@ -101,6 +105,7 @@ export function acceptInvitation(
 				passwordHash: input.passwordHash,
 				role: invitation.role,
 				personId: input.personId ?? null,
+				country: invitation.country,
 			},
 			nowSeconds,
 		);
@@ -136,6 +141,7 @@ function toInvitation(row: InvitationRow): Invitation {
 		email: row.email,
 		role: row.role,
 		invitedBy: row.invited_by,
+		country: row.country,
 		expiresAt: row.expires_at,
 		createdAt: row.created_at,
 	};
@@ -148,6 +154,8 @@ export interface Invitation {
 	role: Role;
 	/** The inviting admin, or `null` for invitations made from the command line. */
 	invitedBy: number | null;
+	/** The member's country (ISO code) chosen by the inviting admin; `null` for older invitations. */
+	country: string | null;
 	expiresAt: number;
 	createdAt: number;
 }
@@ -157,6 +165,7 @@ interface InvitationRow {
 	email: string;
 	role: Role;
 	invited_by: number | null;
+	country: string | null;
 	expires_at: number;
 	created_at: number;
 }

@@ -211,6 +211,10 @@ export const migrations: readonly string[] = [
 		created_at INTEGER NOT NULL
 	) STRICT;
 	`,
+	// 5: an invitation carries the member's country (ISO code); the account is created with it.
+	`
+	ALTER TABLE invitation ADD COLUMN country TEXT;
+	`,
 ];
 
 /**

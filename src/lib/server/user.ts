@@ -98,8 +98,8 @@ export function checkEmailAvailability(db: Database, email: string): boolean {
 export function createUser(db: Database, input: NewUser, nowSeconds = getNowSeconds()): User {
 	const row = prepare(
 		db,
-		`INSERT INTO user (email, name, role, password_hash, person_id, languages, active, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)
+		`INSERT INTO user (email, name, role, password_hash, person_id, languages, country, active, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 			RETURNING ${USER_COLUMNS_SQL}`,
 	).get(
 		normalizeEmail(input.email),
@@ -108,6 +108,7 @@ export function createUser(db: Database, input: NewUser, nowSeconds = getNowSeco
 		input.passwordHash,
 		input.personId ?? null,
 		JSON.stringify(input.languages ?? []),
+		input.country ?? null,
 		nowSeconds,
 		nowSeconds,
 	) as UserRow;
@@ -311,6 +312,8 @@ export interface NewUser {
 	role: Role;
 	personId?: string | null;
 	languages?: string[];
+	/** ISO 3166-1 alpha-2 code, e.g. from the invitation. */
+	country?: string | null;
 }
 
 export interface UserRow {

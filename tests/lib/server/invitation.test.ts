@@ -23,6 +23,18 @@ const invite = (email = 'Anna@Example.com', now = T0) =>
 	createInvitation(db, { email, role: 'editor', invitedBy: admin.id }, now);
 
 describe('invitations', () => {
+	it("carry the member's country to the account", () => {
+		const token = createInvitation(
+			db,
+			{ email: 'pt@example.com', role: 'member', invitedBy: admin.id, country: 'PT' },
+			T0,
+		);
+		expect(getInvitation(db, token, T0 + 1)?.country).toBe('PT');
+		const user = acceptInvitation(db, token, { name: 'Rui', passwordHash: '$argon2id$x' }, T0 + 2);
+		expect(user?.country).toBe('PT');
+		expect(getUserByEmail(db, 'pt@example.com')?.country).toBe('PT');
+	});
+
 	it('store only the hash of the token', () => {
 		const token = invite();
 		expect(token).toMatch(/^[a-z2-7]{32}$/);

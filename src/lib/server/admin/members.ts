@@ -19,7 +19,7 @@ import {
 } from '../user';
 import { isEmail, type FieldErrors } from '../../forms';
 import { localizePath, useTranslations } from '../../i18n';
-import type { Lang } from '../../taxonomy';
+import { isCountryCode, type Lang } from '../../taxonomy';
 
 export interface AdminContext {
 	db: Database;
@@ -44,12 +44,13 @@ function findTarget(db: Database, idText: string): User | null {
 }
 
 /**
- * Invites someone by email with a role: the invitation and its audit entry in one transaction, then
- * the mail. A mail that cannot be sent is reported; the invitation stays and can be sent again.
+ * Invites someone by email with a role and their country (the account is created with it): the
+ * invitation and its audit entry in one transaction, then the mail. A mail that cannot be sent is
+ * reported; the invitation stays and can be sent again.
  */
 export async function inviteMember(
 	ctx: AdminContext,
-	input: { email: string; role: string },
+	input: { email: string; role: string; country: string },
 ): Promise<AdminResult<{ email: string }>> {
 	const { db, actor } = ctx;
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
@@ -59,18 +60,25 @@ export async function inviteMember(
 	else if (!isEmail(input.email)) errors.email = t('members.emailInvalid');
 	else if (getUserByEmail(db, input.email)) errors.email = t('admin.invite.hasAccount');
 	if (!isRole(input.role)) errors.role = t('members.required');
+	if (!input.country) errors.country = t('members.required');
+	else if (!isCountryCode(input.country)) errors.country = t('admin.invite.countryInvalid');
 	if (Object.keys(errors).length > 0) return { ok: false, kind: 'invalid', errors };
 	const role = input.role as Role;
 	const email = normalizeEmail(input.email);
 	const token = db
 		.transaction(() => {
-			const created = createInvitation(db, { email, role, invitedBy: actor.id });
+			const created = createInvitation(db, {
+				email,
+				role,
+				invitedBy: actor.id,
+				country: input.country,
+			});
 			recordAudit(db, {
 				actorId: actor.id,
 				action: 'invite',
 				target: email,
 				ip: ctx.ip,
-				detail: role,
+				detail: `${role}, ${input.country}`,
 			});
 			return created;
 		})
