@@ -160,7 +160,9 @@ describe('search', () => {
 
 		await page.getByRole('checkbox', { name: /^Portugal/ }).check();
 		await page.waitForURL(/country=PT/);
-		await expect(page.locator('summary').first().textContent()).resolves.toBe('Filters (1)');
+		await expect(page.locator('summary[data-cd-filter-summary]').textContent()).resolves.toBe(
+			'Filters (1)',
+		);
 		await page.getByRole('link', { name: 'Lire cette page en français' }).click();
 		await page.waitForURL(server.url + '/fr/search/?q=rally&country=PT');
 		await expect(page.locator('#cd-search-q').inputValue()).resolves.toBe('rally');

@@ -69,6 +69,8 @@ export function publishPostMortemCommand(
 	if (!draft) return { ok: false, kind: 'not-found' };
 	const incomplete = findIncompleteStep(draft.fields, pmContext);
 	if (incomplete) return { ok: false, kind: 'incomplete', step: incomplete.step };
+	// A photo kept after an error still waits for its description (step 2): readers never see one without.
+	if (draft.photos.some((p) => p.alt === '')) return { ok: false, kind: 'incomplete', step: 2 };
 	if (!publishPostMortem(ctx.db, id, ctx.user.id)) return { ok: false, kind: 'not-found' };
 	ctx.effects.reindexMembersSearch();
 	return { ok: true, id };
