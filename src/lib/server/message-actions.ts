@@ -6,8 +6,10 @@
 // - one conversation per pair of members and case study (or none), and per reader and post-mortem:
 //   writing again continues it (`writeFirstMessage`);
 // - a form is sent once: its hidden key is remembered with the message it wrote, so the same form
-//   sent again (Back and Send, a double click) finds that message instead of writing another one, and
-//   costs no token of the send limit.
+//   sent again (a double click, a resend from the browser's cache) finds that message instead of
+//   writing another one, and costs no token of the send limit. Going Back re-renders the page with a
+//   new key but the typed text put back, so the same text again, right after, is taken as the same
+//   message too (`findRepeatedMessage`).
 import { charCount, type FieldErrors } from '../forms';
 import { useTranslations } from '../i18n';
 import type { CommandContext } from './context';
@@ -17,6 +19,8 @@ import {
 	checkMessageBody,
 	checkThreadSubject,
 	type ConversationTarget,
+	findConversation,
+	findRepeatedMessage,
 	findSentMessage,
 	MESSAGE_BODY_MAX_CHARS,
 	recordSentMessage,
@@ -77,6 +81,12 @@ export function sendFirstMessage(
 			const sent = findSentMessage(ctx.db, me.id, input.key);
 			if (sent) return { ok: true, threadId: sent.threadId, continued: true, duplicate: true };
 		}
+		const existing = findConversation(ctx.db, me.id, input.target);
+		if (
+			existing !== null &&
+			findRepeatedMessage(ctx.db, existing, me.id, input.body, nowSeconds) !== null
+		)
+			return { ok: true, threadId: existing, continued: true, duplicate: true };
 		if (!consumeToken(ctx.db, messageSendBucket, String(me.id), nowSeconds))
 			return rateLimited(ctx);
 		const written = writeFirstMessage(ctx.db, {
@@ -156,6 +166,8 @@ export function replyToThreadCommand(
 				const sent = findSentMessage(ctx.db, me.id, input.key);
 				if (sent) return { ok: true, threadId: sent.threadId, continued: false, duplicate: true };
 			}
+			if (findRepeatedMessage(ctx.db, input.threadId, me.id, input.body, nowSeconds) !== null)
+				return { ok: true, threadId: input.threadId, continued: false, duplicate: true };
 			if (!consumeToken(ctx.db, messageSendBucket, String(me.id), nowSeconds))
 				return rateLimited(ctx);
 			const messageId = appendMessage(ctx.db, input.threadId, me.id, input.body, nowSeconds);

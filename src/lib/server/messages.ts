@@ -352,6 +352,34 @@ export function recordSentMessage(
 	).run(input.userId, input.key, input.threadId, input.messageId, input.nowSeconds);
 }
 
+/** How long the same text sent again by the same member is taken for the same message sent twice. */
+export const REPEAT_WINDOW_SECONDS = 10 * 60;
+
+/**
+ * The message `userId` just sent in the thread when `body` is exactly it: the thread's last message,
+ * theirs, the same text, less than ten minutes old; `null` otherwise. A browser going Back re-asks the
+ * server for the page (messages are never cached), so the form gets a fresh key, but it puts back
+ * what was typed: sending that again must not post the message twice.
+ * @example findRepeatedMessage(db, threadId, me.id, body, now) // 31
+ */
+export function findRepeatedMessage(
+	db: Database,
+	threadId: number,
+	userId: number,
+	body: string,
+	nowSeconds: number,
+): number | null {
+	const last = prepare(
+		db,
+		`SELECT message.id, message.sender_id, message.body, message.created_at FROM message
+			WHERE message.thread_id = ? ORDER BY message.created_at DESC, message.id DESC LIMIT 1`,
+	).get(threadId) as
+		| { id: number; sender_id: number; body: string; created_at: number }
+		| undefined;
+	if (!last || last.sender_id !== userId || last.body !== body) return null;
+	return last.created_at >= nowSeconds - REPEAT_WINDOW_SECONDS ? last.id : null;
+}
+
 /**
  * Forgets form keys older than a day (hourly maintenance); returns how many went.
  * @example deleteStaleSendKeys(db) // 3

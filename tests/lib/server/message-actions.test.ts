@@ -10,6 +10,7 @@ import { DEFAULT_MAIL_FROM, sendMail } from '../../../src/lib/server/mail';
 import { replyToThreadCommand, sendFirstMessage } from '../../../src/lib/server/message-actions';
 import {
 	deleteStaleSendKeys,
+	findRepeatedMessage,
 	getThreadForUser,
 	listContactablePeople,
 	listThreadsForUser,
@@ -310,8 +311,36 @@ describe('a form sent twice writes once', () => {
 		runMaintenance(db);
 		expect(sendFirstMessage(contextFor(anna), input)).toMatchObject({ duplicate: true });
 		expect(deleteStaleSendKeys(db, getNowSeconds() + SEND_KEY_TTL_SECONDS + 1)).toBe(1);
-		expect(sendFirstMessage(contextFor(anna), input)).toMatchObject({ duplicate: false });
+		expect(
+			sendFirstMessage(contextFor(anna), { ...input, body: 'A day later, the same form' }),
+		).toMatchObject({ duplicate: false });
 		expect(messageCount()).toBe(2);
+	});
+
+	it('takes the same text again, right after and with a fresh form, for the same message', () => {
+		const input = { target: toBen(), subject: 'Hi', body: 'Are you there?', key: newSendKey() };
+		const first = sendFirstMessage(contextFor(anna), input);
+		if (!first.ok) throw new Error('not sent');
+		// Back re-renders the form with a new key, and the browser puts the text back.
+		expect(sendFirstMessage(contextFor(anna), { ...input, key: newSendKey() })).toMatchObject({
+			ok: true,
+			threadId: first.threadId,
+			duplicate: true,
+		});
+		const again = { threadId: first.threadId, body: 'Are you there?', key: newSendKey() };
+		expect(replyToThreadCommand(contextFor(anna), again)).toMatchObject({ duplicate: true });
+		expect(messageCount()).toBe(1);
+		// Once Ben answered, the same words are a new message.
+		replyToThreadCommand(contextFor(ben), { threadId: first.threadId, body: 'Yes', key: null });
+		expect(replyToThreadCommand(contextFor(anna), again)).toMatchObject({ duplicate: false });
+		expect(messageCount()).toBe(3);
+		const last = getThreadForUser(db, first.threadId, anna.id)!.messages.at(-1)!;
+		expect(
+			findRepeatedMessage(db, first.threadId, anna.id, 'Are you there?', last.createdAt + 600),
+		).toBe(last.id);
+		expect(
+			findRepeatedMessage(db, first.threadId, anna.id, 'Are you there?', last.createdAt + 601),
+		).toBeNull();
 	});
 
 	it('accepts only well-formed keys', () => {
