@@ -272,9 +272,11 @@ describe('the inbox and message times', () => {
 		const annaView = await (await member.get(`/messages/${threadId}/`, ANNA)).text();
 		expect(annaView).toContain(`title="Europe/Paris">${inZone('Europe/Paris')}</time>`);
 		expect(inZone('Europe/Paris')).toMatch(/ CES?T$/);
+		expect(annaView).toContain('Times are shown in Europe/Paris.');
 		const claireView = await (await member.get(`/messages/${threadId}/`, CLAIRE)).text();
 		expect(claireView).toContain(`title="UTC">${inZone('UTC')}</time>`);
 		expect(inZone('UTC')).toMatch(/ UTC$/);
+		expect(claireView).toContain('Times are shown in UTC.');
 
 		const refused = await member.post('/account/', ANNA, {
 			action: 'profile',
@@ -358,7 +360,7 @@ describe('members who cannot receive messages', () => {
 		});
 		expect(post.status).toBe(400);
 		expect(query<{ n: number }>('SELECT count(*) AS n FROM message')[0].n).toBe(before);
-		const fr = await (await member.get('/fr/messages/new/?user=' + brunoId, ANNA)).text();
+		const fr = await (await member.get('/fr/messages/new/?to=bruno-costa', ANNA)).text();
 		expect(fr).toContain('Bruno Costa n&#39;a plus de compte actif sur le portail');
 	});
 });
