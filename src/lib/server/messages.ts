@@ -619,14 +619,17 @@ export function listThreadsForUser(
 				thread.post_mortem_id, post_mortem.title AS post_mortem_title,
 				thread_member.masked AS viewer_masked,
 				IIF(${unreadSql}, 1, 0) AS unread,
-				last.body AS last_body, IIF(last.sender_id = thread_member.user_id, 1, 0) AS last_mine,
+				-- The last message by the thread's index, newest first: one index step per thread.
+				(SELECT message.body FROM message WHERE message.thread_id = thread.id
+					ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS last_body,
+				(SELECT message.sender_id = thread_member.user_id FROM message
+					WHERE message.thread_id = thread.id
+					ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS last_mine,
 				(SELECT json_group_array(IIF(other.masked = 1, NULL, user.name)) FROM thread_member AS other
 					INNER JOIN user ON user.id = other.user_id
 					WHERE other.thread_id = thread.id AND other.user_id <> thread_member.user_id) AS others
 			FROM thread_member INNER JOIN thread ON thread.id = thread_member.thread_id
 				LEFT JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
-				LEFT JOIN message AS last ON last.id = (SELECT message.id FROM message
-					WHERE message.thread_id = thread.id ORDER BY message.created_at DESC, message.id DESC LIMIT 1)
 			WHERE thread_member.user_id = ?
 			ORDER BY thread.updated_at DESC, thread.id DESC`,
 	).all(userId) as {
@@ -639,7 +642,7 @@ export function listThreadsForUser(
 		viewer_masked: number;
 		unread: number;
 		last_body: string | null;
-		last_mine: number;
+		last_mine: number | null;
 		others: string;
 	}[];
 	return rows.map((row) => {
@@ -773,10 +776,17 @@ export const PREVIEW_CHARS = 120;
  * @example previewOf('Hello\n\nBen') // 'Hello Ben'
  */
 export function previewOf(body: string, maxChars = PREVIEW_CHARS): string {
-	const chars = [...body.replace(/\s+/g, ' ').trim()];
-	return chars.length <= maxChars
-		? chars.join('')
-		: `${chars.slice(0, maxChars).join('').trimEnd()}…`;
+	// An inbox previews every thread: work on a prefix long enough for the usual message (the whole
+	// text only when whitespace collapsed that prefix below the limit), and split into code points
+	// only when there are surrogate pairs to keep whole.
+	const prefix = body.length > maxChars * 4 ? body.slice(0, maxChars * 4) : body;
+	let text = prefix.replace(/\s+/g, ' ').trim();
+	if (prefix !== body && countCodePoints(text) <= maxChars) text = body.replace(/\s+/g, ' ').trim();
+	if (/[\uD800-\uDFFF]/.test(text)) {
+		const chars = [...text];
+		return chars.length <= maxChars ? text : `${chars.slice(0, maxChars).join('').trimEnd()}…`;
+	}
+	return text.length <= maxChars ? text : `${text.slice(0, maxChars).trimEnd()}…`;
 }
 
 function countCodePoints(text: string): number {

@@ -357,6 +357,19 @@ describe('the inbox preview', () => {
 		const long = `${'🙂'.repeat(119)}é and more`;
 		expect(previewOf(long)).toBe(`${'🙂'.repeat(119)}é…`);
 		expect(previewOf('Hello\n\n  Ben,\thow are you?')).toBe('Hello Ben, how are you?');
+		// Same as collapsing, trimming and cutting the whole text, for texts around the limit.
+		const whole = (text: string, max: number) => {
+			const chars = [...text.replace(/\s+/g, ' ').trim()];
+			return chars.length <= max ? chars.join('') : `${chars.slice(0, max).join('').trimEnd()}…`;
+		};
+		const pieces = ['a', 'é', '🙂', ' ', '\n', '  ', 'word'];
+		for (let seed = 1; seed < 400; seed++) {
+			let text = '';
+			for (let n = seed; text.length < seed % 40; n = (n * 7919 + 13) % 10007)
+				text += pieces[n % pieces.length];
+			expect(previewOf(text, 8), JSON.stringify(text)).toBe(whole(text, 8));
+			expect(previewOf(text, 3), JSON.stringify(text)).toBe(whole(text, 3));
+		}
 		const sent = sendFirstMessage(contextFor(anna), {
 			target: toBen(),
 			subject: 'Hi',
