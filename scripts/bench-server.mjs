@@ -168,8 +168,11 @@ try {
 								origin: gated.url,
 								'content-type': 'application/x-www-form-urlencoded',
 							},
+							// A different text each time: the same text again right after is taken for
+							// the same message sent twice (Back and Send) and not written.
 							body:
-								'body=' + encodeURIComponent('A benchmark reply with a link https://example.com/x'),
+								'body=' +
+								encodeURIComponent(`A benchmark reply ${next} with a link https://example.com/x`),
 						};
 					},
 				},

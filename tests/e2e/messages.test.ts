@@ -275,7 +275,7 @@ describe('messages between members', () => {
 		const subject = '"><svg onload=alert(4)>';
 		const body =
 			'<script>alert(1)</script><img src=x onerror=alert(2)> javascript:alert(3) https://example.com/x?a=1&b=2';
-		const threadId = await startThread(ANNA, 'to=bruno-costa', subject, body);
+		const threadId = await startThread(ANNA, 'to=bruno-costa&about=delta-rallye', subject, body);
 
 		const bruno = await signIn(BRUNO);
 		const dialogs: string[] = [];
@@ -353,7 +353,12 @@ describe('messages between members', () => {
 		expect(noSubject.status).toBe(400);
 		expect(await noSubject.text()).toContain('Give the message a subject.');
 
-		const threadId = await startThread(ANNA, 'to=bruno-costa', 'Validation', 'First');
+		const threadId = await startThread(
+			ANNA,
+			'to=bruno-costa&about=gamma-crm',
+			'Validation',
+			'First',
+		);
 		const emptyReply = await post(`/messages/${threadId}/`, ANNA, { body: '' });
 		expect(emptyReply.status).toBe(400);
 		expect(await emptyReply.text()).toContain('Write a message before sending.');
@@ -411,17 +416,28 @@ describe('messages between members', () => {
 		expect(selfPost.status).toBe(400);
 		expect(await (await get('/messages/', ANNA)).text()).not.toContain('Note to self');
 
-		// A member can also be reached by account id; an unknown case study is simply left out.
-		const page = await (await get('/messages/new/?user=2&about=no-such-study', ANNA)).text();
+		// A member can also be reached by account id.
+		const page = await (await get('/messages/new/?user=2&about=alpha-launch', ANNA)).text();
 		expect(page).toMatch(/<strong[^>]*>Bruno Costa<\/strong>/);
-		expect(page).not.toContain('/case-studies/no-such-study/');
-		expect(page).not.toContain('About the case study');
+		// An unknown case study is simply left out: this is then Anna and Bruno's conversation about
+		// nothing in particular, which exists already, so Contact continues it.
+		const noStudy = await get('/messages/new/?user=2&about=no-such-study', ANNA);
+		expect(noStudy.status).toBe(303);
+		const continued = new URL(noStudy.headers.get('location')!, server.url);
+		expect(continued.pathname).toMatch(/^\/messages\/\d+\/$/);
+		expect(continued.search).toBe('?continue=1');
+		const thread = await (await get(continued.pathname + continued.search, ANNA)).text();
+		expect(thread).toContain('Private pricing');
+		expect(thread).toContain(
+			'You already have a conversation with Bruno Costa: write below to continue it.',
+		);
+		expect(thread).not.toContain('/case-studies/no-such-study/');
 	});
 
 	it('writes the notification in French to a member whose first language is French, with a French link', async () => {
 		const threadId = await startThread(
 			ANNA,
-			'to=claire-martin',
+			'to=claire-martin&about=alpha-launch',
 			'Leasing in France',
 			'Bonjour Claire !',
 		);

@@ -123,25 +123,42 @@ describe('the relay gives nothing away about the anonymous author', () => {
 		expect(page).toContain('Few members of the portal are from Italy (1)');
 	});
 
-	it('shows the same form whether or not the anonymous author’s account is still active', async () => {
+	it('answers the same whether or not the anonymous author’s account is still active', async () => {
+		// Claire has never written about it: she gets the form. Bruno has: Contact continues his thread.
 		const before = await (
-			await client.get(`/messages/new/?postMortem=${postMortemId}`, BRUNO)
+			await client.get(`/messages/new/?postMortem=${postMortemId}`, CLAIRE)
 		).text();
 		expect(before).toContain('name="body"');
+		const brunoBefore = await client.get(`/messages/new/?postMortem=${postMortemId}`, BRUNO);
+		expect(brunoBefore.status).toBe(303);
+		expect(brunoBefore.headers.get('location')).toBe(`/messages/${relayThread}/?continue=1`);
 		const off = await client.post('/admin/', CLAIRE, {
 			action: 'deactivate',
 			userId: String(annaId),
 		});
 		expect(off.status).toBe(303);
-		const after = await client.get(`/messages/new/?postMortem=${postMortemId}`, BRUNO);
+		const after = await client.get(`/messages/new/?postMortem=${postMortemId}`, CLAIRE);
 		const html = await after.text();
 		expect(after.status).toBe(200);
 		expect(html).toContain('name="body"');
 		expect(html).not.toMatch(/no longer|active account/);
-		const sent = await client.post(`/messages/new/?postMortem=${postMortemId}`, BRUNO, {
+		const brunoAfter = await client.get(`/messages/new/?postMortem=${postMortemId}`, BRUNO);
+		expect(brunoAfter.status).toBe(303);
+		expect(brunoAfter.headers.get('location')).toBe(brunoBefore.headers.get('location'));
+		const continued = await (
+			await client.get(`/messages/${relayThread}/?continue=1`, BRUNO)
+		).text();
+		expect(continued).not.toMatch(/no longer|active account/);
+		const sent = await client.post(`/messages/new/?postMortem=${postMortemId}`, CLAIRE, {
 			subject: 'One more question',
 			body: 'Did you try them in the workshop?',
 		});
 		expect(sent.status).toBe(303);
+		const again = await client.post(`/messages/new/?postMortem=${postMortemId}`, BRUNO, {
+			subject: 'One more question',
+			body: 'And in the workshop?',
+		});
+		expect(again.status).toBe(303);
+		expect(again.headers.get('location')).toBe(`/messages/${relayThread}/?sent=1#sent`);
 	});
 });

@@ -4,12 +4,17 @@ import { deleteExpiredSessions } from './session';
 import { deleteStaleInvitations } from './invitation';
 import { deleteStalePasswordResets } from './password-reset';
 import { deleteStaleFailures } from './login-throttle';
+import { deleteStaleSendKeys } from './messages';
 
-/** Deletes what can no longer be used (expired sessions, links, refilled limiter rows); hourly. */
+/**
+ * Deletes what can no longer be used (expired sessions, links, refilled limiter rows, message form
+ * keys older than a day); hourly.
+ */
 export function runMaintenance(db: Database): void {
 	deleteExpiredSessions(db);
 	deleteStaleInvitations(db);
 	deleteStalePasswordResets(db);
 	deleteFullBuckets(db);
 	deleteStaleFailures(db);
+	deleteStaleSendKeys(db);
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import { useTranslations } from '../i18n';
 import type { Lang } from '../taxonomy';
@@ -52,10 +53,16 @@ export function startThread(db: Database, input: NewThread): StartThreadResult {
 		(id) => id !== input.from,
 	);
 	if (recipients.length === 0) return { threadId: null, error: 'unknown-recipient' };
-	const start = db.transaction(
-		(): StartThreadResult =>
-			insertThread(db, { ...input, recipients, postMortemId: null, masked: false, nowSeconds }),
-	);
+	const start = db.transaction((): StartThreadResult => {
+		const result = insertThread(db, {
+			...input,
+			recipients,
+			postMortemId: null,
+			masked: false,
+			nowSeconds,
+		});
+		return result.error === null ? { threadId: result.threadId, error: null } : result;
+	});
 	return start.immediate();
 }
 
@@ -121,7 +128,7 @@ export function startRelayThread(db: Database, input: NewRelayThread): StartRela
 		).get(input.postMortemId) as { author_id: number; disclosure: string } | undefined;
 		if (!target) return { threadId: null, error: 'unknown-post-mortem' };
 		if (target.author_id === input.from) return { threadId: null, error: 'self' };
-		return insertThread(db, {
+		const result = insertThread(db, {
 			from: input.from,
 			recipients: [target.author_id],
 			subject: input.subject,
@@ -131,8 +138,256 @@ export function startRelayThread(db: Database, input: NewRelayThread): StartRela
 			masked: target.disclosure !== 'named',
 			nowSeconds,
 		});
+		return result.error === null ? { threadId: result.threadId, error: null } : result;
 	});
 	return start.immediate();
+}
+
+// ---- One conversation per pair (and practice), per reader and post-mortem -----------------------
+
+/**
+ * The conversation a member already has with another member about a case study (or about nothing:
+ * `caseStudy: null`), or with the author of a post-mortem; `null` when there is none. "Contact"
+ * continues it instead of opening another one. For a relay only the reader's own side is looked at
+ * (the author's membership, masked or not, is never part of the question).
+ * @example findConversation(db, me.id, { kind: 'member', userId: 7, caseStudy: 'beta-rally' }) // 12
+ */
+export function findConversation(
+	db: Database,
+	userId: number,
+	target: ConversationTarget,
+): number | null {
+	const row =
+		target.kind === 'member'
+			? prepare(
+					db,
+					`SELECT thread.id FROM thread
+					INNER JOIN thread_member AS me
+						ON me.thread_id = thread.id AND me.user_id = ? AND me.masked = 0
+					INNER JOIN thread_member AS them
+						ON them.thread_id = thread.id AND them.user_id = ? AND them.masked = 0
+					WHERE thread.post_mortem_id IS NULL AND thread.case_study IS ?
+						AND (SELECT count(*) FROM thread_member AS anyone WHERE anyone.thread_id = thread.id) = 2
+					ORDER BY thread.updated_at DESC, thread.id DESC LIMIT 1`,
+				).get(userId, target.userId, target.caseStudy)
+			: prepare(
+					db,
+					`SELECT thread.id FROM thread
+					INNER JOIN thread_member AS me
+						ON me.thread_id = thread.id AND me.user_id = ? AND me.masked = 0
+					INNER JOIN post_mortem ON post_mortem.id = thread.post_mortem_id
+					WHERE thread.post_mortem_id = ? AND post_mortem.author_id <> me.user_id
+					ORDER BY thread.updated_at DESC, thread.id DESC LIMIT 1`,
+				).get(userId, target.postMortemId);
+	return (row as { id: number } | undefined)?.id ?? null;
+}
+
+/**
+ * A member's first message to someone: it continues their conversation about the same thing when
+ * there is one (the subject typed is then not used), else starts it. Runs inside the caller's
+ * transaction; the recipient must be another active member (a masked author is not checked, see
+ * `insertThread`).
+ * @example db.transaction(() => writeFirstMessage(db, { from: me.id, target, subject, body, nowSeconds }))()
+ */
+export function writeFirstMessage(
+	db: Database,
+	input: {
+		from: number;
+		target: ConversationTarget;
+		subject: string;
+		body: string;
+		nowSeconds: number;
+	},
+):
+	| { threadId: number; messageId: number; continued: boolean; error: null }
+	| { error: 'unknown-recipient' | 'unknown-post-mortem' | 'self' } {
+	const { target } = input;
+	let recipients: number[];
+	let masked = false;
+	if (target.kind === 'member') {
+		if (target.userId === input.from) return { error: 'self' };
+		recipients = [target.userId];
+	} else {
+		const pm = prepare(
+			db,
+			`SELECT post_mortem.author_id, post_mortem.disclosure FROM post_mortem
+				WHERE post_mortem.id = ? AND post_mortem.status = 'published'`,
+		).get(target.postMortemId) as { author_id: number; disclosure: string } | undefined;
+		if (!pm) return { error: 'unknown-post-mortem' };
+		if (pm.author_id === input.from) return { error: 'self' };
+		recipients = [pm.author_id];
+		masked = pm.disclosure !== 'named';
+	}
+	const existing = findConversation(db, input.from, target);
+	if (existing !== null) {
+		if (target.kind === 'member' && !isActiveUser(db, target.userId))
+			return { error: 'unknown-recipient' };
+		const messageId = appendMessage(db, existing, input.from, input.body, input.nowSeconds);
+		if (messageId === null) return { error: 'unknown-recipient' };
+		return { threadId: existing, messageId, continued: true, error: null };
+	}
+	const result = insertThread(db, {
+		from: input.from,
+		recipients,
+		subject: input.subject,
+		caseStudy: target.kind === 'member' ? target.caseStudy : null,
+		body: input.body,
+		postMortemId: target.kind === 'relay' ? target.postMortemId : null,
+		masked,
+		nowSeconds: input.nowSeconds,
+	});
+	if (result.error !== null) return result;
+	return { threadId: result.threadId, messageId: result.messageId, continued: false, error: null };
+}
+
+/**
+ * Which of these people (content entries, matched to accounts by email) `viewerId` can write to: those
+ * with an active account other than the viewer's own. Their ids, in the order given.
+ * @example listContactablePeople(db, [{ id: 'bruno-costa', email: 'bruno@…' }], me.id) // ['bruno-costa']
+ */
+export function listContactablePeople(
+	db: Database,
+	people: readonly { id: string; email: string }[],
+	viewerId: number,
+): string[] {
+	const canWrite = prepare(
+		db,
+		'SELECT 1 FROM user WHERE user.email = ? AND user.active = 1 AND user.id <> ?',
+	);
+	return people
+		.filter((person) => canWrite.get(person.email.trim().toLowerCase(), viewerId) !== undefined)
+		.map((person) => person.id);
+}
+
+function isActiveUser(db: Database, userId: number): boolean {
+	return (
+		prepare(db, 'SELECT 1 FROM user WHERE user.id = ? AND user.active = 1').get(userId) !==
+		undefined
+	);
+}
+
+/**
+ * Adds a message from a member of the thread and moves their read mark and the thread's activity;
+ * `null` when they are not a member. Runs inside the caller's transaction.
+ */
+export function appendMessage(
+	db: Database,
+	threadId: number,
+	userId: number,
+	body: string,
+	nowSeconds: number,
+): number | null {
+	// The INSERT repeats the membership condition, so the write itself cannot land in a foreign thread.
+	const inserted = prepare(
+		db,
+		`INSERT INTO message (thread_id, sender_id, body, created_at)
+			SELECT thread_member.thread_id, thread_member.user_id, ?, ?
+			FROM thread_member WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
+	).run(body, nowSeconds, threadId, userId);
+	if (inserted.changes === 0) return null;
+	prepare(
+		db,
+		`UPDATE thread_member SET last_read_at = max(thread_member.last_read_at, ?)
+			WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
+	).run(nowSeconds, threadId, userId);
+	prepare(db, 'UPDATE thread SET updated_at = max(thread.updated_at, ?) WHERE thread.id = ?').run(
+		nowSeconds,
+		threadId,
+	);
+	return Number(inserted.lastInsertRowid);
+}
+
+// ---- Sending a form once ----------------------------------------------------------------------------
+
+/** How long a form's key is remembered: a Back and send the next day writes a new message. */
+export const SEND_KEY_TTL_SECONDS = SECONDS_PER_DAY;
+const SEND_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * A fresh key for one message form, rendered in a hidden field.
+ * @example <input type="hidden" name="key" value={newSendKey()} />
+ */
+export function newSendKey(): string {
+	return randomBytes(18).toString('base64url');
+}
+
+/**
+ * The key of a form as sent, or `null` when absent or malformed (then the form is simply not
+ * protected against being sent twice).
+ * @example parseSendKey(form.get('key'))
+ */
+export function parseSendKey(value: unknown): string | null {
+	return typeof value === 'string' && SEND_KEY_PATTERN.test(value) ? value : null;
+}
+
+/**
+ * Where the message sent with this key went, when the member already sent it: `null` otherwise
+ * (or when the thread is no longer theirs).
+ * @example findSentMessage(db, me.id, key) // { threadId: 4, messageId: 31 }
+ */
+export function findSentMessage(
+	db: Database,
+	userId: number,
+	key: string,
+): { threadId: number; messageId: number } | null {
+	const row = prepare(
+		db,
+		`SELECT message_send_key.thread_id, message_send_key.message_id FROM message_send_key
+			INNER JOIN thread_member ON thread_member.thread_id = message_send_key.thread_id
+				AND thread_member.user_id = message_send_key.user_id
+			WHERE message_send_key.user_id = ? AND message_send_key.key = ?`,
+	).get(userId, key) as { thread_id: number; message_id: number } | undefined;
+	return row ? { threadId: row.thread_id, messageId: row.message_id } : null;
+}
+
+/** Remembers that the form with this key wrote that message; inside the message's transaction. */
+export function recordSentMessage(
+	db: Database,
+	input: { userId: number; key: string; threadId: number; messageId: number; nowSeconds: number },
+): void {
+	prepare(
+		db,
+		`INSERT INTO message_send_key (user_id, key, thread_id, message_id, created_at)
+			VALUES (?, ?, ?, ?, ?)`,
+	).run(input.userId, input.key, input.threadId, input.messageId, input.nowSeconds);
+}
+
+/** How long the same text sent again by the same member is taken for the same message sent twice. */
+export const REPEAT_WINDOW_SECONDS = 10 * 60;
+
+/**
+ * The message `userId` just sent in the thread when `body` is exactly it: the thread's last message,
+ * theirs, the same text, less than ten minutes old; `null` otherwise. A browser going Back re-asks the
+ * server for the page (messages are never cached), so the form gets a fresh key, but it puts back
+ * what was typed: sending that again must not post the message twice.
+ * @example findRepeatedMessage(db, threadId, me.id, body, now) // 31
+ */
+export function findRepeatedMessage(
+	db: Database,
+	threadId: number,
+	userId: number,
+	body: string,
+	nowSeconds: number,
+): number | null {
+	const last = prepare(
+		db,
+		`SELECT message.id, message.sender_id, message.body, message.created_at FROM message
+			WHERE message.thread_id = ? ORDER BY message.created_at DESC, message.id DESC LIMIT 1`,
+	).get(threadId) as
+		| { id: number; sender_id: number; body: string; created_at: number }
+		| undefined;
+	if (!last || last.sender_id !== userId || last.body !== body) return null;
+	return last.created_at >= nowSeconds - REPEAT_WINDOW_SECONDS ? last.id : null;
+}
+
+/**
+ * Forgets form keys older than a day (hourly maintenance); returns how many went.
+ * @example deleteStaleSendKeys(db) // 3
+ */
+export function deleteStaleSendKeys(db: Database, nowSeconds = getNowSeconds()): number {
+	return prepare(db, 'DELETE FROM message_send_key WHERE message_send_key.created_at < ?').run(
+		nowSeconds - SEND_KEY_TTL_SECONDS,
+	).changes;
 }
 
 // The writes shared by both kinds of thread; runs inside the caller's transaction.
@@ -149,7 +404,9 @@ function insertThread(
 		masked: boolean;
 		nowSeconds: number;
 	},
-): { threadId: number; error: null } | { threadId: null; error: 'unknown-recipient' } {
+):
+	| { threadId: number; messageId: number; error: null }
+	| { threadId: null; error: 'unknown-recipient' } {
 	const { nowSeconds } = input;
 	// A masked recipient is not checked: the thread is kept for them (and mailed only while they are
 	// active), so the reader cannot tell a deactivated anonymous author from an active one.
@@ -173,11 +430,13 @@ function insertThread(
 	);
 	addMember.run(threadId, input.from, nowSeconds, 0);
 	for (const id of input.recipients) addMember.run(threadId, id, 0, input.masked ? 1 : 0);
-	prepare(
-		db,
-		'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
-	).run(threadId, input.from, input.body, nowSeconds);
-	return { threadId, error: null };
+	const messageId = Number(
+		prepare(
+			db,
+			'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES (?, ?, ?, ?)',
+		).run(threadId, input.from, input.body, nowSeconds).lastInsertRowid,
+	);
+	return { threadId, messageId, error: null };
 }
 
 /**
@@ -216,24 +475,8 @@ export function replyToThread(db: Database, input: NewReply): ReplyResult | null
 		if (!isMember) return null;
 		const error = checkMessageBody(input.body);
 		if (error) return { messageId: null, error };
-		// The INSERT repeats the membership condition, so the write itself cannot land in a foreign thread.
-		const messageId = Number(
-			prepare(
-				db,
-				`INSERT INTO message (thread_id, sender_id, body, created_at)
-					SELECT thread_member.thread_id, thread_member.user_id, ?, ?
-					FROM thread_member WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
-			).run(input.body, nowSeconds, input.threadId, input.userId).lastInsertRowid,
-		);
-		prepare(
-			db,
-			`UPDATE thread_member SET last_read_at = max(thread_member.last_read_at, ?)
-			WHERE thread_member.thread_id = ? AND thread_member.user_id = ?`,
-		).run(nowSeconds, input.threadId, input.userId);
-		prepare(db, 'UPDATE thread SET updated_at = ? WHERE thread.id = ?').run(
-			nowSeconds,
-			input.threadId,
-		);
+		const messageId = appendMessage(db, input.threadId, input.userId, input.body, nowSeconds);
+		if (messageId === null) return null;
 		return { messageId, error: null };
 	});
 	return reply.immediate();
@@ -376,6 +619,12 @@ export function listThreadsForUser(
 				thread.post_mortem_id, post_mortem.title AS post_mortem_title,
 				thread_member.masked AS viewer_masked,
 				IIF(${unreadSql}, 1, 0) AS unread,
+				-- The last message by the thread's index, newest first: one index step per thread.
+				(SELECT message.body FROM message WHERE message.thread_id = thread.id
+					ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS last_body,
+				(SELECT message.sender_id = thread_member.user_id FROM message
+					WHERE message.thread_id = thread.id
+					ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS last_mine,
 				(SELECT json_group_array(IIF(other.masked = 1, NULL, user.name)) FROM thread_member AS other
 					INNER JOIN user ON user.id = other.user_id
 					WHERE other.thread_id = thread.id AND other.user_id <> thread_member.user_id) AS others
@@ -392,6 +641,8 @@ export function listThreadsForUser(
 		post_mortem_title: string | null;
 		viewer_masked: number;
 		unread: number;
+		last_body: string | null;
+		last_mine: number | null;
 		others: string;
 	}[];
 	return rows.map((row) => {
@@ -403,6 +654,10 @@ export function listThreadsForUser(
 			caseStudy: row.case_study,
 			updatedAt: othersMasked ? toDayPrecision(row.updated_at) : row.updated_at,
 			unread: row.unread === 1,
+			// Only the text: who wrote it is said for the reader's own messages, never for the others
+			// (one of them may be the masked author).
+			preview: previewOf(row.last_body ?? ''),
+			previewIsMine: row.last_mine === 1,
 			otherParticipantNames: others.map(
 				(name) => name ?? maskedAuthorName(lang, row.post_mortem_title),
 			),
@@ -512,6 +767,28 @@ export function threadsToNotify(
 	return claim.immediate();
 }
 
+/** How much of the last message the inbox shows, in code points. */
+export const PREVIEW_CHARS = 120;
+
+/**
+ * The start of a message as one line of plain text: whitespace collapsed, cut at a code point
+ * (never inside an emoji's surrogate pair), with "…" when something was left out.
+ * @example previewOf('Hello\n\nBen') // 'Hello Ben'
+ */
+export function previewOf(body: string, maxChars = PREVIEW_CHARS): string {
+	// An inbox previews every thread: work on a prefix long enough for the usual message (the whole
+	// text only when whitespace collapsed that prefix below the limit), and split into code points
+	// only when there are surrogate pairs to keep whole.
+	const prefix = body.length > maxChars * 4 ? body.slice(0, maxChars * 4) : body;
+	let text = prefix.replace(/\s+/g, ' ').trim();
+	if (prefix !== body && countCodePoints(text) <= maxChars) text = body.replace(/\s+/g, ' ').trim();
+	if (/[\uD800-\uDFFF]/.test(text)) {
+		const chars = [...text];
+		return chars.length <= maxChars ? text : `${chars.slice(0, maxChars).join('').trimEnd()}…`;
+	}
+	return text.length <= maxChars ? text : `${text.slice(0, maxChars).trimEnd()}…`;
+}
+
 function countCodePoints(text: string): number {
 	let n = 0;
 	for (const _ of text) n++;
@@ -535,6 +812,11 @@ export interface NewThread {
 	body: string;
 	nowSeconds?: number;
 }
+
+/** Whom a first message goes to: a member (about a case study or not), or a post-mortem's author. */
+export type ConversationTarget =
+	| { kind: 'member'; userId: number; caseStudy: string | null }
+	| { kind: 'relay'; postMortemId: number };
 
 export interface NewRelayThread {
 	from: number;
@@ -594,6 +876,10 @@ export interface ThreadSummary {
 	caseStudy: string | null;
 	updatedAt: number;
 	unread: boolean;
+	/** The start of the last message, plain text on one line (see `previewOf`). */
+	preview: string;
+	/** The last message is the reader's own ("You: …"). */
+	previewIsMine: boolean;
 	otherParticipantNames: string[];
 	relay?: RelayInfo;
 }

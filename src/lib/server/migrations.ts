@@ -215,6 +215,24 @@ export const migrations: readonly string[] = [
 	`
 	ALTER TABLE invitation ADD COLUMN country TEXT;
 	`,
+	// 6: the reader's time zone, and the keys that make sending a message form twice send it once.
+	`
+	-- An IANA zone name ('Europe/Paris'); '' means not set: times are shown in UTC.
+	ALTER TABLE user ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+	-- One row per message form sent: the same key again (Back and send, a double click) finds the
+	-- message already written instead of writing it twice. Deleted after a day by maintenance.
+	CREATE TABLE message_send_key (
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		key TEXT NOT NULL,
+		thread_id INTEGER NOT NULL REFERENCES thread (id) ON DELETE CASCADE,
+		message_id INTEGER NOT NULL REFERENCES message (id) ON DELETE CASCADE,
+		created_at INTEGER NOT NULL,
+		PRIMARY KEY (user_id, key)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX message_send_key_created_at_idx ON message_send_key (created_at);
+	CREATE INDEX message_send_key_thread_id_idx ON message_send_key (thread_id);
+	CREATE INDEX message_send_key_message_id_idx ON message_send_key (message_id);
+	`,
 ];
 
 /**

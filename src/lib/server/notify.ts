@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { localizePath, useTranslations } from '../i18n';
-import type { Lang } from '../taxonomy';
-import { sendMail, type Mail } from './mail';
+import { LANGS, type Lang } from '../taxonomy';
+import type { Effects } from './context';
+import type { Mail } from './mail';
 import { maskedAuthorName, threadsToNotify } from './messages';
 import { absoluteUrl } from './urls';
 import { getUserById } from './user';
@@ -17,15 +18,17 @@ import { getUserById } from './user';
 export const NOTIFY_EXCERPT_CHARS = 500;
 
 /**
- * Emails the other members of a thread that `sender` just wrote in, at most once per thread and
- * recipient per hour (`threadsToNotify` claims the slots before anything is sent, so two messages
- * at once cannot both mail). Resolves once every mail was handed over or failed; never rejects.
- * @example void notifyNewMessage(db, { threadId, sender: me, body })
+ * Queues a mail to each other member of a thread that `sender` just wrote in, at most once per
+ * thread and recipient per hour (`threadsToNotify` claims the slots before anything is sent, so two
+ * messages at once cannot both mail). Each mail is in its recipient's language, with a link to the
+ * thread in that language. Call it after the message's transaction committed; it never throws.
+ * @example notifyNewMessage(ctx.db, { threadId, sender: me, body }, ctx.effects)
  */
-export async function notifyNewMessage(
+export function notifyNewMessage(
 	db: Database,
 	input: { threadId: number; sender: { id: number; name: string }; body: string },
-): Promise<void> {
+	effects: Pick<Effects, 'sendMail'>,
+): void {
 	let mails: Mail[];
 	try {
 		mails = threadsToNotify(db, input.threadId, input.sender.id).map((recipient) => {
@@ -46,24 +49,22 @@ export async function notifyNewMessage(
 		console.error(`Could not prepare notifications for thread ${input.threadId}`, error);
 		return;
 	}
-	await Promise.all(
-		mails.map((mail) =>
-			sendMail(mail).catch((error: unknown) => {
-				console.error(
-					`Could not send the message notification for thread ${input.threadId}`,
-					error,
-				);
-			}),
-		),
-	);
+	for (const mail of mails)
+		effects.sendMail(mail, `the message notification for thread ${input.threadId}`);
 }
 
 /**
- * The language of a member's mails: French when French is the first language they listed, else English.
- * @example pickMailLang(['fr', 'en']) // 'fr'
+ * The language of a member's mails: the first of the languages they listed (in their order) that the
+ * portal speaks, else English.
+ * @example pickMailLang(['it', 'fr', 'en']) // 'fr'
  */
 export function pickMailLang(languages: readonly string[]): Lang {
-	return languages[0]?.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+	for (const language of languages) {
+		const code = language.trim().toLowerCase();
+		const lang = LANGS.find((l) => code === l || code.startsWith(`${l}-`));
+		if (lang) return lang;
+	}
+	return 'en';
 }
 
 /**

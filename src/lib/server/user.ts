@@ -7,7 +7,8 @@ export const USER_COLUMNS_SQL = `user.id AS user_id, user.email AS user_email, u
 	user.title AS user_title, user.country AS user_country, user.languages AS user_languages,
 	user.phone AS user_phone, user.show_phone AS user_show_phone, user.bio AS user_bio,
 	user.photo AS user_photo, user.role AS user_role, user.person_id AS user_person_id,
-	user.active AS user_active, user.created_at AS user_created_at, user.updated_at AS user_updated_at`;
+	user.active AS user_active, user.time_zone AS user_time_zone, user.created_at AS user_created_at,
+	user.updated_at AS user_updated_at`;
 
 export const ROLES = ['member', 'editor', 'admin'] as const;
 
@@ -35,6 +36,7 @@ export function toUser(row: UserRow): User {
 		role: row.user_role,
 		personId: row.user_person_id,
 		active: row.user_active === 1,
+		timeZone: row.user_time_zone,
 		createdAt: row.user_created_at,
 		updatedAt: row.user_updated_at,
 	};
@@ -132,7 +134,7 @@ export function updateUserProfile(
 		const row = prepare(
 			db,
 			`UPDATE user SET name = ?, title = ?, country = ?, languages = ?, phone = ?, show_phone = ?,
-					bio = ?, photo = ?, updated_at = ?
+					bio = ?, photo = ?, time_zone = ?, updated_at = ?
 				WHERE user.id = ?
 				RETURNING ${USER_COLUMNS_SQL}`,
 		).get(
@@ -144,6 +146,7 @@ export function updateUserProfile(
 			next.showPhone ? 1 : 0,
 			next.bio,
 			next.photo,
+			next.timeZone,
 			nowSeconds,
 			userId,
 		) as UserRow;
@@ -252,6 +255,21 @@ export function reactivateUser(
 }
 
 /**
+ * True for a time zone the member may choose: an IANA name this runtime knows, or '' (not set).
+ * @example isTimeZone('Europe/Paris') // true
+ */
+export function isTimeZone(value: string): boolean {
+	return value === '' || knownTimeZones().has(value);
+}
+
+let zones: Set<string> | undefined;
+/** Every IANA zone name of this runtime ('UTC' included), for the profile's list. */
+export function knownTimeZones(): ReadonlySet<string> {
+	zones ??= new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+	return zones;
+}
+
+/**
  * Members sorted by name; inactive ones only when asked (the admin list).
  * @example listUsers(db, { includeInactive: true })
  */
@@ -266,8 +284,8 @@ export function listUsers(db: Database, options: { includeInactive?: boolean } =
 }
 
 function pickProfile(user: User): UserProfile {
-	const { name, title, country, languages, phone, showPhone, bio, photo } = user;
-	return { name, title, country, languages, phone, showPhone, bio, photo };
+	const { name, title, country, languages, phone, showPhone, bio, photo, timeZone } = user;
+	return { name, title, country, languages, phone, showPhone, bio, photo, timeZone };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
@@ -295,6 +313,8 @@ export interface User {
 	/** Slug of the matching `people` content entry, or `null`. */
 	personId: string | null;
 	active: boolean;
+	/** IANA zone the member reads times in ('Europe/Paris'); '' when not set (times in UTC). */
+	timeZone: string;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -302,7 +322,7 @@ export interface User {
 /** The fields a member edits on their profile page. */
 export type UserProfile = Pick<
 	User,
-	'name' | 'title' | 'country' | 'languages' | 'phone' | 'showPhone' | 'bio' | 'photo'
+	'name' | 'title' | 'country' | 'languages' | 'phone' | 'showPhone' | 'bio' | 'photo' | 'timeZone'
 >;
 
 export interface NewUser {
@@ -330,6 +350,7 @@ export interface UserRow {
 	user_role: Role;
 	user_person_id: string | null;
 	user_active: number;
+	user_time_zone: string;
 	user_created_at: number;
 	user_updated_at: number;
 }

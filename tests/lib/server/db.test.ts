@@ -27,6 +27,7 @@ describe('openDatabase', () => {
 			'invitation',
 			'login_failure',
 			'message',
+			'message_send_key',
 			'password_reset',
 			'post_mortem',
 			'post_mortem_action',
@@ -68,7 +69,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(15);
+		expect(rows.length).toBe(16);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

@@ -113,6 +113,8 @@ describe('unread state', () => {
 				caseStudy: 'fr-leasing',
 				updatedAt: T0,
 				unread: true,
+				preview: 'Hello Ben, <b>how</b> did it go?',
+				previewIsMine: false,
 				otherParticipantNames: ['Anna'],
 			},
 		]);

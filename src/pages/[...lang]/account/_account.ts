@@ -7,7 +7,7 @@ import { isCountryCode, type Lang } from '../../../lib/taxonomy';
 import { prepare } from '../../../lib/server/db';
 import { getNowSeconds } from '../../../lib/server/time';
 import { PHOTO_MAX_BYTES } from '../../../lib/server/photos';
-import type { User } from '../../../lib/server/user';
+import { isTimeZone, knownTimeZones, type User } from '../../../lib/server/user';
 
 export const NAME_MAX = 120;
 export const TITLE_MAX = 120;
@@ -27,6 +27,8 @@ export interface ProfileValues {
 	phone: string;
 	showPhone: boolean;
 	bio: string;
+	/** IANA name, '' for not set. */
+	timeZone: string;
 	removePhoto: boolean;
 }
 
@@ -49,6 +51,7 @@ export function getProfileValues(user: User): ProfileValues {
 		phone: user.phone ?? '',
 		showPhone: user.showPhone,
 		bio: user.bio ?? '',
+		timeZone: user.timeZone,
 		removePhoto: false,
 	};
 }
@@ -96,6 +99,7 @@ export function readProfileForm(form: FormData, t: Translate): ProfileSubmission
 		phone: readText(form, 'phone'),
 		showPhone: form.get('showPhone') === 'on',
 		bio: readText(form, 'bio'),
+		timeZone: readText(form, 'timeZone'),
 		removePhoto: form.get('removePhoto') === 'on',
 	};
 	const errors: FieldErrors = {};
@@ -108,6 +112,7 @@ export function readProfileForm(form: FormData, t: Translate): ProfileSubmission
 	if (!languageCodes) errors.languages = t('members.profile.languagesInvalid');
 	if (values.phone && !PHONE.test(values.phone)) errors.phone = t('members.profile.phoneInvalid');
 	if (charCount(values.bio) > BIO_MAX) errors.bio = t('members.tooLong', { max: BIO_MAX });
+	if (!isTimeZone(values.timeZone)) errors.timeZone = t('members.profile.timeZoneInvalid');
 	const file = form.get('photo');
 	// A form sent without choosing a file still carries an empty, nameless part.
 	const photo =
@@ -132,6 +137,12 @@ export function parseLanguageCodes(text: string): string[] | null {
 /** Every country as `{ code, name }` in the UI language (shared, memoised list). */
 export function getCountryOptions(lang: Lang): readonly { code: string; name: string }[] {
 	return listCountryOptions(lang);
+}
+
+/** Every time zone a member may choose, sorted by name ('UTC' first). */
+export function getTimeZoneOptions(): readonly string[] {
+	const zones = [...knownTimeZones()].filter((zone) => zone !== 'UTC').sort();
+	return ['UTC', ...zones];
 }
 
 /** The member's sessions that have not expired (the devices they are signed in on). */
