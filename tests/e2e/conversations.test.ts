@@ -118,7 +118,7 @@ describe('one conversation per pair and practice', () => {
 		const threadsBefore = threadCount();
 		const anna = await signIn(ANNA);
 		await anna.goto(`${server.url}/case-studies/beta-rally/`);
-		await anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).click();
+		await anna.getByRole('link', { name: 'Contact Bruno Costa about this practice' }).click();
 		await anna.waitForURL(/\/messages\/new\/\?to=bruno-costa&about=beta-rally$/);
 		await anna.getByLabel('Message', { exact: true }).fill('How many owners came to the rally?');
 		await anna.getByRole('button', { name: 'Send message' }).click();
@@ -146,7 +146,7 @@ describe('one conversation per pair and practice', () => {
 
 		// Contact again from the case study: the same conversation, ready to write in.
 		await anna.goto(`${server.url}/case-studies/beta-rally/`);
-		await anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).click();
+		await anna.getByRole('link', { name: 'Contact Bruno Costa about this practice' }).click();
 		await anna.waitForURL(new RegExp(`/messages/${threadId}/\\?continue=1$`));
 		await expect(anna.getByRole('status').innerText()).resolves.toBe(
 			'You already have a conversation with Bruno Costa about Beta owner rally in the hills: write below to continue it.',
@@ -338,11 +338,11 @@ describe('members who cannot receive messages', () => {
 		await anna.goto(`${server.url}/case-studies/beta-rally/`);
 		await anna.getByRole('heading', { level: 1 }).waitFor();
 		await poll(
-			() => anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).count(),
+			() => anna.getByRole('link', { name: 'Contact Bruno Costa about this practice' }).count(),
 			(n) => n === 0,
 		);
 		await expect(
-			anna.getByRole('link', { name: 'Write to Bruno Costa about this practice' }).count(),
+			anna.getByRole('link', { name: 'Contact Bruno Costa about this practice' }).count(),
 		).resolves.toBe(0);
 		await anna.context().close();
 

@@ -5,11 +5,22 @@ import type { Database } from 'better-sqlite3';
 import { prepare } from './db';
 import { getNowSeconds } from './time';
 import {
+	CHANGE_MAX_CHARS,
+	checkAdoptionForm,
 	isAdoptionStatus,
+	KPI_LABEL_MAX_CHARS,
+	KPI_UNIT_MAX_CHARS,
+	NOTE_MAX_CHARS,
+	PERIOD_MAX_CHARS,
+	type AdoptionFormValues,
 	type AdoptionInput,
 	type AdoptionKpi,
 	type AdoptionMark,
 } from '../adoption';
+import { charCount, type FieldErrors } from '../forms';
+import { useTranslations, type UiKey } from '../i18n';
+import { isCountryCode } from '../taxonomy';
+import type { CommandContext } from './context';
 
 /** A mark with who gave it, for the lists on a case study. */
 export interface AdoptionEntry extends AdoptionMark {
@@ -194,4 +205,61 @@ export function listPublishedPostMortemsOfPractice(
 			ORDER BY post_mortem.published_month DESC, post_mortem.id DESC`,
 	).all(caseStudy) as { id: number; title: string }[];
 	return { count: items.length, items };
+}
+
+/** What the "we applied this" form sends, as typed. */
+export type AdoptionFormInput = AdoptionFormValues;
+
+// Longest text of each field, for the "too long" message.
+const FIELD_MAX: Record<keyof AdoptionFormInput, number> = {
+	country: 2,
+	status: 20,
+	period: PERIOD_MAX_CHARS,
+	change: CHANGE_MAX_CHARS,
+	why: CHANGE_MAX_CHARS,
+	note: NOTE_MAX_CHARS,
+	kpiLabel: KPI_LABEL_MAX_CHARS,
+	kpiUnit: KPI_UNIT_MAX_CHARS,
+	kpiBefore: 40,
+	kpiAfter: 40,
+};
+
+/**
+ * The member's answer for their country on a practice: checked (messages in the member's
+ * language), then saved in one transaction, replacing their previous answer.
+ */
+export function answerAppliedPractice(
+	ctx: CommandContext,
+	input: { caseStudy: string; values: AdoptionFormInput },
+):
+	| { ok: true }
+	| { ok: false; kind: 'forbidden' | 'save-failed' }
+	| { ok: false; kind: 'invalid'; errors: FieldErrors } {
+	if (!ctx.user) return { ok: false, kind: 'forbidden' };
+	const t = useTranslations(ctx.lang);
+	const checked = checkAdoptionForm(input.values, {
+		needsCountry: !ctx.user.country,
+		isCountry: isCountryCode,
+	});
+	const errors: FieldErrors = {};
+	for (const [field, code] of Object.entries(checked.errors)) {
+		const name = field as keyof AdoptionFormInput;
+		errors[name] = t(`adoption.error.${code}` as UiKey, {
+			max: FIELD_MAX[name],
+			count: charCount(input.values[name]),
+		});
+	}
+	if (!checked.input) return { ok: false, kind: 'invalid', errors };
+	const result = saveAdoption(ctx.db, ctx.user.id, input.caseStudy, checked.input);
+	return result.ok ? { ok: true } : { ok: false, kind: 'save-failed' };
+}
+
+/** Withdraws the member's answer on a practice. */
+export function withdrawAppliedPractice(
+	ctx: CommandContext,
+	input: { caseStudy: string },
+): { ok: true } | { ok: false; kind: 'forbidden' } {
+	if (!ctx.user) return { ok: false, kind: 'forbidden' };
+	withdrawAdoption(ctx.db, ctx.user.id, input.caseStudy);
+	return { ok: true };
 }

@@ -2,6 +2,7 @@
 // did: a routing mistake there (like `//admin/` once) must not turn into a privilege escalation.
 import type { Database } from 'better-sqlite3';
 import { recordAudit } from '../audit';
+import type { CommandContext } from '../context';
 import { prepare } from '../db';
 import { createInvitation } from '../invitation';
 import { sendMail } from '../mail';
@@ -19,14 +20,7 @@ import {
 } from '../user';
 import { isEmail, type FieldErrors } from '../../forms';
 import { localizePath, useTranslations } from '../../i18n';
-import { isCountryCode, type Lang } from '../../taxonomy';
-
-export interface AdminContext {
-	db: Database;
-	actor: User | null;
-	ip: string;
-	lang: Lang;
-}
+import { isCountryCode } from '../../taxonomy';
 
 export type AdminResult<T = Record<string, never>> =
 	| ({ ok: true } & T)
@@ -49,10 +43,10 @@ function findTarget(db: Database, idText: string): User | null {
  * reported; the invitation stays and can be sent again.
  */
 export async function inviteMember(
-	ctx: AdminContext,
+	ctx: CommandContext,
 	input: { email: string; role: string; country: string },
 ): Promise<AdminResult<{ email: string }>> {
-	const { db, actor } = ctx;
+	const { db, user: actor } = ctx;
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
 	const t = useTranslations(ctx.lang);
 	const errors: FieldErrors = {};
@@ -101,10 +95,10 @@ export async function inviteMember(
 
 /** Changes a member's role; never leaves the portal without an active admin. */
 export function changeMemberRole(
-	ctx: AdminContext,
+	ctx: CommandContext,
 	input: { userId: string; role: string },
 ): AdminResult<{ target: User; role: Role }> {
-	const { db, actor } = ctx;
+	const { db, user: actor } = ctx;
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
 	const target = findTarget(db, input.userId);
 	if (!target) return { ok: false, kind: 'not-found' };
@@ -130,10 +124,10 @@ export function changeMemberRole(
 
 /** Deactivates a member and ends their sessions; not oneself, not the last admin. */
 export function deactivateMember(
-	ctx: AdminContext,
+	ctx: CommandContext,
 	input: { userId: string },
 ): AdminResult<{ target: User }> {
-	const { db, actor } = ctx;
+	const { db, user: actor } = ctx;
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
 	const target = findTarget(db, input.userId);
 	if (!target) return { ok: false, kind: 'not-found' };
@@ -156,10 +150,10 @@ export function deactivateMember(
 
 /** Lets a deactivated member sign in again. */
 export function reactivateMember(
-	ctx: AdminContext,
+	ctx: CommandContext,
 	input: { userId: string },
 ): AdminResult<{ target: User }> {
-	const { db, actor } = ctx;
+	const { db, user: actor } = ctx;
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
 	const target = findTarget(db, input.userId);
 	if (!target) return { ok: false, kind: 'not-found' };
