@@ -155,7 +155,13 @@ describe('one conversation per pair and practice', () => {
 		await anna.keyboard.type('And how did you invite them?');
 		// A double click on Send: one message.
 		await anna.getByRole('button', { name: 'Send reply' }).dblclick();
-		await anna.waitForURL(new RegExp(`/messages/${threadId}/\\?sent=1`));
+		// The second click aborts the first navigation, so wait on the address, not on a navigation.
+		const sentUrl = new RegExp(`/messages/${threadId}/\\?sent=1`);
+		await poll(
+			() => anna.url(),
+			(url) => sentUrl.test(url),
+		);
+		await anna.waitForLoadState();
 		await poll(
 			() => messagesIn(threadId).length,
 			(n) => n >= 2,
