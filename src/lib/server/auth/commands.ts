@@ -1,14 +1,22 @@
 // Account actions that happen around signing in: asking for a reset link, choosing a new password
 // from it, signing out. Commands as everywhere else: validate, limit, one transaction, then effects.
 import { checkNewPassword } from '../../password-policy';
-import { isEmail, type FieldErrors } from '../../forms';
+import { charCount, isEmail, type FieldErrors } from '../../forms';
 import { localizePath, useTranslations } from '../../i18n';
 import { recordAudit } from '../audit';
 import type { CommandContext } from '../context';
 import { hashPassword } from '../password';
 import { completePasswordReset, createPasswordReset, getPasswordReset } from '../password-reset';
 import { consumeToken, resetIpBucket } from '../rate-limit';
-import { invalidateSession, invalidateUserSessions, type Session } from '../session';
+import { acceptInvitation, getInvitation } from '../invitation';
+import { getPeopleRecords } from '../people';
+import {
+	createSession,
+	generateSessionToken,
+	invalidateSession,
+	invalidateUserSessions,
+	type Session,
+} from '../session';
 import { absoluteUrl } from '../urls';
 import { getUserByEmail, getUserById } from '../user';
 
@@ -115,4 +123,68 @@ export function signOut(
 		})
 		.immediate();
 	return { ok: true };
+}
+
+/** Longest name a member can give themselves. */
+export const MEMBER_NAME_MAX = 100;
+
+/**
+ * Joins the portal from an invitation link: checks the name and the new password, creates the
+ * account (with the invitation's role and country), opens a session and records it, all in one
+ * transaction. 'gone' when the link was used, expired or never issued, even by another tab meanwhile.
+ */
+export async function acceptInvitationCommand(
+	ctx: CommandContext,
+	input: {
+		token: string;
+		name: string;
+		password: string;
+		confirm: string;
+		userAgent: string | null;
+	},
+): Promise<
+	| { ok: true; sessionToken: string; session: Session }
+	| { ok: false; kind: 'gone' }
+	| { ok: false; kind: 'invalid'; errors: FieldErrors }
+> {
+	const invitation = getInvitation(ctx.db, input.token);
+	if (!invitation) return { ok: false, kind: 'gone' };
+	const t = useTranslations(ctx.lang);
+	const errors: FieldErrors = {};
+	if (!input.name) errors.name = t('members.required');
+	else if (charCount(input.name) > MEMBER_NAME_MAX)
+		errors.name = t('members.tooLong', { max: MEMBER_NAME_MAX });
+	const check = checkNewPassword(input.password, input.confirm, {
+		email: invitation.email,
+		name: input.name,
+	});
+	if (check) errors[check.field] = t(`members.password.${check.problem}`);
+	if (Object.keys(errors).length > 0) return { ok: false, kind: 'invalid', errors };
+	const passwordHash = await hashPassword(input.password);
+	const personId =
+		getPeopleRecords().find((p) => p.email.toLowerCase() === invitation.email)?.id ?? null;
+	const sessionToken = generateSessionToken();
+	const session = ctx.db
+		.transaction((): Session | null => {
+			const user = acceptInvitation(ctx.db, input.token, {
+				name: input.name,
+				passwordHash,
+				personId,
+			});
+			if (!user) return null;
+			const opened = createSession(ctx.db, sessionToken, user.id, {
+				userAgent: input.userAgent,
+				ip: ctx.ip,
+			});
+			recordAudit(ctx.db, {
+				actorId: user.id,
+				action: 'sign-in',
+				target: user.email,
+				ip: ctx.ip,
+				detail: 'invitation accepted',
+			});
+			return opened;
+		})
+		.immediate();
+	return session ? { ok: true, sessionToken, session } : { ok: false, kind: 'gone' };
 }
