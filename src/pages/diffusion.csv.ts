@@ -7,7 +7,6 @@ import {
 	type DiffusionCsvOptions,
 } from '../lib/adoption';
 import { isLang, useTranslations, type UiKey } from '../lib/i18n';
-import { getDatabase } from '../lib/server/db';
 import { listAllAdoptions } from '../lib/server/adoption';
 
 export const prerender = false;
@@ -39,7 +38,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
 		: { format: 'rfc4180' };
 	// Every case study, drafts included, so a mark on one still has its title in the export.
 	const titles = new Map((await getCollection('case-studies')).map((s) => [s.id, s.data.title]));
-	const csv = serializeDiffusionCsv(listAllAdoptions(getDatabase()), titles, options);
+	const csv = serializeDiffusionCsv(listAllAdoptions(locals.command.db), titles, options);
 	const name = getDiffusionCsvFileName(new Date(), excel ? `excel-${lang}` : '');
 	return new Response(csv, {
 		headers: {

@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { getDatabase } from '../../lib/server/db';
 import { listContactablePeople } from '../../lib/server/messages';
 import { getPersonRecord } from '../../lib/server/people';
 
@@ -25,7 +24,7 @@ export const GET: APIRoute = ({ locals, url }) => {
 		const person = getPersonRecord(id);
 		return person ? [{ id, email: person.email }] : [];
 	});
-	const contactable = listContactablePeople(getDatabase(), people, locals.user.id);
+	const contactable = listContactablePeople(locals.command.db, people, locals.user.id);
 	return new Response(JSON.stringify({ contactable }), {
 		headers: { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-store' },
 	});

@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { getDatabase } from '../../lib/server/db';
 import { listShownPhones } from '../../lib/server/people';
 
 export const prerender = false;
@@ -13,7 +12,7 @@ export const GET: APIRoute = ({ locals, url }) => {
 			headers: { 'Content-Type': 'application/json' },
 		});
 	const ids = (url.searchParams.get('ids') ?? '').split(',').map((id) => id.trim());
-	return new Response(JSON.stringify({ phones: listShownPhones(getDatabase(), ids) }), {
+	return new Response(JSON.stringify({ phones: listShownPhones(locals.command.db, ids) }), {
 		headers: { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-store' },
 	});
 };

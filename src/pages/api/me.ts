@@ -1,5 +1,4 @@
 import type { APIRoute } from 'astro';
-import { getDatabase } from '../../lib/server/db';
 import { countUnreadThreads } from '../../lib/server/messages';
 import { getLangFromPath, tPlural, useTranslations } from '../../lib/i18n';
 
@@ -18,7 +17,7 @@ export const GET: APIRoute = ({ locals, request }) => {
 			status: 401,
 			headers: { 'Content-Type': 'application/json' },
 		});
-	const unread = countUnreadThreads(getDatabase(), locals.user.id);
+	const unread = countUnreadThreads(locals.command.db, locals.user.id);
 	const lang = getLangFromPath(refererPath(request.headers.get('referer')));
 	const body = {
 		name: locals.user.name,

@@ -12,7 +12,6 @@ import {
 } from '../../lib/feed';
 import { useTranslations } from '../../lib/i18n';
 import { readPortalUrl } from '../../lib/config';
-import { getDatabase } from '../../lib/server/db';
 import { findFeedOwner, listPostMortemsForFeed } from '../../lib/server/feeds';
 import type { Lang } from '../../lib/taxonomy';
 
@@ -20,9 +19,9 @@ export const prerender = false;
 
 const FILE = /^([a-z2-7]{32})(\.fr)?\.xml$/;
 
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, locals }) => {
 	const match = FILE.exec(params.file ?? '');
-	const db = getDatabase();
+	const db = locals.command.db;
 	const owner = match ? findFeedOwner(db, match[1]!) : null;
 	if (!match || !owner) {
 		return new Response('Not found', {

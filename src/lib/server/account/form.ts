@@ -1,13 +1,13 @@
-// The account page's form handling, kept out of the .astro file so the page reads as markup. The
-// leading underscore keeps Astro from routing this module.
+// The account page's forms: what they show, how their fields are read and checked, and reading a
+// multipart body with a size limit (the post-mortem form uses it too).
 import type { Database } from 'better-sqlite3';
-import { charCount, readRaw, readText, type FieldErrors } from '../../../lib/forms';
-import { listCountryOptions, type Translate } from '../../../lib/i18n';
-import { isCountryCode, type Lang } from '../../../lib/taxonomy';
-import { prepare } from '../../../lib/server/db';
-import { getNowSeconds } from '../../../lib/server/time';
-import { PHOTO_MAX_BYTES } from '../../../lib/server/photos';
-import { isTimeZone, knownTimeZones, type User } from '../../../lib/server/user';
+import { charCount, readRaw, readText, type FieldErrors } from '../../forms';
+import { listCountryOptions, type Translate } from '../../i18n';
+import { isCountryCode, type Lang } from '../../taxonomy';
+import { prepare } from '../db';
+import { getNowSeconds } from '../time';
+import { PHOTO_MAX_BYTES } from '../photos';
+import { isTimeZone, knownTimeZones, type User } from '../user';
 
 export const NAME_MAX = 120;
 export const TITLE_MAX = 120;
