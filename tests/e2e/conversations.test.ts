@@ -246,7 +246,7 @@ describe('the inbox and message times', () => {
 		const threadId = threadIdOf(sent.headers.get('location'));
 		const inbox = await (await member.get('/messages/', CLAIRE)).text();
 		const item = inbox.slice(inbox.indexOf(`data-cd-thread="${threadId}"`));
-		const preview = /<p class="cd-inbox__preview"[^>]*>([^<]*)<\/p>/.exec(item)?.[1];
+		const preview = /<p class="cd-inbox__preview"[^>]*>([^<]*)<\/p>/.exec(item)?.[1]?.trim();
 		const flat = `Hello Claire, our rally cost ${'a lot of money '.repeat(10)}in the end.`;
 		expect(preview).toBe(`${flat.slice(0, 120).trimEnd()}…`);
 		const annaInbox = await (await member.get('/messages/', ANNA)).text();
