@@ -4,6 +4,7 @@ import { useTranslations } from '../i18n';
 import type { Lang } from '../taxonomy';
 import { prepare } from './db';
 import { getNowSeconds, SECONDS_PER_DAY, SECONDS_PER_HOUR } from './time';
+import { AUTHOR_SHOWN_SQL, isAuthorMasked } from './post-mortems/disclosure';
 
 // Private messages between members. Every read and write names the acting user in the SQL itself
 // (a join or EXISTS on thread_member), so a guessed thread id never reaches another member's data.
@@ -81,10 +82,10 @@ export function getRelayTarget(
 		db,
 		`SELECT post_mortem.id, post_mortem.title, post_mortem.disclosure,
 				IIF(post_mortem.author_id = ?, 1, 0) AS is_self,
-				IIF(post_mortem.disclosure = 'named', user.name, NULL) AS author_name,
-				IIF(post_mortem.disclosure = 'named', user.title, NULL) AS author_title,
+				IIF(${AUTHOR_SHOWN_SQL}, user.name, NULL) AS author_name,
+				IIF(${AUTHOR_SHOWN_SQL}, user.title, NULL) AS author_title,
 				-- A masked author always looks active: "no longer a member" would let anyone test suspects.
-				IIF(post_mortem.disclosure = 'named', user.active, 1) AS author_active
+				IIF(${AUTHOR_SHOWN_SQL}, user.active, 1) AS author_active
 			FROM post_mortem INNER JOIN user ON user.id = post_mortem.author_id
 			WHERE post_mortem.id = ? AND post_mortem.status = 'published'`,
 	).get(readerId, postMortemId) as
@@ -102,7 +103,7 @@ export function getRelayTarget(
 	return {
 		postMortemId: row.id,
 		title: row.title,
-		masked: row.disclosure !== 'named',
+		masked: isAuthorMasked(row.disclosure),
 		authorName: row.author_name,
 		authorTitle: row.author_title,
 		authorActive: row.author_active === 1,
@@ -135,7 +136,7 @@ export function startRelayThread(db: Database, input: NewRelayThread): StartRela
 			caseStudy: null,
 			body: input.body,
 			postMortemId: input.postMortemId,
-			masked: target.disclosure !== 'named',
+			masked: isAuthorMasked(target.disclosure),
 			nowSeconds,
 		});
 		return result.error === null ? { threadId: result.threadId, error: null } : result;
@@ -216,7 +217,7 @@ export function writeFirstMessage(
 		if (!pm) return { error: 'unknown-post-mortem' };
 		if (pm.author_id === input.from) return { error: 'self' };
 		recipients = [pm.author_id];
-		masked = pm.disclosure !== 'named';
+		masked = isAuthorMasked(pm.disclosure);
 	}
 	const existing = findConversation(db, input.from, target);
 	if (existing !== null) {

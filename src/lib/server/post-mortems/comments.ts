@@ -4,6 +4,7 @@ import { prepare } from '../db';
 import { getNowSeconds } from '../time';
 import { PM_DISCLOSURES, type PmDisclosure } from '../../post-mortem-form';
 import { type PmCommentView, type PmViewer, monthOf, clip, getRow } from './store';
+import { showsAuthorName } from './disclosure';
 
 /**
  * Adds a comment to a post-mortem the member may read and that is published; false otherwise.
@@ -55,12 +56,11 @@ export function listPostMortemComments(
 		id: r.id,
 		body: r.body,
 		disclosure: r.disclosure,
-		name: r.disclosure === 'named' ? r.name : null,
+		name: showsAuthorName(r.disclosure) ? r.name : null,
 		country: r.disclosure === 'anonymous' ? null : r.country,
-		when:
-			r.disclosure === 'named'
-				? { kind: 'date', seconds: r.created_at }
-				: { kind: 'month', month: monthOf(r.created_at) },
+		when: showsAuthorName(r.disclosure)
+			? { kind: 'date', seconds: r.created_at }
+			: { kind: 'month', month: monthOf(r.created_at) },
 		isMine: r.author_id === viewerId,
 	}));
 }

@@ -16,6 +16,9 @@ import {
 	type PmResultRow,
 	type PmTimelineRow,
 } from '../../post-mortem-form';
+import { disclosedCountry } from './disclosure';
+
+export { disclosedCountry };
 
 export type PmStatus = 'draft' | 'published' | 'hidden';
 
@@ -259,11 +262,6 @@ export function canRead(row: PmRow, viewer: PmViewer): boolean {
 	if (row.author_id === viewer.id) return true;
 	if (row.status === 'published') return true;
 	return row.status === 'hidden' && canModerate(viewer);
-}
-
-/** The country readers see: the post-mortem's own, only when disclosed. */
-export function disclosedCountry(row: Pick<PmRow, 'disclosure' | 'country'>): string | null {
-	return row.disclosure === 'anonymous' ? null : row.country || null;
 }
 
 export function isOverdue(a: Pick<ActionRow, 'status' | 'due_date'>, today: string): boolean {

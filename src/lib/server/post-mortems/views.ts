@@ -24,6 +24,7 @@ import {
 	publishedRows,
 	toListItem,
 } from './store';
+import { showsAuthorName } from './disclosure';
 
 /**
  * The post-mortem as `viewer` may read it, or null (→ 404) when they may not.
@@ -41,14 +42,13 @@ export function getPostMortemForViewer(
 	const fields = rowToFields(row, []);
 	const today = dayOf(nowSeconds);
 	const owners = new Map(listUsers(db, { includeInactive: true }).map((u) => [u.id, u.name]));
-	const authorName =
-		row.disclosure === 'named'
-			? ((
-					prepare(db, 'SELECT name FROM user WHERE id = ?').get(row.author_id) as
-						| { name: string }
-						| undefined
-				)?.name ?? null)
-			: null;
+	const authorName = showsAuthorName(row.disclosure)
+		? ((
+				prepare(db, 'SELECT name FROM user WHERE id = ?').get(row.author_id) as
+					| { name: string }
+					| undefined
+			)?.name ?? null)
+		: null;
 	return {
 		id: row.id,
 		status: row.status,
@@ -81,7 +81,9 @@ export function getPostMortemForViewer(
 			status: a.status,
 			overdue: isOverdue(a, today),
 			ownerName:
-				row.disclosure === 'named' && a.owner_id !== null ? (owners.get(a.owner_id) ?? null) : null,
+				showsAuthorName(row.disclosure) && a.owner_id !== null
+					? (owners.get(a.owner_id) ?? null)
+					: null,
 			isMine: a.owner_id === viewer.id,
 		})),
 		isMine,
