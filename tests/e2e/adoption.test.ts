@@ -10,6 +10,7 @@ import {
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	signInPage,
 } from './harness';
 
 const PASSWORD = 'kestrel-rally-lisbon-2026';
@@ -41,19 +42,7 @@ const post = (pathname: string, email: string, fields: Record<string, string>) =
 
 /** A browser page signed in through the sign-in form, failing the test on any page error. */
 async function signIn(email: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}/`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email, { viewport: { width: 1024, height: 900 } });
 }
 
 describe('we applied this', () => {

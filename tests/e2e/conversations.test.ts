@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
 	createMemberClient,
-	DEMO_PASSWORD,
 	launchBrowser,
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	signInPage,
 } from './harness';
 
 const ANNA = 'anna.verdi@it.fixture.example';
@@ -86,22 +86,7 @@ function outboxTo(email: string): string[] {
 }
 
 async function signIn(email: string, options: { timezoneId?: string } = {}): Promise<Page> {
-	const context = await browser.newContext({
-		viewport: { width: 1280, height: 900 },
-		timezoneId: options.timezoneId,
-	});
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(DEMO_PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}/`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email, { timezoneId: options.timezoneId });
 }
 
 async function poll<T>(read: () => T | Promise<T>, ok: (value: T) => boolean): Promise<T> {

@@ -11,11 +11,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
 	createMemberClient,
-	DEMO_PASSWORD,
 	launchBrowser,
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	signInPage,
 } from './harness';
 
 const PORTAL_URL = 'https://portal.example.test';
@@ -104,19 +104,7 @@ async function fetchFeed(pathname: string, email: string | null): Promise<Respon
 }
 
 async function signIn(email: string, start = '/account/'): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/?${new URLSearchParams({ next: start })}`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(DEMO_PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}${start}`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email, { start, viewport: { width: 1024, height: 900 } });
 }
 
 describe('public feeds', () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 /** The fixture site built for this test run by tests/e2e/global-setup.ts. */
@@ -126,4 +126,40 @@ export function createMemberClient(server: RunningServer, password = DEMO_PASSWO
 				redirect: 'manual',
 			}),
 	};
+}
+
+/**
+ * A new browser context signed in as `email` through the real sign-in form, on `start` (the home
+ * page by default). A script error on any page fails the test.
+ */
+export async function signInPage(
+	browser: Browser,
+	server: RunningServer,
+	email: string,
+	options: {
+		start?: string;
+		password?: string;
+		viewport?: { width: number; height: number };
+		timezoneId?: string;
+	} = {},
+): Promise<Page> {
+	const context = await browser.newContext({
+		viewport: options.viewport ?? { width: 1280, height: 900 },
+		timezoneId: options.timezoneId,
+	});
+	const page = await context.newPage();
+	page.on('pageerror', (e) => {
+		throw e;
+	});
+	const start = options.start ?? '/';
+	await page.goto(
+		`${server.url}/login/${start === '/' ? '' : `?${new URLSearchParams({ next: start })}`}`,
+	);
+	await page.getByLabel('Email').fill(email);
+	await page.locator('#cd-password').fill(options.password ?? DEMO_PASSWORD);
+	await Promise.all([
+		page.waitForURL(`${server.url}${start}`),
+		page.getByRole('button', { name: 'Sign in' }).click(),
+	]);
+	return page;
 }

@@ -11,12 +11,12 @@ import {
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	signInPage,
 } from './harness';
 
 /** Text as a reader sees it: white space between words collapsed, none at the ends. */
 const norm = (text: string | null) => (text ?? '').replace(/\s+/g, ' ').trim();
 
-const PASSWORD = 'kestrel-rally-lisbon-2026';
 const ANNA = 'anna.verdi@it.fixture.example';
 const BRUNO = 'bruno.costa@pt.fixture.example';
 const CLAIRE = 'claire.martin@fr.fixture.example';
@@ -58,19 +58,7 @@ async function startThread(
 
 /** A signed-in browser page, signed in through the sign-in form like a member would. */
 async function signIn(email: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}/`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email);
 }
 
 interface OutboxMail {
@@ -233,7 +221,8 @@ describe('messages between members', () => {
 		await anna.getByRole('button', { name: 'Send reply' }).click();
 		await anna.waitForURL(/\?sent=1/);
 		await expect(anna.locator('.cd-message').count()).resolves.toBe(3);
-		await new Promise((r) => setTimeout(r, 500));
+		// Who gets a mail is decided while the reply is saved (at most one per thread and hour), so
+		// nothing more can arrive for Bruno after the answer.
 		expect(readOutbox().filter((m) => m.to === BRUNO)).toHaveLength(1);
 		await bruno.goto(`${server.url}/messages/${threadId}/`);
 		await expect(bruno.locator('.cd-message').nth(2).textContent()).resolves.toContain(
@@ -301,7 +290,7 @@ describe('messages between members', () => {
 		await expect(link.getAttribute('href')).resolves.toBe('https://example.com/x?a=1&b=2');
 		await expect(link.getAttribute('rel')).resolves.toContain('noopener');
 		await expect(bruno.locator('main svg, main img').count()).resolves.toBe(0);
-		await new Promise((r) => setTimeout(r, 300));
+		await bruno.waitForLoadState('load');
 		expect(dialogs).toEqual([]);
 
 		for (const page of [`/messages/${threadId}/`, '/messages/']) {

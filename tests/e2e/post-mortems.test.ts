@@ -8,12 +8,12 @@ import type { Browser, Page } from 'playwright-core';
 import {
 	createMemberClient,
 	launchBrowser,
+	signInPage,
 	startServer,
 	type MemberClient,
 	type RunningServer,
 } from './harness';
 
-const PASSWORD = 'kestrel-rally-lisbon-2026';
 const ANNA = 'anna.verdi@it.fixture.example';
 const BRUNO = 'bruno.costa@pt.fixture.example';
 const CLAIRE = 'claire.martin@fr.fixture.example';
@@ -39,25 +39,16 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-const tokenFor = (email: string) => member.tokenFor(email);
 const get = (pathname: string, email: string) => member.get(pathname, email);
 const post = (pathname: string, email: string, fields: Record<string, string>) =>
 	member.post(pathname, email, fields);
 
 /** A page signed in as `email` through the real sign-in form, failing on any script dialog. */
 async function signedInPage(email: string): Promise<Page> {
-	const context = await browser.newContext();
-	const page = await context.newPage();
+	const page = await signInPage(browser, server, email);
 	page.on('dialog', (d) => {
 		throw new Error(`unexpected dialog: ${d.message()}`);
 	});
-	await page.goto(`${server.url}/login/`);
-	await page.fill('#cd-email', email);
-	await page.fill('#cd-password', PASSWORD);
-	await Promise.all([
-		page.waitForURL((u) => !u.pathname.startsWith('/login')),
-		page.click('button[type=submit]:has-text("Sign in")'),
-	]);
 	return page;
 }
 

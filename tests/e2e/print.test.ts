@@ -8,7 +8,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, launchBrowser, startServer, type RunningServer } from './harness';
+import { launchBrowser, startServer, type RunningServer, signInPage } from './harness';
 
 const BRUNO = 'bruno.costa@pt.fixture.example';
 const ANNA_PHONE = '+39 02 1234 5678';
@@ -45,19 +45,7 @@ afterAll(async () => {
 });
 
 async function signIn(email: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1024, height: 900 } });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(DEMO_PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}/`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email, { viewport: { width: 1024, height: 900 } });
 }
 
 interface Word {

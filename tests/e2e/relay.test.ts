@@ -6,10 +6,9 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import { launchBrowser, startServer, type RunningServer, signInPage } from './harness';
 import { rebuildMembersIndex } from '../../src/lib/server/members-search';
 
-const PASSWORD = 'kestrel-rally-lisbon-2026';
 const ANNA = 'anna.verdi@it.fixture.example';
 const BRUNO = 'bruno.costa@pt.fixture.example';
 const TITLE = 'Tablets on the showroom floor';
@@ -47,19 +46,7 @@ afterAll(async () => {
 });
 
 async function signIn(email: string): Promise<Page> {
-	const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-	const page = await context.newPage();
-	page.on('pageerror', (e) => {
-		throw e;
-	});
-	await page.goto(`${server.url}/login/`);
-	await page.getByLabel('Email').fill(email);
-	await page.locator('#cd-password').fill(PASSWORD);
-	await Promise.all([
-		page.waitForURL(`${server.url}/`),
-		page.getByRole('button', { name: 'Sign in' }).click(),
-	]);
-	return page;
+	return signInPage(browser, server, email);
 }
 
 /** Raw outbox mails (headers and body as written), with their To header. */

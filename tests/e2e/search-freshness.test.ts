@@ -7,9 +7,8 @@ import zlib from 'node:zlib';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startServer, type RunningServer } from './harness';
+import { launchBrowser, signInPage, startServer, type RunningServer } from './harness';
 
-const PASSWORD = 'kestrel-rally-lisbon-2026';
 const ANNA = 'anna.verdi@it.fixture.example';
 const BRUNO = 'bruno.costa@pt.fixture.example';
 const CLAIRE = 'claire.martin@fr.fixture.example';
@@ -55,16 +54,8 @@ async function startWithDraft(workers: number) {
 	}
 }
 
-async function signedInPage(email: string): Promise<Page> {
-	const page = await (await browser.newContext()).newPage();
-	await page.goto(`${server.url}/login/`);
-	await page.fill('#cd-email', email);
-	await page.fill('#cd-password', PASSWORD);
-	await Promise.all([
-		page.waitForURL((u) => !u.pathname.startsWith('/login')),
-		page.click('button[type=submit]:has-text("Sign in")'),
-	]);
-	return page;
+function signedInPage(email: string): Promise<Page> {
+	return signInPage(browser, server, email);
 }
 
 /** Searches like a member until `found` holds or 10 s pass; returns how long it took. */

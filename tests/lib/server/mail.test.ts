@@ -39,7 +39,8 @@ describe('outbox', () => {
 			{ to: 'anna@example.com', subject: 'Your invitation', text: 'Hi' },
 			config,
 		);
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		// The next millisecond, so the second file name sorts after the first.
+		for (const start = Date.now(); Date.now() === start; );
 		const second = await sendMail(
 			{
 				to: 'ben@example.com',
