@@ -2,9 +2,10 @@ import { defineCollection, reference } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { createCaseStudySchema, createPersonSchema } from './lib/schemas/content';
 import { createSlugGenerator } from './lib/slugs';
+import { getContentDir } from './lib/config';
 
 // CONTENT_DIR lets the bench and the e2e fixtures build the same site from another content tree.
-const contentDir = process.env.CONTENT_DIR ?? './content';
+const contentDir = getContentDir();
 
 const caseStudies = defineCollection({
 	loader: glob({

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { getContentDir } from '../lib/config';
 import type { AstroIntegration } from 'astro';
 import type { SynonymGroups } from '../lib/search-synonyms';
 import { buildSearchIndex, loadSynonyms } from './pagefind';
@@ -19,7 +20,7 @@ export default function searchIndex(): AstroIntegration {
 			'astro:config:done': ({ config }) => {
 				cacheDir = path.join(fileURLToPath(config.cacheDir), 'precompress');
 				// Read before the pages are built, so a mistake in the file stops the build at once.
-				const contentDir = process.env.CONTENT_DIR ?? './content';
+				const contentDir = getContentDir();
 				synonyms = loadSynonyms(path.resolve(contentDir, 'search', 'synonyms.txt'));
 			},
 			'astro:build:done': async ({ dir, logger }) => {

@@ -139,3 +139,34 @@ export function readPortalUrl(env: Record<string, string | undefined>): string {
 	}
 	return (url.origin + url.pathname).replace(/\/+$/, '');
 }
+
+// The few settings read while serving, outside readServerConfig (which checks them at start): each
+// is read here so that no other module touches the environment.
+
+/** The portal's absolute address (PORTAL_URL, checked at start). */
+export function getPortalUrl(env: Record<string, string | undefined> = process.env): string {
+	return readPortalUrl(env);
+}
+
+/** The data directory: `DATA_DIR` or `./data`, resolved against the working directory. */
+export function getDataDirFromEnv(env: Record<string, string | undefined> = process.env): string {
+	return path.resolve(env.DATA_DIR ?? './data');
+}
+
+/** The content tree (`CONTENT_DIR`, default `./content`): the bench and test fixtures use others. */
+export function getContentDir(env: Record<string, string | undefined> = process.env): string {
+	return env.CONTENT_DIR ?? './content';
+}
+
+/** Mail transport settings: `SMTP_URL` (none: the outbox) and `MAIL_FROM`. */
+export function getMailEnv(env: Record<string, string | undefined> = process.env): {
+	smtpUrl: string | null;
+	from: string | null;
+	dataDir: string;
+} {
+	return {
+		smtpUrl: env.SMTP_URL || null,
+		from: env.MAIL_FROM || null,
+		dataDir: getDataDirFromEnv(env),
+	};
+}

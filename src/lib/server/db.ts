@@ -3,6 +3,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { runMigrations } from './migrations';
+import { getDataDirFromEnv } from '../config';
 
 export type { Database };
 
@@ -31,8 +32,8 @@ export function openDatabase(file: string): Database {
  * The data directory: `DATA_DIR` or `./data`, resolved against the working directory.
  * @example getDataDir() // '/srv/portal/data'
  */
-export function getDataDir(env: NodeJS.ProcessEnv = process.env): string {
-	return path.resolve(env.DATA_DIR ?? './data');
+export function getDataDir(env?: NodeJS.ProcessEnv): string {
+	return getDataDirFromEnv(env);
 }
 
 // Kept on globalThis because Vite's dev server re-evaluates modules on edit, and a module-level

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Transporter } from 'nodemailer';
-import { getDataDir } from './db';
+import { getMailEnv } from '../config';
 
 // Outgoing mail. With `SMTP_URL` set, mail goes to that server; without it (development, tests, a
 // demo box) each message is written as an `.eml` file to `DATA_DIR/outbox/`, readable in any mail
@@ -16,11 +16,12 @@ export const DEFAULT_MAIL_FROM = 'Coaching Dealer <no-reply@coaching-dealer.exam
  * Mail settings from the environment: `SMTP_URL`, `MAIL_FROM`, and `DATA_DIR` for the outbox.
  * @example readMailConfig({ DATA_DIR: '/tmp/x' }) // { smtpUrl: null, from: DEFAULT_MAIL_FROM, outboxDir: '/tmp/x/outbox' }
  */
-export function readMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig {
+export function readMailConfig(env?: NodeJS.ProcessEnv): MailConfig {
+	const settings = getMailEnv(env);
 	return {
-		smtpUrl: env.SMTP_URL || null,
-		from: env.MAIL_FROM || DEFAULT_MAIL_FROM,
-		outboxDir: path.join(getDataDir(env), 'outbox'),
+		smtpUrl: settings.smtpUrl,
+		from: settings.from ?? DEFAULT_MAIL_FROM,
+		outboxDir: path.join(settings.dataDir, 'outbox'),
 	};
 }
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as pagefind from 'pagefind';
+import { getContentDir } from '../config';
 import type { Database } from 'better-sqlite3';
 import { getDatabase, getDataDir } from './db';
 import { getPublishedPostMortemForIndex } from './post-mortems';
@@ -149,7 +150,7 @@ export async function rebuildMembersIndex({
  * the file); none when it is absent or unreadable, which only makes search less forgiving.
  */
 function readSynonyms(logger: Logger): SynonymGroups {
-	const file = path.resolve(process.env.CONTENT_DIR ?? 'content', 'search', 'synonyms.txt');
+	const file = path.resolve(getContentDir(), 'search', 'synonyms.txt');
 	try {
 		return fs.existsSync(file) ? parseSynonyms(fs.readFileSync(file, 'utf8'), file) : [];
 	} catch (error) {

@@ -7,15 +7,14 @@ import { getCaseStudies } from '../../lib/content';
 import { caseStudyFeedEntries, feedLink, feedResponse, renderFeed } from '../../lib/feed';
 import { useTranslations } from '../../lib/i18n';
 import { langFromParam } from '../../lib/routes';
-import { readPortalUrl } from '../../lib/config';
 
 export const prerender = false;
 
-export const GET: APIRoute = async ({ params }) => {
+export const GET: APIRoute = async ({ params, locals }) => {
 	const lang = langFromParam(params.lang);
 	if (!lang) return new Response('Not found', { status: 404 });
 	const t = useTranslations(lang);
-	const portalUrl = readPortalUrl(process.env);
+	const portalUrl = locals.config.portalUrl;
 	const studies = (await getCaseStudies()).filter((s) => lang === 'en' || s.data.lang === lang);
 	const xml = await renderFeed({
 		lang,

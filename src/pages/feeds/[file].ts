@@ -11,7 +11,6 @@ import {
 	renderFeed,
 } from '../../lib/feed';
 import { useTranslations } from '../../lib/i18n';
-import { readPortalUrl } from '../../lib/config';
 import { findFeedOwner, listPostMortemsForFeed } from '../../lib/server/feeds';
 import type { Lang } from '../../lib/taxonomy';
 
@@ -31,7 +30,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
 	}
 	const lang: Lang = match[2] ? 'fr' : 'en';
 	const t = useTranslations(lang);
-	const portalUrl = readPortalUrl(process.env);
+	const portalUrl = locals.config.portalUrl;
 	const items = [
 		...caseStudyFeedEntries(await getCaseStudies(), lang, portalUrl),
 		...postMortemFeedEntries(listPostMortemsForFeed(db), lang, portalUrl),
