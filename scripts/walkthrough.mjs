@@ -1,0 +1,88 @@
+// `node scripts/walkthrough.mjs [out-dir]` with `npm start` running: a director's path through the
+// demo at 1280×800, an iPad in portrait and a 390 px phone (sign in, search, a typo in French, a
+// case study, post-mortems, messages, diffusion), in Debian's Chromium. Prints where the first
+// search hit lands and the header's height, and writes screenshots to look at (default /tmp/walkthrough).
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+const base = process.env.BASE ?? 'http://localhost:4321';
+const out = process.argv[2] ?? '/tmp/walkthrough';
+fs.mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	args: [
+		'--headless',
+		'--no-sandbox',
+		'--disable-gpu',
+		'--disable-background-networking',
+		'--disable-component-update',
+		'--disable-sync',
+		'--no-first-run',
+	],
+});
+const sizes = [
+	['desktop', { width: 1280, height: 800 }],
+	['ipad', { width: 1024, height: 1366 }],
+	['phone', { width: 390, height: 844 }],
+];
+for (const [name, viewport] of sizes) {
+	const context = await browser.newContext({ viewport });
+	const page = await context.newPage();
+	const errors = [];
+	page.on('pageerror', (e) => errors.push(String(e)));
+	await page.goto(`${base}/login/`);
+	await page.getByLabel('Email').fill('ines.carvalho@pt.brand.example');
+	await page.locator('#cd-password').fill('kestrel-rally-lisbon-2026');
+	await Promise.all([
+		page.waitForURL(`${base}/`),
+		page.getByRole('button', { name: 'Sign in' }).click(),
+	]);
+	await page.screenshot({ path: `${out}/${name}-home.png` });
+	await page.goto(`${base}/search/?q=compact%20SUV%20launch`);
+	const first = page
+		.locator('a[href*="/case-studies/"]')
+		.filter({ hasText: /Kestrel/ })
+		.first();
+	await first.waitFor({ timeout: 10000 });
+	const box = await first.boundingBox();
+	console.log(
+		name,
+		'search first Kestrel hit y =',
+		box && Math.round(box.y),
+		'viewport',
+		viewport.height,
+	);
+	await page.screenshot({ path: `${out}/${name}-search.png` });
+	await page.goto(`${base}/fr/search/?q=Kestral`);
+	await page.waitForTimeout(1500);
+	console.log(
+		name,
+		'did you mean:',
+		(await page.locator('main').innerText()).match(/Kestrel/) ? 'shows Kestrel' : 'no',
+	);
+	await page.screenshot({ path: `${out}/${name}-fr-typo.png` });
+	await page.goto(`${base}/case-studies/`);
+	const study = page
+		.locator('a[href^="/case-studies/"][href$="/"]')
+		.filter({ hasText: /Kestrel/ })
+		.first();
+	const href = await study.getAttribute('href');
+	await page.goto(base + href);
+	await page.screenshot({ path: `${out}/${name}-study.png` });
+	await page.goto(`${base}/post-mortems/`);
+	await page.screenshot({ path: `${out}/${name}-postmortems.png` });
+	await page.goto(`${base}/messages/`);
+	await page.screenshot({ path: `${out}/${name}-messages.png` });
+	await page.goto(`${base}/diffusion/`);
+	await page.screenshot({ path: `${out}/${name}-diffusion.png` });
+	const header = await page.locator('header').first().boundingBox();
+	console.log(
+		name,
+		'header height',
+		header && Math.round(header.height),
+		'errors',
+		errors.length,
+		errors.slice(0, 2),
+	);
+	await context.close();
+}
+await browser.close();
