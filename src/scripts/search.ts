@@ -516,6 +516,13 @@ class CdSearch extends HTMLElement {
 		meta.append(tag, rest ? ` ${rest}` : '');
 		const excerpt = document.createElement('p');
 		appendExcerpt(excerpt, item.excerpt);
+		// A practice written in the other language keeps its language for screen readers and
+		// hyphenation (post-mortems carry no language of their own).
+		const textLang = kind === 'practice' ? item.filters?.lang?.[0] : undefined;
+		if (textLang && textLang !== this.uiLang) {
+			a.lang = textLang;
+			excerpt.lang = textLang;
+		}
 		li.append(h, meta, excerpt);
 		if (missing.length) {
 			// As search engines do: the words this page lacks, struck through.

@@ -198,4 +198,24 @@ describe('search', () => {
 		expect(violations).toEqual([]);
 		await page.context().close();
 	});
+
+	it('marks a practice written in the other language with its language, title and excerpt', async () => {
+		const page = await newPage();
+		const link = (ui: string, slug: string) =>
+			page.locator(`.cd-search__hit a[href="${ui}/case-studies/${slug}/"]`);
+		// A French practice in the English UI, an English one in the French UI.
+		for (const [ui, q, slug, lang] of [
+			['', 'rallye', 'delta-rallye', 'fr'],
+			['/fr', 'rally', 'beta-rally', 'en'],
+		] as const) {
+			await page.goto(`${server.url}${ui}/search/?q=${q}`);
+			await link(ui, slug).waitFor();
+			await expect(link(ui, slug).getAttribute('lang')).resolves.toBe(lang);
+		}
+		// A practice in the UI's own language needs no mark.
+		await page.goto(`${server.url}/search/?q=rally`);
+		await link('', 'beta-rally').waitFor();
+		await expect(link('', 'beta-rally').getAttribute('lang')).resolves.toBeNull();
+		await page.context().close();
+	});
 });
