@@ -2,8 +2,8 @@
 // multipart body with a size limit (the post-mortem form uses it too).
 import type { Database } from 'better-sqlite3';
 import { charCount, readRaw, readText, type FieldErrors } from '../../forms';
-import { listCountryOptions, type Translate } from '../../i18n';
-import { isCountryCode, type Lang } from '../../taxonomy';
+import type { Translate } from '../../i18n';
+import { isCountryCode } from '../../taxonomy';
 import { prepare } from '../db';
 import { getNowSeconds } from '../time';
 import { PHOTO_MAX_BYTES } from '../photos';
@@ -132,11 +132,6 @@ export function parseLanguageCodes(text: string): string[] | null {
 		.filter(Boolean);
 	if (!codes.every((code) => LANGUAGE_CODE.test(code))) return null;
 	return [...new Set(codes)];
-}
-
-/** Every country as `{ code, name }` in the UI language (shared, memoised list). */
-export function getCountryOptions(lang: Lang): readonly { code: string; name: string }[] {
-	return listCountryOptions(lang);
 }
 
 /** Every time zone a member may choose, sorted by name ('UTC' first). */

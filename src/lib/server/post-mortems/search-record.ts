@@ -1,32 +1,23 @@
 // What the members' search index may hold of a published post-mortem: no author field of any kind.
 import type { Database } from 'better-sqlite3';
 import { type PmResultRow, type PmTimelineRow } from '../../post-mortem-form';
-import { parseList, disclosedCountry, publishedRows } from './store';
+import { parseList, disclosedCountry, publishedRows, type PostMortemView } from './store';
 
-/** A published post-mortem for the members' search index: no author field of any kind. */
-export interface PmIndexEntry {
-	id: number;
-	title: string;
-	tried: string;
-	country: string | null;
-	models: string[];
-	channel: string | null;
-	topics: string[];
-	period: string;
-	practice: string | null;
-	results: PmResultRow[];
-	timeline: PmTimelineRow[];
-	signal: string;
-	signalWhen: string;
-	factors: string[];
-	factorsNote: string;
-	wentWell: string;
-	wentWrong: string;
-	lucky: string;
-	failAgain: string;
-	differently: string;
-	publishedMonth: string;
-}
+/**
+ * A published post-mortem for the members' search index: the reader's view of its own text and
+ * filters, without the author's name, the disclosure, photos, actions or anything of the author.
+ */
+export type PmIndexEntry = Omit<
+	PostMortemView,
+	| 'status'
+	| 'disclosure'
+	| 'authorName'
+	| 'publishedMonth'
+	| 'photos'
+	| 'actions'
+	| 'isMine'
+	| 'hiddenNote'
+> & { publishedMonth: string };
 
 /**
  * Every published post-mortem as a plain object for the search index, built field by field so
