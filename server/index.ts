@@ -18,7 +18,8 @@ import {
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
 import { seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
-import { REINDEX_MESSAGE } from '../src/lib/server/context';
+import { REINDEX_MESSAGE, TRANSCODE_MESSAGE } from '../src/lib/server/context';
+import { kickTranscoder } from '../src/lib/server/submissions/transcoder';
 import { seedDemoPostMortems } from '../src/lib/server/demo/post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
@@ -147,6 +148,8 @@ async function main() {
 	}
 
 	await prepareData(config);
+	// Videos queued or half-converted when the server last stopped are converted now, once.
+	kickTranscoder();
 	if (config.workers === 1) {
 		const portal = await serve(config);
 		keepServingOnErrors();
@@ -174,6 +177,7 @@ async function main() {
 			// Workers ask; the main process owns the members' index and rebuilds it once for all.
 			if (message?.type === REINDEX_MESSAGE)
 				return scheduleMembersIndexRebuild(message.urgent ? { delayMs: 0 } : {});
+			if (message?.type === TRANSCODE_MESSAGE) return kickTranscoder();
 			if (!message?.configError || stopping) return;
 			stopping = true;
 			console.error(`Configuration error: ${message.configError}`);

@@ -17,6 +17,8 @@ import enAdoption from '../i18n/en/adoption.json';
 import frAdoption from '../i18n/fr/adoption.json';
 import enRelay from '../i18n/en/relay.json';
 import frRelay from '../i18n/fr/relay.json';
+import enSubmissions from '../i18n/en/submissions.json';
+import frSubmissions from '../i18n/fr/submissions.json';
 import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
@@ -28,6 +30,7 @@ const en = {
 	...enPostMortems,
 	...enAdoption,
 	...enRelay,
+	...enSubmissions,
 };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
@@ -44,6 +47,7 @@ export const dictionaries: Record<Lang, Dictionary> = {
 		...frPostMortems,
 		...frAdoption,
 		...frRelay,
+		...frSubmissions,
 	}),
 };
 

@@ -36,6 +36,8 @@ export async function fillMemberMenu() {
 		}
 		const admin = menu.querySelector<HTMLElement>('[data-cd-admin]');
 		if (admin) admin.hidden = me.role !== 'admin';
+		const writer = menu.querySelector<HTMLElement>('[data-cd-writer]');
+		if (writer) writer.hidden = me.role !== 'admin' && me.role !== 'editor';
 	} catch {
 		// Offline or signed out: the plain links still work.
 	}

@@ -7,6 +7,7 @@ import type { Lang } from '../taxonomy';
 import { getDatabase, getDataDir } from './db';
 import { sendMail, type Mail } from './mail';
 import { scheduleMembersIndexRebuild } from './members-search';
+import { kickTranscoder } from './submissions/transcoder';
 import type { User } from './user';
 
 /** After-commit effects. Each returns at once and never throws: a failure is logged, not undone. */
@@ -18,6 +19,8 @@ export interface Effects {
 	reindexMembersSearch(options?: { urgent?: boolean }): void;
 	/** Hand a mail to the outbox or SMTP; `what` names it in the log if it fails. */
 	sendMail(mail: Mail, what: string): void;
+	/** Uploaded videos wait in SQLite: make sure the (single) transcoder is working through them. */
+	processVideos(): void;
 }
 
 export interface CommandContext {
@@ -30,6 +33,8 @@ export interface CommandContext {
 
 /** The message a worker process sends the main process, which owns the members' index. */
 export const REINDEX_MESSAGE = 'coaching-dealer:reindex-members-search';
+/** Asks the main process, which runs the one transcoder, to look for queued videos. */
+export const TRANSCODE_MESSAGE = 'coaching-dealer:transcode';
 
 /**
  * The real effects. In an HTTP worker the members' index is rebuilt by the main process (one
@@ -43,6 +48,10 @@ export function createEffects(options: { db?: Database; dataDir?: string } = {})
 		},
 		sendMail(mail, what) {
 			void sendMail(mail).catch((error: unknown) => console.error(`Could not send ${what}`, error));
+		},
+		processVideos() {
+			if (cluster.isWorker && process.send) process.send({ type: TRANSCODE_MESSAGE });
+			else kickTranscoder(options);
 		},
 	};
 }

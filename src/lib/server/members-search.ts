@@ -6,6 +6,8 @@ import { getContentDir } from '../config';
 import type { Database } from 'better-sqlite3';
 import { getDatabase, getDataDir } from './db';
 import { getPublishedPostMortemForIndex } from './post-mortems';
+import { listLiveSubmissions } from './submissions/store';
+import { toWebStudyRecord } from './submissions/search-record';
 import { parseSynonyms, synonymsFor, type SynonymGroups } from '../search-synonyms';
 
 // The members-only search index: published post-mortems as a second Pagefind index, served from
@@ -111,9 +113,12 @@ export async function rebuildMembersIndex({
 }): Promise<{ records: number; ms: number }> {
 	const started = performance.now();
 	const postMortems = listPostMortemsForIndex(db);
+	// Case studies published from the web form live in SQLite too: the same run indexes them, so a
+	// publication is searchable as soon as this index is swapped in (seconds, not a site build).
+	const webStudies = listLiveSubmissions(db);
 	const link = path.join(dataDir, MEMBERS_INDEX_DIR);
 	const versions = path.join(dataDir, VERSIONS_DIR);
-	if (postMortems.length === 0) {
+	if (postMortems.length === 0 && webStudies.length === 0) {
 		await fs.promises.rm(link, { recursive: true, force: true });
 		await fs.promises.rm(versions, { recursive: true, force: true });
 		return { records: 0, ms: Math.round(performance.now() - started) };
@@ -131,6 +136,12 @@ export async function rebuildMembersIndex({
 				await index.addCustomRecord(toRecord(postMortem, synonyms)),
 			);
 		}
+		for (const study of webStudies) {
+			assertNoErrors(
+				'addCustomRecord',
+				await index.addCustomRecord(toWebStudyRecord(study, synonyms)),
+			);
+		}
 		assertNoErrors('writeFiles', await index.writeFiles({ outputPath }));
 	} catch (error) {
 		await fs.promises.rm(outputPath, { recursive: true, force: true });
@@ -141,8 +152,10 @@ export async function rebuildMembersIndex({
 	await swapLink(link, path.join(VERSIONS_DIR, version));
 	await pruneVersions(versions, version);
 	const ms = Math.round(performance.now() - started);
-	logger.info(`indexed ${postMortems.length} post-mortems in ${ms} ms`);
-	return { records: postMortems.length, ms };
+	logger.info(
+		`indexed ${postMortems.length} post-mortems and ${webStudies.length} web case studies in ${ms} ms`,
+	);
+	return { records: postMortems.length + webStudies.length, ms };
 }
 
 /**

@@ -233,6 +233,81 @@ export const migrations: readonly string[] = [
 	CREATE INDEX message_send_key_thread_id_idx ON message_send_key (thread_id);
 	CREATE INDEX message_send_key_message_id_idx ON message_send_key (message_id);
 	`,
+	// 7: case studies written on the web: the working copy, its published versions, the review trail,
+	// anchored review comments and uploaded media. HQ editors review every country.
+	`
+	ALTER TABLE user ADD COLUMN hq INTEGER NOT NULL DEFAULT 0 CHECK (hq IN (0, 1));
+	CREATE TABLE submission (
+		id INTEGER PRIMARY KEY,
+		slug TEXT NOT NULL UNIQUE,
+		author_id INTEGER NOT NULL REFERENCES user (id) ON DELETE RESTRICT,
+		country TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		state TEXT NOT NULL DEFAULT 'draft'
+			CHECK (state IN ('draft', 'submitted', 'changes_requested', 'approved', 'published', 'unpublished')),
+		-- The working copy, as typed (JSON): what the author edits and reviewers review.
+		fields TEXT NOT NULL CHECK (json_valid(fields)),
+		-- Bumped by every save, so a second tab cannot overwrite newer text unnoticed.
+		revision INTEGER NOT NULL DEFAULT 1,
+		-- The version readers see; NULL until published and after unpublishing.
+		live_version_id INTEGER REFERENCES submission_version (id) ON DELETE SET NULL,
+		translation_of INTEGER REFERENCES submission (id) ON DELETE SET NULL,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX submission_author_idx ON submission (author_id);
+	CREATE INDEX submission_state_idx ON submission (state);
+	CREATE INDEX submission_live_idx ON submission (live_version_id);
+	CREATE INDEX submission_translation_idx ON submission (translation_of);
+	CREATE TABLE submission_version (
+		id INTEGER PRIMARY KEY,
+		submission_id INTEGER NOT NULL REFERENCES submission (id) ON DELETE CASCADE,
+		number INTEGER NOT NULL,
+		fields TEXT NOT NULL CHECK (json_valid(fields)),
+		published_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		published_at INTEGER NOT NULL,
+		UNIQUE (submission_id, number)
+	) STRICT;
+	CREATE INDEX submission_version_by_idx ON submission_version (published_by);
+	CREATE TABLE submission_event (
+		id INTEGER PRIMARY KEY,
+		submission_id INTEGER NOT NULL REFERENCES submission (id) ON DELETE CASCADE,
+		actor_id INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		from_state TEXT,
+		to_state TEXT NOT NULL,
+		note TEXT NOT NULL DEFAULT '',
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX submission_event_submission_idx ON submission_event (submission_id, created_at);
+	CREATE INDEX submission_event_actor_idx ON submission_event (actor_id);
+	CREATE TABLE submission_comment (
+		id INTEGER PRIMARY KEY,
+		submission_id INTEGER NOT NULL REFERENCES submission (id) ON DELETE CASCADE,
+		author_id INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		-- A field name ('title', 'summary'…) or a paragraph of the body ('block-2/b-3').
+		anchor TEXT NOT NULL,
+		body TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		resolved_at INTEGER
+	) STRICT;
+	CREATE INDEX submission_comment_submission_idx ON submission_comment (submission_id, created_at);
+	CREATE INDEX submission_comment_author_idx ON submission_comment (author_id);
+	CREATE TABLE submission_media (
+		id TEXT PRIMARY KEY,
+		submission_id INTEGER NOT NULL REFERENCES submission (id) ON DELETE CASCADE,
+		kind TEXT NOT NULL CHECK (kind IN ('image', 'video', 'vtt')),
+		state TEXT NOT NULL CHECK (state IN ('queued', 'processing', 'ready', 'failed')),
+		progress REAL NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 1),
+		error TEXT,
+		-- Variants, sizes, duration (JSON), written once processing is done.
+		meta TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(meta)),
+		original_name TEXT NOT NULL DEFAULT '',
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX submission_media_submission_idx ON submission_media (submission_id);
+	CREATE INDEX submission_media_state_idx ON submission_media (state);
+	`,
 ];
 
 /**

@@ -7,7 +7,7 @@ export const USER_COLUMNS_SQL = `user.id AS user_id, user.email AS user_email, u
 	user.title AS user_title, user.country AS user_country, user.languages AS user_languages,
 	user.phone AS user_phone, user.show_phone AS user_show_phone, user.bio AS user_bio,
 	user.photo AS user_photo, user.role AS user_role, user.person_id AS user_person_id,
-	user.active AS user_active, user.time_zone AS user_time_zone, user.created_at AS user_created_at,
+	user.active AS user_active, user.time_zone AS user_time_zone, user.hq AS user_hq, user.created_at AS user_created_at,
 	user.updated_at AS user_updated_at`;
 
 export const ROLES = ['member', 'editor', 'admin'] as const;
@@ -37,6 +37,7 @@ export function toUser(row: UserRow): User {
 		personId: row.user_person_id,
 		active: row.user_active === 1,
 		timeZone: row.user_time_zone,
+		hq: row.user_hq === 1,
 		createdAt: row.user_created_at,
 		updatedAt: row.user_updated_at,
 	};
@@ -315,6 +316,8 @@ export interface User {
 	active: boolean;
 	/** IANA zone the member reads times in ('Europe/Paris'); '' when not set (times in UTC). */
 	timeZone: string;
+	/** An HQ editor (with role `editor`): reviews case studies of every country. */
+	hq: boolean;
 	createdAt: number;
 	updatedAt: number;
 }
@@ -351,6 +354,7 @@ export interface UserRow {
 	user_person_id: string | null;
 	user_active: number;
 	user_time_zone: string;
+	user_hq: number;
 	user_created_at: number;
 	user_updated_at: number;
 }

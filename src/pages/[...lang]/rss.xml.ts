@@ -3,7 +3,7 @@
 // language; /fr/rss.xml is in French — French channel, the case studies written in French, French
 // page URLs. Gated like every page in members mode; feed readers use the private feed instead.
 import type { APIRoute } from 'astro';
-import { getCaseStudies } from '../../lib/content';
+import { getAllCaseStudies } from '../../lib/server/submissions/catalogue';
 import { caseStudyFeedEntries, feedLink, feedResponse, renderFeed } from '../../lib/feed';
 import { useTranslations } from '../../lib/i18n';
 import { langFromParam } from '../../lib/routes';
@@ -15,7 +15,9 @@ export const GET: APIRoute = async ({ params, locals }) => {
 	if (!lang) return new Response('Not found', { status: 404 });
 	const t = useTranslations(lang);
 	const portalUrl = locals.config.portalUrl;
-	const studies = (await getCaseStudies()).filter((s) => lang === 'en' || s.data.lang === lang);
+	const studies = (await getAllCaseStudies(locals.command.db)).filter(
+		(s) => lang === 'en' || s.data.lang === lang,
+	);
 	const xml = await renderFeed({
 		lang,
 		title: t('rss.title'),

@@ -3,7 +3,7 @@
 // anything else is a 404 that says nothing about whether the address ever existed. It lists the
 // published case studies and the post-mortems every member may read, without any author data.
 import type { APIRoute } from 'astro';
-import { getCaseStudies } from '../../lib/content';
+import { getAllCaseStudies } from '../../lib/server/submissions/catalogue';
 import {
 	caseStudyFeedEntries,
 	feedResponse,
@@ -32,7 +32,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
 	const t = useTranslations(lang);
 	const portalUrl = locals.config.portalUrl;
 	const items = [
-		...caseStudyFeedEntries(await getCaseStudies(), lang, portalUrl),
+		...caseStudyFeedEntries(await getAllCaseStudies(locals.command.db), lang, portalUrl),
 		...postMortemFeedEntries(listPostMortemsForFeed(db), lang, portalUrl),
 	];
 	const xml = await renderFeed({

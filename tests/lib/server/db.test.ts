@@ -34,6 +34,11 @@ describe('openDatabase', () => {
 			'post_mortem_comment',
 			'rate_limit',
 			'session',
+			'submission',
+			'submission_comment',
+			'submission_event',
+			'submission_media',
+			'submission_version',
 			'thread',
 			'thread_member',
 			'user',
@@ -69,7 +74,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(16);
+		expect(rows.length).toBe(21);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

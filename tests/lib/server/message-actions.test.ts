@@ -54,6 +54,7 @@ afterEach(() => t.cleanup());
 function contextFor(user: User, lang: 'en' | 'fr' = 'en'): CommandContext {
 	const effects: Effects = {
 		reindexMembersSearch() {},
+		processVideos() {},
 		sendMail(mail) {
 			pending.push(
 				sendMail(mail, {

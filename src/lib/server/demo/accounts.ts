@@ -11,7 +11,12 @@ export const DEMO_PASSWORD = 'kestrel-rally-lisbon-2026';
 export const DEMO_ROLES: Readonly<Record<string, Role>> = {
 	'hannah-price': 'admin',
 	'elodie-garnier': 'editor',
+	'javier-ortega': 'editor',
+	'marco-ferretti': 'editor',
 };
+
+/** Demo HQ editors: they review case studies of every country. */
+export const DEMO_HQ: readonly string[] = ['elodie-garnier'];
 
 /**
  * Creates an account for every person of the content, only when the database has no account yet,
@@ -47,6 +52,8 @@ export async function seedDemoAccounts(
 				nowSeconds,
 			);
 		}
+		const hq = prepare(db, 'UPDATE user SET hq = 1 WHERE person_id = ?');
+		for (const id of DEMO_HQ) hq.run(id);
 	})();
 	return people.length;
 }

@@ -1,0 +1,322 @@
+// A case study written on the web, end to end in Chromium: an editor in Spain writes it with photos
+// (one a large PNG carrying GPS), a phone video with captions and KPIs; meets a validation error
+// and keeps what she typed; submits; an HQ editor asks for a change on a paragraph; she fixes it;
+// the HQ editor approves and publishes; seconds later a director in Portugal finds it by search, on
+// Spain's page and in the facets. No build runs in between: the server renders it from SQLite.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import {
+	createMemberClient,
+	launchBrowser,
+	signInPage,
+	startServer,
+	type MemberClient,
+	type RunningServer,
+} from './harness';
+
+const ANNA = 'anna.verdi@it.fixture.example'; // made the Spain editor below
+const CLAIRE = 'claire.martin@fr.fixture.example'; // HQ editor
+const BRUNO = 'bruno.costa@pt.fixture.example'; // member, director in Portugal
+const WORD = 'quetzalfleetdesk';
+
+let server: RunningServer;
+let browser: Browser;
+let client: MemberClient;
+let media: string;
+
+beforeAll(async () => {
+	server = await startServer({ DEMO: 'true' });
+	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+	try {
+		db.prepare("UPDATE user SET role = 'editor', country = 'ES' WHERE email = ?").run(ANNA);
+		db.prepare("UPDATE user SET role = 'editor', country = 'FR', hq = 1 WHERE email = ?").run(
+			CLAIRE,
+		);
+	} finally {
+		db.close();
+	}
+	browser = await launchBrowser();
+	client = createMemberClient(server);
+	media = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-sub-media-'));
+	// A 2400×1600 PNG (about 11 MB of noise) with GPS in its EXIF, as a phone export might carry.
+	const noise = Buffer.alloc(2400 * 1600 * 3);
+	for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+	await sharp(noise, { raw: { width: 2400, height: 1600, channels: 3 } })
+		.withExif({
+			IFD0: { Make: 'PhoneMaker' },
+			IFD3: {
+				GPSLatitudeRef: 'N',
+				GPSLatitude: '40/1 25/1 0/1',
+				GPSLongitudeRef: 'W',
+				GPSLongitude: '3/1 42/1 0/1',
+			},
+		})
+		.png({ compressionLevel: 1 })
+		.toFile(path.join(media, 'showroom.png'));
+	await sharp({ create: { width: 1600, height: 1000, channels: 3, background: '#3a6ea5' } })
+		.jpeg()
+		.withExif({ IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '41/1 23/1 0/1' } })
+		.toFile(path.join(media, 'desk.jpg'));
+	// A phone-like clip: 4 s, 1920×1080, H.264 + AAC in a .mov, plus its captions.
+	execFileSync('ffmpeg', [
+		'-v',
+		'error',
+		'-f',
+		'lavfi',
+		'-i',
+		'testsrc=size=1920x1080:rate=30',
+		'-f',
+		'lavfi',
+		'-i',
+		'sine=frequency=440',
+		'-t',
+		'4',
+		'-c:v',
+		'libx264',
+		'-preset',
+		'ultrafast',
+		'-pix_fmt',
+		'yuv420p',
+		'-c:a',
+		'aac',
+		'-shortest',
+		path.join(media, 'phone.mov'),
+	]);
+	fs.writeFileSync(
+		path.join(media, 'phone.vtt'),
+		'WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nThe fleet desk answers in one ring.\n',
+	);
+}, 120_000);
+
+afterAll(async () => {
+	await browser?.close();
+	const code = await server?.stop();
+	fs.rmSync(media, { recursive: true, force: true });
+	expect(code).toBe(0);
+});
+
+async function waitForMediaReady(page: Page, url: string) {
+	for (let i = 0; i < 120; i++) {
+		await page.goto(url);
+		if ((await page.locator('[data-cd-media-pending]').count()) === 0) return;
+		await page.waitForTimeout(1000);
+	}
+	throw new Error('the video was not converted within two minutes');
+}
+
+describe('a case study written, reviewed and published in the browser', () => {
+	let workspace: string;
+	let publishedUrl: string;
+
+	it('lets an editor in Spain write it, with photos, a phone video and KPIs, keeping input on errors', async () => {
+		const page = await signInPage(browser, server, ANNA, {
+			start: '/submissions/',
+			viewport: { width: 820, height: 1180 }, // an iPad in portrait
+		});
+		await Promise.all([
+			page.waitForURL(/\/submissions\/\d+\/$/),
+			page.getByRole('button', { name: 'Write a new case study' }).click(),
+		]);
+		workspace = page.url();
+		await page.locator('#cd-title').fill(`A ${WORD} for small business fleets`);
+		await page
+			.locator('#cd-summary')
+			.fill('One phone number and one person for every small fleet customer in Spain.');
+		await page.getByLabel('Fleet & business').check();
+		await page.getByLabel('Phone').check();
+		await page.locator('#cd-subsidiary').fill('Spain – national sales company');
+		await page.locator('#cd-reviewBy').fill('2030-06-30');
+		await page.locator('#cd-contacts').selectOption({ label: 'Anna Verdi (ES)' });
+		await page.locator('#cd-result-0-label').fill('Small fleet orders');
+		await page.locator('#cd-result-0-unit').fill('count');
+		await page.locator('#cd-result-0-before').fill('120');
+		await page.locator('#cd-result-0-after').fill('1 250');
+		await page.locator('#cd-result-0-period').fill('2025 vs 2024');
+		await page
+			.locator('#cd-block-0-markdown')
+			.fill(
+				'We opened a single line for businesses with fewer than ten cars.\n\nThe desk answered 80 calls a month at first.',
+			);
+		// Submitting without a cover: the error names it, and nothing typed is lost.
+		await page.getByRole('button', { name: 'Submit for review' }).click();
+		await expect.poll(() => page.locator('#cd-form-errors').textContent()).toContain('Add a photo');
+		expect(await page.locator('#cd-title').inputValue()).toBe(
+			`A ${WORD} for small business fleets`,
+		);
+		expect(await page.locator('#cd-result-0-after').inputValue()).toBe('1 250');
+		expect(await page.locator('#cd-block-0-markdown').inputValue()).toContain('80 calls a month');
+
+		// Cover and a gallery of two photos (one the GPS-tagged PNG).
+		await page.locator('#cd-cover-file').setInputFiles(path.join(media, 'showroom.png'));
+		await page.locator('#cd-cover-alt').fill('The fleet desk corner of the Madrid showroom');
+		await Promise.all([
+			page.waitForURL(/saved=1/),
+			page.getByRole('button', { name: 'Save', exact: true }).click(),
+		]);
+		await Promise.all([
+			page.waitForURL(/saved=1/),
+			page.getByRole('button', { name: '+ Photos' }).click(),
+		]);
+		await page
+			.locator('#cd-block-1-files')
+			.setInputFiles([path.join(media, 'showroom.png'), path.join(media, 'desk.jpg')]);
+		await Promise.all([
+			page.waitForURL(/saved=1/),
+			page.getByRole('button', { name: 'Save', exact: true }).click(),
+		]);
+		await page.locator('#cd-block-1-photo-0-alt').fill('Two salespeople at the fleet desk');
+		await page
+			.locator('#cd-block-1-photo-1-alt')
+			.fill('The desk with its phone and a fleet brochure');
+		// The video, with English captions.
+		await Promise.all([
+			page.waitForURL(/saved=1/),
+			page.getByRole('button', { name: '+ Video' }).click(),
+		]);
+		await page.locator('#cd-block-2-video').setInputFiles(path.join(media, 'phone.mov'));
+		await page.locator('#cd-block-2-vtt').setInputFiles(path.join(media, 'phone.vtt'));
+		await page.locator('#cd-block-2-title').fill('The fleet desk in one minute');
+		await Promise.all([
+			page.waitForURL(/saved=1/),
+			page.getByRole('button', { name: 'Save', exact: true }).click(),
+		]);
+		await waitForMediaReady(page, workspace);
+		await Promise.all([
+			page.waitForURL(/submitted=1/),
+			page.getByRole('button', { name: 'Submit for review' }).click(),
+		]);
+		expect(await page.locator('.cd-sub-state').textContent()).toContain('Submitted for review');
+	}, 240_000);
+
+	it('cannot be approved by its author nor by a member without the editor role', async () => {
+		const id = workspace.match(/submissions\/(\d+)\//)![1]!;
+		for (const who of [ANNA, BRUNO]) {
+			const res = await client.post(`/submissions/${id}/`, who, { action: 'approve', note: '' });
+			expect([403, 404]).toContain(res.status);
+		}
+		// A member cannot write one either.
+		const res = await client.post('/submissions/', BRUNO, {});
+		expect(res.status).toBe(403);
+	});
+
+	it('goes through a requested change on a paragraph, approval and publication', async () => {
+		const hq = await signInPage(browser, server, CLAIRE, { start: new URL(workspace).pathname });
+		await hq.locator('#cd-anchor').selectOption({ index: 12 }); // story, block 1, paragraph 2
+		expect(await hq.locator('#cd-anchor option:checked').textContent()).toContain('paragraph 2');
+		await hq.locator('#cd-comment').fill('Give the number of calls after six months, too.');
+		await Promise.all([
+			hq.waitForURL(/commented=1/),
+			hq.getByRole('button', { name: 'Add the comment' }).click(),
+		]);
+		await hq.locator('#cd-note').fill('One figure is missing: see my comment.');
+		await Promise.all([
+			hq.waitForURL(/changes=1/),
+			hq.getByRole('button', { name: 'Request changes' }).click(),
+		]);
+
+		const author = await signInPage(browser, server, ANNA, { start: new URL(workspace).pathname });
+		expect(await author.locator('#cd-comments').textContent()).toContain('after six months');
+		await author
+			.locator('#cd-block-0-markdown')
+			.fill(
+				'We opened a single line for businesses with fewer than ten cars.\n\nThe desk answered 80 calls a month at first and 240 after six months.',
+			);
+		await Promise.all([
+			author.waitForURL(/submitted=1/),
+			author.getByRole('button', { name: 'Submit for review' }).click(),
+		]);
+
+		await hq.goto(workspace);
+		// The reviewer sees what changed since the request.
+		await Promise.all([
+			hq.waitForURL(/approved=1/),
+			hq.getByRole('button', { name: 'Approve' }).click(),
+		]);
+		const started = Date.now();
+		await Promise.all([
+			hq.waitForURL(/published=1/),
+			hq.getByRole('button', { name: 'Publish', exact: true }).click(),
+		]);
+		publishedUrl = new URL(
+			await hq.getByRole('link', { name: 'See it as readers do' }).getAttribute('href')!,
+			server.url,
+		).href;
+
+		// A director in Portugal finds it by search within 10 s of "Publish".
+		const bruno = await signInPage(browser, server, BRUNO);
+		let found = false;
+		while (!found && Date.now() - started < 10_000) {
+			await bruno.goto(`${server.url}/search/?q=${WORD}`);
+			found = await bruno
+				.locator('.cd-search__hit a', { hasText: WORD })
+				.first()
+				.isVisible({ timeout: 2000 })
+				.catch(() => false);
+		}
+		expect(found, 'found by search within 10 s').toBe(true);
+		console.log(`publish → found by search: ${Date.now() - started} ms`);
+		await bruno.goto(`${server.url}/countries/es/`);
+		expect(await bruno.locator('main').textContent()).toContain(WORD);
+		await bruno.goto(`${server.url}/case-studies/?country=ES`);
+		expect(await bruno.locator('.cd-list__results').textContent()).toContain(WORD);
+		await bruno.goto(`${server.url}/topics/fleet-business/`);
+		expect(await bruno.locator('main').textContent()).toContain(WORD);
+	}, 120_000);
+
+	it('serves every image without GPS, and the video plays with its captions', async () => {
+		const bruno = await signInPage(browser, server, BRUNO, {
+			start: new URL(publishedUrl).pathname,
+		});
+		const sources = await bruno.$$eval('main img', (imgs) =>
+			imgs.flatMap((img) => [
+				(img as HTMLImageElement).currentSrc || (img as HTMLImageElement).src,
+				...((img as HTMLImageElement).srcset || '').split(',').map((s) => s.trim().split(' ')[0]!),
+			]),
+		);
+		const urls = [...new Set(sources.filter((s) => s.includes('/submission-media/')))];
+		expect(urls.length).toBeGreaterThan(3);
+		const token = await client.tokenFor(BRUNO);
+		for (const url of urls) {
+			const res = await fetch(new URL(url, server.url), {
+				headers: { Cookie: `cd_session=${token}` },
+			});
+			expect(res.status).toBe(200);
+			const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+			expect(meta.exif, url).toBeUndefined();
+		}
+		const video = bruno.locator('video').first();
+		await video.evaluate((v: HTMLVideoElement) => {
+			v.muted = true;
+			return v.play();
+		});
+		await expect
+			.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+			.toBeGreaterThan(0);
+		const cues = await video.evaluate(async (v: HTMLVideoElement) => {
+			const track = v.textTracks[0]!;
+			track.mode = 'showing';
+			for (let i = 0; i < 50 && !track.cues?.length; i++)
+				await new Promise((r) => setTimeout(r, 100));
+			return [...(track.cues ?? [])].map((c) => (c as VTTCue).text);
+		});
+		expect(cues).toEqual(['The fleet desk answers in one ring.']);
+	}, 60_000);
+
+	it('shows nothing of it signed out', async () => {
+		for (const pathname of [
+			new URL(publishedUrl).pathname,
+			new URL(workspace).pathname,
+			'/submissions/',
+		]) {
+			const res = await fetch(server.url + pathname, { redirect: 'manual' });
+			expect(res.status).toBe(303);
+			expect(res.headers.get('location')).toContain('/login/');
+		}
+	});
+});
