@@ -96,12 +96,13 @@ export function parseStoredFields(json: string): SubmissionFields {
 	return { ...empty, ...raw, cover: { ...empty.cover, ...(raw.cover ?? {}) } };
 }
 
-const text = (form: FormData, name: string, max = SUB_TEXT_MAX * 2): string => {
+// Kept whole, however long: the form gives back exactly what was typed with its message. The body
+// reader bounds the size of what can arrive (receive-upload.ts).
+const text = (form: FormData, name: string): string => {
 	const value = form.get(name);
-	// Cut far above every limit only to bound memory; the checks below report the real limits.
-	return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').slice(0, max) : '';
+	return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : '';
 };
-const line = (form: FormData, name: string) => text(form, name, 2000).trim();
+const line = (form: FormData, name: string) => text(form, name).trim();
 const list = (form: FormData, name: string) =>
 	form
 		.getAll(name)
@@ -177,7 +178,7 @@ export function readSubmissionForm(form: FormData): SubmissionFields {
 	}
 	return {
 		title: line(form, 'title'),
-		summary: text(form, 'summary', 4000).trim(),
+		summary: text(form, 'summary').trim(),
 		country: line(form, 'country'),
 		subsidiary: line(form, 'subsidiary'),
 		lang: line(form, 'lang'),
@@ -397,4 +398,40 @@ export function slugifyTitle(title: string): string {
 		.slice(0, 60)
 		.replace(/-+$/, '');
 	return slug || 'case-study';
+}
+
+/**
+ * Fields far over their limit: such a copy is not stored at all (the form shows it back with the
+ * message), so a draft never holds megabytes nobody could submit.
+ */
+export function findOversizedFields(f: SubmissionFields): FieldErrors {
+	const errors: FieldErrors = {};
+	const over = (name: string, value: string, max: number) => {
+		if (value.length > max * 2) errors[name] = 'tooLong';
+	};
+	over('title', f.title, SUB_TITLE_MAX);
+	over('summary', f.summary, SUB_SUMMARY_MAX);
+	over('subsidiary', f.subsidiary, SUB_SHORT_MAX);
+	over('models', f.models, SUB_SHORT_MAX * 2);
+	over('cover.alt', f.cover.alt, SUB_ALT_MAX);
+	f.results.forEach((r, i) => {
+		for (const key of ['label', 'unit', 'before', 'after', 'period'] as const)
+			over(`result.${i}.${key}`, r[key], SUB_SHORT_MAX);
+	});
+	f.blocks.forEach((b, i) => {
+		const p = `block.${i}.`;
+		if (b.type === 'text' || b.type === 'callout') over(`${p}markdown`, b.markdown, SUB_TEXT_MAX);
+		if (b.type === 'quote') {
+			over(`${p}text`, b.text, 2000);
+			over(`${p}author`, b.author, SUB_SHORT_MAX);
+			over(`${p}role`, b.role, SUB_SHORT_MAX);
+		}
+		if (b.type === 'video') over(`${p}title`, b.title, SUB_SHORT_MAX);
+		if (b.type === 'gallery')
+			b.photos.forEach((photo, j) => {
+				over(`${p}photo.${j}.alt`, photo.alt, SUB_ALT_MAX);
+				over(`${p}photo.${j}.caption`, photo.caption, SUB_SHORT_MAX);
+			});
+	});
+	return errors;
 }

@@ -101,6 +101,21 @@ afterAll(async () => {
 	expect(code).toBe(0);
 });
 
+/** Clicks a form button and expects the page it leads to; a page with errors says which. */
+async function press(page: Page, name: string, expected: RegExp) {
+	await Promise.all([
+		page.waitForNavigation({ waitUntil: 'load' }),
+		page.getByRole('button', { name, exact: true }).click(),
+	]);
+	if (!expected.test(page.url())) {
+		const errors = await page
+			.locator('#cd-form-errors')
+			.textContent()
+			.catch(() => null);
+		throw new Error(`"${name}" led to ${page.url()}: ${errors ?? 'no error message'}`);
+	}
+}
+
 async function waitForMediaReady(page: Page, url: string) {
 	for (let i = 0; i < 120; i++) {
 		await page.goto(url);
@@ -155,42 +170,24 @@ describe('a case study written, reviewed and published in the browser', () => {
 		// Cover and a gallery of two photos (one the GPS-tagged PNG).
 		await page.locator('#cd-cover-file').setInputFiles(path.join(media, 'showroom.png'));
 		await page.locator('#cd-cover-alt').fill('The fleet desk corner of the Madrid showroom');
-		await Promise.all([
-			page.waitForURL(/saved=1/),
-			page.getByRole('button', { name: 'Save', exact: true }).click(),
-		]);
-		await Promise.all([
-			page.waitForURL(/saved=1/),
-			page.getByRole('button', { name: '+ Photos' }).click(),
-		]);
+		await press(page, 'Save', /saved=1/);
+		await press(page, '+ Photos', /saved=1/);
 		await page
 			.locator('#cd-block-1-files')
 			.setInputFiles([path.join(media, 'showroom.png'), path.join(media, 'desk.jpg')]);
-		await Promise.all([
-			page.waitForURL(/saved=1/),
-			page.getByRole('button', { name: 'Save', exact: true }).click(),
-		]);
+		await press(page, 'Save', /saved=1/);
 		await page.locator('#cd-block-1-photo-0-alt').fill('Two salespeople at the fleet desk');
 		await page
 			.locator('#cd-block-1-photo-1-alt')
 			.fill('The desk with its phone and a fleet brochure');
 		// The video, with English captions.
-		await Promise.all([
-			page.waitForURL(/saved=1/),
-			page.getByRole('button', { name: '+ Video' }).click(),
-		]);
+		await press(page, '+ Video', /saved=1/);
 		await page.locator('#cd-block-2-video').setInputFiles(path.join(media, 'phone.mov'));
 		await page.locator('#cd-block-2-vtt').setInputFiles(path.join(media, 'phone.vtt'));
 		await page.locator('#cd-block-2-title').fill('The fleet desk in one minute');
-		await Promise.all([
-			page.waitForURL(/saved=1/),
-			page.getByRole('button', { name: 'Save', exact: true }).click(),
-		]);
+		await press(page, 'Save', /saved=1/);
 		await waitForMediaReady(page, workspace);
-		await Promise.all([
-			page.waitForURL(/submitted=1/),
-			page.getByRole('button', { name: 'Submit for review' }).click(),
-		]);
+		await press(page, 'Submit for review', /submitted=1/);
 		expect(await page.locator('.cd-sub-state').textContent()).toContain('Submitted for review');
 	}, 240_000);
 
@@ -210,15 +207,9 @@ describe('a case study written, reviewed and published in the browser', () => {
 		await hq.locator('#cd-anchor').selectOption({ index: 12 }); // story, block 1, paragraph 2
 		expect(await hq.locator('#cd-anchor option:checked').textContent()).toContain('paragraph 2');
 		await hq.locator('#cd-comment').fill('Give the number of calls after six months, too.');
-		await Promise.all([
-			hq.waitForURL(/commented=1/),
-			hq.getByRole('button', { name: 'Add the comment' }).click(),
-		]);
+		await press(hq, 'Add the comment', /commented=1/);
 		await hq.locator('#cd-note').fill('One figure is missing: see my comment.');
-		await Promise.all([
-			hq.waitForURL(/changes=1/),
-			hq.getByRole('button', { name: 'Request changes' }).click(),
-		]);
+		await press(hq, 'Request changes', /changes=1/);
 
 		const author = await signInPage(browser, server, ANNA, { start: new URL(workspace).pathname });
 		expect(await author.locator('#cd-comments').textContent()).toContain('after six months');
@@ -227,22 +218,13 @@ describe('a case study written, reviewed and published in the browser', () => {
 			.fill(
 				'We opened a single line for businesses with fewer than ten cars.\n\nThe desk answered 80 calls a month at first and 240 after six months.',
 			);
-		await Promise.all([
-			author.waitForURL(/submitted=1/),
-			author.getByRole('button', { name: 'Submit for review' }).click(),
-		]);
+		await press(author, 'Submit for review', /submitted=1/);
 
 		await hq.goto(workspace);
 		// The reviewer sees what changed since the request.
-		await Promise.all([
-			hq.waitForURL(/approved=1/),
-			hq.getByRole('button', { name: 'Approve' }).click(),
-		]);
+		await press(hq, 'Approve', /approved=1/);
 		const started = Date.now();
-		await Promise.all([
-			hq.waitForURL(/published=1/),
-			hq.getByRole('button', { name: 'Publish', exact: true }).click(),
-		]);
+		await press(hq, 'Publish', /published=1/);
 		publishedUrl = new URL(
 			await hq.getByRole('link', { name: 'See it as readers do' }).getAttribute('href')!,
 			server.url,
@@ -256,7 +238,8 @@ describe('a case study written, reviewed and published in the browser', () => {
 			found = await bruno
 				.locator('.cd-search__hit a', { hasText: WORD })
 				.first()
-				.isVisible({ timeout: 2000 })
+				.waitFor({ state: 'visible', timeout: 2000 })
+				.then(() => true)
 				.catch(() => false);
 		}
 		expect(found, 'found by search within 10 s').toBe(true);

@@ -113,9 +113,11 @@ export function startSubmissionEditor(): void {
 				location.assign(xhr.responseURL);
 				return;
 			}
-			document.open();
-			document.write(xhr.responseText);
-			document.close();
+			const doc = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+			document.title = doc.title;
+			document.body.replaceWith(document.adoptNode(doc.body));
+			startSubmissionEditor();
+			document.querySelector<HTMLElement>('[data-cd-form-errors]')?.focus();
 		});
 		xhr.addEventListener('error', () => {
 			submitting = false;

@@ -7,6 +7,7 @@ import {
 	applyStructureOp,
 	checkSubmission,
 	emptySubmissionFields,
+	findOversizedFields,
 	listMediaIds,
 	slugifyTitle,
 	type SubmissionFields,
@@ -138,7 +139,8 @@ export type SaveResult =
 	| Forbidden
 	| RateLimited
 	| { ok: false; kind: 'stale'; revision: number }
-	| { ok: false; kind: 'country'; country: string };
+	| { ok: false; kind: 'country'; country: string }
+	| Invalid;
 
 /**
  * Saves the working copy as typed (incomplete text included: nothing typed is lost), after applying
@@ -166,6 +168,8 @@ export function saveSubmissionCommand(
 	if (fields.country && !canWriteForCountry(user, fields.country)) {
 		return { ok: false, kind: 'country', country: user.country ?? '' };
 	}
+	const oversized = findOversizedFields(fields);
+	if (Object.keys(oversized).length) return { ok: false, kind: 'invalid', errors: oversized };
 	// A translation keeps the original's country; only its language differs.
 	fields = { ...fields };
 	const now = getNowSeconds();

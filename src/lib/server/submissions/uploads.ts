@@ -16,7 +16,13 @@ import { validateVtt } from './media/captions';
 import { detectMediaType } from './media/detect-type';
 import type { MediaError } from './media/errors';
 import { processImage } from './media/process-image';
-import { receiveUpload, UPLOAD_LIMITS, type ReceivedFile } from './media/receive-upload';
+import {
+	receiveUpload,
+	TEXT_BYTES_MAX,
+	UPLOAD_LIMITS,
+	type ReceivedFile,
+} from './media/receive-upload';
+import { readFormWithLimit } from '../account/form';
 import { getDataDir } from '../db';
 
 /** File inputs of the form and what each takes. */
@@ -35,11 +41,15 @@ export type SubmissionPost =
 export async function readSubmissionPost(
 	request: Request,
 	dataDir: string,
+	lang: 'en' | 'fr' = 'en',
 ): Promise<SubmissionPost> {
 	const type = (request.headers.get('content-type') ?? '').toLowerCase();
 	if (!type.startsWith('multipart/form-data')) {
 		try {
-			const form = await request.formData();
+			// Review notes and comments: a few KB. The cap keeps a hostile body out of memory.
+			const form = await readFormWithLimit(request, TEXT_BYTES_MAX);
+			if (!form)
+				return { ok: false, code: 'too-large', name: '', limit: formatBytes(TEXT_BYTES_MAX, lang) };
 			return { ok: true, form, files: [], cleanup: async () => {} };
 		} catch {
 			return { ok: false, code: 'truncated' };
@@ -55,17 +65,24 @@ export async function readSubmissionPost(
 		maxFileBytes: FILE_LIMITS,
 		maxFiles: 40,
 		maxFields: 2000,
-		maxFieldBytes: 256 * 1024,
+		// 1 MB of text pasted into one field is read whole, so the form can give it back with its
+		// message; receiveUpload caps all text fields together (TEXT_BYTES_MAX) all the same.
+		maxFieldBytes: 2 * 1024 * 1024,
 	});
 	if (!received.ok) {
 		await cleanup();
 		const e = received.error;
 		if (e.code === 'too-large')
-			return { ok: false, code: 'too-large', name: e.field, limit: formatBytes(e.limit) };
+			return {
+				ok: false,
+				code: 'too-large',
+				name: e.name || e.field,
+				limit: formatBytes(e.limit, lang),
+			};
 		if (e.code === 'too-many-files' || e.code === 'too-many-fields')
 			return { ok: false, code: 'too-many' };
 		if (e.code === 'field-too-large')
-			return { ok: false, code: 'too-large', name: e.field, limit: formatBytes(e.limit) };
+			return { ok: false, code: 'too-large', name: e.field, limit: formatBytes(e.limit, lang) };
 		return { ok: false, code: 'truncated' };
 	}
 	const form = new FormData();
@@ -73,10 +90,11 @@ export async function readSubmissionPost(
 	return { ok: true, form, files: received.value.files, cleanup };
 }
 
-export function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number, lang: 'en' | 'fr' = 'en'): string {
+	const [mb, kb] = lang === 'fr' ? ['Mo', 'Ko'] : ['MB', 'KB'];
 	return bytes >= 1024 * 1024
-		? `${Math.round(bytes / 1024 / 1024)} MB`
-		: `${Math.round(bytes / 1024)} KB`;
+		? `${Math.round(bytes / 1024 / 1024)} ${mb}`
+		: `${Math.round(bytes / 1024)} ${kb}`;
 }
 
 const newMediaId = () => crypto.randomBytes(16).toString('hex');
@@ -86,7 +104,7 @@ function describe(ctx: CommandContext, name: string, error: MediaError): string 
 	const t = useTranslations(ctx.lang);
 	switch (error.code) {
 		case 'too-large':
-			return t('sub.upload.too-large', { name, limit: formatBytes(error.limit) });
+			return t('sub.upload.too-large', { name, limit: formatBytes(error.limit, ctx.lang) });
 		case 'pixel-bomb':
 		case 'unreadable':
 		case 'unsupported-heic':
@@ -220,4 +238,14 @@ export async function processUploads(
 		}
 	}
 	return { fields, media, errors };
+}
+
+/** Removes the files of uploads whose save did not go through (nothing in the database points at them). */
+export async function discardUploads(media: readonly NewMedia[]): Promise<void> {
+	const dataDir = getDataDir();
+	await Promise.all(
+		media.map((m) =>
+			fs.promises.rm(mediaDirectory(dataDir, m.id), { recursive: true, force: true }),
+		),
+	);
 }
