@@ -20,6 +20,7 @@ import {
 import { seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
 import { REINDEX_MESSAGE, TRANSCODE_MESSAGE } from '../src/lib/server/context';
 import { kickTranscoder } from '../src/lib/server/submissions/transcoder';
+import { seedDemoSubmissions } from '../src/lib/server/demo/submissions';
 import { seedDemoPostMortems } from '../src/lib/server/demo/post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
@@ -62,6 +63,7 @@ async function prepareData(config: ServerConfig) {
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
 			seedDemoPostMortems(db, people);
 			seedDemoAdoptions(db);
+			await seedDemoSubmissions(db, config.dataDir);
 		}
 		linkMembersToPeople(db, people);
 		runMaintenance(db);

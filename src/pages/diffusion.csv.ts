@@ -1,5 +1,6 @@
 import type { APIRoute } from 'astro';
 import { getCollection } from 'astro:content';
+import { getAllCaseStudies } from '../lib/server/submissions/catalogue';
 import {
 	DIFFUSION_CSV_HEADER,
 	getDiffusionCsvFileName,
@@ -37,7 +38,11 @@ export const GET: APIRoute = async ({ locals, url }) => {
 			}
 		: { format: 'rfc4180' };
 	// Every case study, drafts included, so a mark on one still has its title in the export.
-	const titles = new Map((await getCollection('case-studies')).map((s) => [s.id, s.data.title]));
+	const titles = new Map(
+		[...(await getCollection('case-studies')), ...(await getAllCaseStudies(locals.command.db))].map(
+			(s) => [s.id, s.data.title],
+		),
+	);
 	const csv = serializeDiffusionCsv(listAllAdoptions(locals.command.db), titles, options);
 	const name = getDiffusionCsvFileName(new Date(), excel ? `excel-${lang}` : '');
 	return new Response(csv, {

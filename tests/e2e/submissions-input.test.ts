@@ -65,7 +65,11 @@ async function postForm(
 	for (const [k, v] of Object.entries(fields))
 		for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
 	for (const [k, f] of Object.entries(files))
-		form.append(k, new Blob([f.data], { type: f.type ?? 'application/octet-stream' }), f.name);
+		form.append(
+			k,
+			new Blob([new Uint8Array(f.data)], { type: f.type ?? 'application/octet-stream' }),
+			f.name,
+		);
 	const target = lang === 'fr' ? `/fr${pathname}` : pathname;
 	return fetch(server.url + target, {
 		method: 'POST',

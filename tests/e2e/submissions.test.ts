@@ -226,7 +226,7 @@ describe('a case study written, reviewed and published in the browser', () => {
 		const started = Date.now();
 		await press(hq, 'Publish', /published=1/);
 		publishedUrl = new URL(
-			await hq.getByRole('link', { name: 'See it as readers do' }).getAttribute('href')!,
+			(await hq.getByRole('link', { name: 'See it as readers do' }).getAttribute('href'))!,
 			server.url,
 		).href;
 

@@ -358,3 +358,18 @@ export interface UserRow {
 	user_created_at: number;
 	user_updated_at: number;
 }
+
+/** Makes an editor an HQ editor (reviews every country), or not. */
+export function setUserHq(
+	db: Database,
+	userId: number,
+	hq: boolean,
+	nowSeconds = getNowSeconds(),
+): void {
+	prepare(db, 'UPDATE user SET hq = ?, updated_at = ? WHERE id = ? AND hq <> ?').run(
+		hq ? 1 : 0,
+		nowSeconds,
+		userId,
+		hq ? 1 : 0,
+	);
+}

@@ -17,6 +17,7 @@ import {
 	setUserRole,
 	type Role,
 	type User,
+	setUserHq,
 } from '../user';
 import { isEmail, type FieldErrors } from '../../forms';
 import { localizePath, useTranslations } from '../../i18n';
@@ -102,18 +103,22 @@ export function changeMemberRole(
 	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
 	const target = findTarget(db, input.userId);
 	if (!target) return { ok: false, kind: 'not-found' };
-	if (!isRole(input.role)) return { ok: false, kind: 'bad-request' };
-	const role = input.role;
+	// `hq-editor` is an editor who reviews every country (user.hq); the other roles clear the flag.
+	const hq = input.role === 'hq-editor';
+	const role = hq ? 'editor' : input.role;
+	if (!isRole(role)) return { ok: false, kind: 'bad-request' };
+	const label = (r: Role, isHq: boolean) => (r === 'editor' && isHq ? 'hq-editor' : r);
 	const changed = db
 		.transaction(() => {
 			if (!setUserRole(db, target.id, role)) return false;
-			if (role !== target.role) {
+			setUserHq(db, target.id, hq);
+			if (label(role, hq) !== label(target.role, target.hq)) {
 				recordAudit(db, {
 					actorId: actor.id,
 					action: 'role-change',
 					target: target.email,
 					ip: ctx.ip,
-					detail: `${target.role} → ${role}`,
+					detail: `${label(target.role, target.hq)} → ${label(role, hq)}`,
 				});
 			}
 			return true;
