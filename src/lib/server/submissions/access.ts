@@ -43,11 +43,16 @@ export function canReviewSubmission(
 	return user.role === 'editor' && (user.hq || (!!user.country && user.country !== s.country));
 }
 
-/** The author, the reviewers and admins see a submission before it is published. */
+/**
+ * The author and admins see a submission from its first draft; reviewers once it has been sent for
+ * review (a draft is the author's own until then).
+ */
 export function canSeeSubmission(
 	user: Actor | null,
-	s: Pick<Submission, 'authorId' | 'country'>,
+	s: Pick<Submission, 'authorId' | 'country' | 'state' | 'liveVersionId'>,
 ): boolean {
 	if (!user?.active) return false;
-	return user.id === s.authorId || user.role === 'admin' || canReviewSubmission(user, s);
+	if (user.id === s.authorId || user.role === 'admin') return true;
+	// A published case study being revised stays in reach: reviewers can still unpublish it.
+	return (s.state !== 'draft' || s.liveVersionId !== null) && canReviewSubmission(user, s);
 }

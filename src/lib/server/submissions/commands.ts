@@ -107,11 +107,33 @@ export function createSubmissionCommand(
 	}
 	const now = getNowSeconds();
 	const id = ctx.db.transaction(() => {
+		// A translation's photos and video are the original's files, under media ids of its own.
+		const copies = input.translationOf ? listMedia(ctx.db, input.translationOf) : [];
+		let json = JSON.stringify(fields);
+		const renamed = copies
+			.filter((m) => m.state === 'ready')
+			.map((m) => ({ ...m, id: crypto.randomBytes(16).toString('hex'), from: m.id }));
+		for (const m of renamed) json = json.split(m.from).join(m.id);
 		const slug = `draft-${crypto.randomBytes(6).toString('hex')}`;
-		const id = insertSubmission(ctx.db, { slug, authorId: user.id, fields, translationOf }, now);
+		const id = insertSubmission(
+			ctx.db,
+			{ slug, authorId: user.id, fields: JSON.parse(json) as SubmissionFields, translationOf },
+			now,
+		);
 		moveStateInsert(ctx.db, id, user.id, now);
-		// A translation's media are the original's: copied as references, not as files.
-		if (input.translationOf) copyMediaRows(ctx.db, input.translationOf, id);
+		for (const m of renamed)
+			insertMedia(
+				ctx.db,
+				{
+					id: m.id,
+					submissionId: id,
+					kind: m.kind,
+					state: 'ready',
+					meta: m.meta,
+					originalName: m.originalName,
+				},
+				now,
+			);
 		return id;
 	})();
 	return { ok: true, id };
@@ -122,15 +144,6 @@ function moveStateInsert(db: Database, id: number, actorId: number, now: number)
 		`INSERT INTO submission_event (submission_id, actor_id, from_state, to_state, note, created_at)
 		VALUES (?, ?, NULL, 'draft', '', ?)`,
 	).run(id, actorId, now);
-}
-
-function copyMediaRows(db: Database, from: number, to: number) {
-	db.prepare(
-		`INSERT INTO submission_media (id, submission_id, kind, state, progress, error, meta, original_name, created_at, updated_at)
-		SELECT id || '-' || ?, ?, kind, state, progress, error,
-			json_set(meta, '$.sharedFrom', submission_id), original_name, created_at, updated_at
-		FROM submission_media WHERE submission_id = ? AND state = 'ready'`,
-	).run(to, to, from);
 }
 
 export type SaveResult =

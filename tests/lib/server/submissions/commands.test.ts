@@ -10,6 +10,7 @@ import type { User } from '../../../../src/lib/server/user';
 import {
 	commentSubmissionCommand,
 	createSubmissionCommand,
+	getCheckContext,
 	publishSubmissionCommand,
 	reviewSubmissionCommand,
 	saveSubmissionCommand,
@@ -303,7 +304,27 @@ describe('the review flow', () => {
 		save(spain, id, { ...complete(id), title: hostile });
 		expect(getSubmission(db, id)!.fields.title).toBe(hostile);
 		expect(
-			commentSubmissionCommand(ctx(hq), { id, anchor: '"><script>', body: 'x' }),
+			commentSubmissionCommand(ctx(spain), { id, anchor: '"><script>', body: 'x' }),
 		).toMatchObject({ ok: false, kind: 'invalid' });
+	});
+
+	it('starts a translation from the original, in the other language, with its photos', () => {
+		const id = (createSubmissionCommand(ctx(spain)) as { id: number }).id;
+		save(spain, id, complete(id));
+		const created = createSubmissionCommand(ctx(spain), { translationOf: id });
+		expect(created.ok).toBe(true);
+		const translation = getSubmission(db, (created as { id: number }).id)!;
+		expect(translation.translationOf).toBe(id);
+		expect(translation.fields.lang).toBe('fr');
+		expect(translation.fields.title).toBe('Fleet desk for small businesses');
+		// Its own media row, pointing at the same files.
+		expect(translation.fields.cover.media).not.toBe(getSubmission(db, id)!.fields.cover.media);
+		const ready = getCheckContext(db, translation.id).media;
+		expect(ready.get(translation.fields.cover.media)).toBe('image');
+		// Another member cannot start a translation of a submission they cannot see.
+		expect(createSubmissionCommand(ctx(italy), { translationOf: id })).toEqual({
+			ok: false,
+			kind: 'not-found',
+		});
 	});
 });
