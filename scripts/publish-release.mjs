@@ -53,8 +53,33 @@ export async function publishRelease(outDir, releaseDir, { serverBundle = null }
 	// rename(2) replaces the old link atomically: a reader sees the old release or the new one.
 	await fs.rename(temporary, path.join(outDir, CURRENT));
 	for (const name of ['client', 'server']) await ensureLink(outDir, name);
-	await pruneReleases(outDir, [id, previous]);
+	await pruneReleases(outDir, [id, previous, ...(await readServedReleaseIds(outDir))]);
 	return previous;
+}
+
+/**
+ * The releases that running servers still serve: each writes `serving/<pid>` with its release id
+ * (server/release-watcher.ts). One that could not load a newer release stays on an older one,
+ * which must outlive the usual "current and previous". Markers of ended processes are removed.
+ */
+async function readServedReleaseIds(outDir) {
+	const dir = path.join(outDir, 'serving');
+	const names = await fs.readdir(dir).catch(() => []);
+	const ids = [];
+	for (const name of names) {
+		const pid = Number(name);
+		if (!Number.isInteger(pid)) continue;
+		let alive = true;
+		try {
+			process.kill(pid, 0);
+		} catch (error) {
+			alive = error.code === 'EPERM';
+		}
+		const file = path.join(dir, name);
+		if (!alive) await fs.rm(file, { force: true });
+		else ids.push((await fs.readFile(file, 'utf8').catch(() => '')).trim());
+	}
+	return ids.filter(Boolean);
 }
 
 /** The id of the release `outDir/current` points at, or null before the first publication. */

@@ -13,7 +13,7 @@ import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
 import { isPageRequest, requiredAccess } from '../src/lib/access';
 import { normalizeRequestTarget } from '../src/lib/request-target';
-import { resolveReleaseDir, watchReleases } from './release-watcher';
+import { markServedRelease, resolveReleaseDir, watchReleases } from './release-watcher';
 import {
 	readSessionToken,
 	serializeBlankSessionCookie,
@@ -94,6 +94,7 @@ interface LoadedRelease {
 	notFoundFr: Buffer;
 	/** sha-256 of the portal.mjs built with it (release.json), or null when unknown. */
 	serverBundle: string | null;
+	rejectionListeners: NodeJS.UnhandledRejectionListener[];
 }
 
 async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
@@ -108,6 +109,7 @@ async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
 	// Each release's entry is a different URL, so its pages load as modules of their own; the
 	// previous release's modules stay in memory (ESM cannot be unloaded) and finish what they serve.
 	let astroHandler: AstroHandler;
+	const listenersBefore = new Set(process.listeners('unhandledRejection'));
 	try {
 		({ handler: astroHandler } = (await import(pathToFileURL(entry).href)) as {
 			handler: AstroHandler;
@@ -117,6 +119,10 @@ async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
 		else process.env.PORTAL_CLIENT_DIR = previousClientDir;
 		throw error;
 	}
+	// Astro's handler logs unhandled rejections from a process listener of its own, one per release.
+	const rejectionListeners = process
+		.listeners('unhandledRejection')
+		.filter((l) => !listenersBefore.has(l));
 	// The 404 page in the language of the address asked for (fr/404.html for /fr/…).
 	const readPage = (name: string) => {
 		const file = path.join(clientDir, name);
@@ -145,7 +151,15 @@ async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
 			res.setHeader('Cache-Control', cacheControlFor(pathname));
 		},
 	}) as unknown as Handler;
-	return { dir: releaseDir, serveStatic, astroHandler, notFoundEn, notFoundFr, serverBundle };
+	return {
+		dir: releaseDir,
+		serveStatic,
+		astroHandler,
+		notFoundEn,
+		notFoundFr,
+		serverBundle,
+		rejectionListeners,
+	};
 }
 
 export interface PortalHandlerOptions {
@@ -177,6 +191,7 @@ export async function createPortalHandler(
 	options: PortalHandlerOptions = {},
 ): Promise<PortalHandler> {
 	let active = await loadRelease(resolveReleaseDir(distDir));
+	const forgetServed = markServedRelease(distDir, active.dir);
 	let wanted = active.dir;
 	let failed: string | null = null;
 	let loading: Promise<void> | null = null;
@@ -185,7 +200,12 @@ export async function createPortalHandler(
 			const dir = wanted;
 			const started = performance.now();
 			try {
+				const replaced = active;
 				active = await loadRelease(dir);
+				// Else each swap leaves one more listener (and its release) behind; index.ts still logs
+				// what the replaced release's requests reject.
+				for (const l of replaced.rejectionListeners) process.off('unhandledRejection', l);
+				markServedRelease(distDir, active.dir);
 			} catch (error) {
 				// Keep serving the release that works; the next publication is tried afresh.
 				failed = dir;
@@ -312,7 +332,10 @@ export async function createPortalHandler(
 			}
 		},
 		releaseDir: () => active.dir,
-		stop: stopWatching,
+		stop: () => {
+			stopWatching();
+			forgetServed();
+		},
 	};
 }
 

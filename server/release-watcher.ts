@@ -61,3 +61,24 @@ export function watchReleases(
 		watcher?.close();
 	};
 }
+
+/**
+ * Records in `<distDir>/serving/<pid>` which release this process serves, so a build does not
+ * remove it (scripts/publish-release.mjs). Nothing is recorded for a dist built before releases.
+ * Returns a function that removes the record.
+ */
+export function markServedRelease(distDir: string, releaseDir: string): () => void {
+	const dir = path.join(distDir, 'serving');
+	const file = path.join(dir, String(process.pid));
+	const forget = () => fs.rmSync(file, { force: true });
+	if (path.dirname(releaseDir) !== path.join(fs.realpathSync(distDir), 'releases')) return forget;
+	try {
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(`${file}.tmp`, path.basename(releaseDir));
+		fs.renameSync(`${file}.tmp`, file);
+	} catch (error) {
+		// Without the record a build keeps the current and previous releases only, as before.
+		console.warn(`Could not record the served release in ${dir}: ${(error as Error).message}`);
+	}
+	return forget;
+}
