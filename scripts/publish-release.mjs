@@ -32,6 +32,9 @@ export async function createReleaseDir(outDir) {
  * disk: a server still streaming a file from it, or still loading one of its page modules, finishes.
  * `serverBundle` is the sha-256 of the portal.mjs built with it (servers running other code warn).
  * Returns the id of the release it replaced, or null.
+ * @param {string} outDir
+ * @param {string} releaseDir
+ * @param {{ serverBundle?: string | null }} [options]
  */
 export async function publishRelease(outDir, releaseDir, { serverBundle = null } = {}) {
 	const id = path.basename(releaseDir);

@@ -8,11 +8,11 @@ import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import compression from 'compression';
-import sirv from 'sirv';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
 import { isPageRequest, requiredAccess } from '../src/lib/access';
 import { normalizeRequestTarget } from '../src/lib/request-target';
+import { createStaticHandler, type StaticHandler } from './static-files';
 import { markServedRelease, resolveReleaseDir, watchReleases } from './release-watcher';
 import {
 	readSessionToken,
@@ -88,7 +88,7 @@ function cacheControlFor(pathname: string): string {
 /** One release loaded for serving: its files, its page handler and its 404 pages. */
 interface LoadedRelease {
 	dir: string;
-	serveStatic: Handler;
+	serveStatic: StaticHandler;
 	astroHandler: AstroHandler;
 	notFoundEn: Buffer;
 	notFoundFr: Buffer;
@@ -137,20 +137,10 @@ async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
 	} catch {
 		serverBundle = null;
 	}
-	// A release never changes, so sizes and ETags could be cached; but sirv's cache walks every file
-	// synchronously when made (≈ 19 ms and 1.2 MiB per 1,000 files: seconds of stalled requests per
-	// swap at 10,000 studies), while a stat per request cost nothing measurable (README, "Serving
-	// builds").
-	const serveStatic = sirv(clientDir, {
-		dev: true,
-		etag: true,
-		brotli: true,
-		gzip: true,
-		extensions: ['html'],
-		setHeaders(res, pathname) {
-			res.setHeader('Cache-Control', cacheControlFor(pathname));
-		},
-	}) as unknown as Handler;
+	// Filled as files are asked for: right for a release, which never changes (static-files.ts).
+	const serveStatic = createStaticHandler(clientDir, (res, pathname) =>
+		res.setHeader('Cache-Control', cacheControlFor(pathname)),
+	);
 	return {
 		dir: releaseDir,
 		serveStatic,
@@ -317,7 +307,7 @@ export async function createPortalHandler(
 			});
 		if (!isRead) return render();
 		dropUnservableRange(req);
-		serveStatic(req, res, (e) => (e ? fail(e) : render()));
+		serveStatic(req, res, pathname, render);
 	};
 
 	return {
@@ -345,17 +335,17 @@ function isFormBody(contentType: string | undefined): boolean {
 }
 
 /**
- * Checks a Range header before the static file handler sees it (sirv hands `start > end` straight
- * to fs.createReadStream, which throws). As RFC 9110 allows, a malformed or multi-part range, or
- * one sirv would answer wrongly (a suffix range, `0-0`), is ignored and the whole file sent; a start
- * past the end still gets sirv's 416.
+ * Checks a Range header before the static file handler sees it (it reads ranges as sirv does,
+ * handing `start > end` straight to fs.createReadStream, which throws). As RFC 9110 allows, a
+ * malformed or multi-part range, or one it would answer wrongly (a suffix range, `0-0`), is ignored
+ * and the whole file sent; a start past the end still gets its 416.
  */
 function dropUnservableRange(req: http.IncomingMessage) {
 	const range = req.headers.range;
 	if (range === undefined) return;
 	const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(range.trim());
 	const valid = m !== null && (m[2] === '' || Number(m[2]) >= Number(m[1]));
-	// sirv reads an end of 0 as "to the end".
+	// An end of 0 reads as "to the end" there.
 	if (!valid || m[2] === '0') delete req.headers.range;
 }
 
