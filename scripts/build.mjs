@@ -1,41 +1,46 @@
-// Builds the site (Astro: pages, images, search index) and bundles the Node entry in server/.
-// Usage: node scripts/build.mjs   (CONTENT_DIR and ASTRO_OUT_DIR select another content tree / output)
+// Builds the site (Astro: pages, images, search index) and bundles the Node entry, then publishes
+// it as a new release (scripts/publish-release.mjs) that a running server swaps in.
+// Usage: node scripts/build.mjs   (CONTENT_DIR and ASTRO_OUT_DIR select another content tree /
+// output; BUILD_HEAP_MB the heap cap, default 1024)
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { build as astroBuild } from 'astro';
 import { build as esbuild } from 'esbuild';
+import { heapFlag, needsHeapRestart, readBuildHeapMb, withoutHeapOption } from './build-heap.mjs';
+import { createReleaseDir, publishRelease } from './publish-release.mjs';
 
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.resolve(root, process.env.ASTRO_OUT_DIR ?? 'dist');
 
 /**
- * Builds into `<outDir>.next`, then swaps it in: a build that fails half-way (a broken content file
- * found while rendering) leaves the previous site untouched instead of a half-built one.
+ * Builds into a new release directory, then publishes it: a build that fails half-way (a broken
+ * content file found while rendering) leaves the served release untouched instead of a half-built
+ * one, and a running server picks the new one up without a restart.
  */
 export async function buildPortal({ logLevel = 'info' } = {}) {
-	const staging = `${outDir}.next`;
-	await fs.rm(staging, { recursive: true, force: true });
-	process.env.ASTRO_OUT_DIR = staging;
+	const releaseDir = await createReleaseDir(outDir);
+	process.env.ASTRO_OUT_DIR = releaseDir;
+	let serverBundle;
 	try {
 		await astroBuild({ root, logLevel });
-		await bundleServer(staging);
+		serverBundle = await bundleServer(outDir);
 	} catch (error) {
-		await fs.rm(staging, { recursive: true, force: true });
+		await fs.rm(releaseDir, { recursive: true, force: true });
 		throw error;
+	} finally {
+		process.env.ASTRO_OUT_DIR = outDir;
 	}
-	const old = `${outDir}.old`;
-	await fs.rm(old, { recursive: true, force: true });
-	await fs.rename(outDir, old).catch((e) => {
-		if (e.code !== 'ENOENT') throw e;
-	});
-	await fs.rename(staging, outDir);
-	await fs.rm(old, { recursive: true, force: true });
+	await publishRelease(outDir, releaseDir, { serverBundle });
 }
 
-/** Bundles server/index.ts to `<outDir>/portal.mjs`, next to client/ and server/. */
+/**
+ * Bundles server/index.ts to `<dir>/portal.mjs` (replaced in one rename: a server starting at that
+ * moment reads the old file or the new one). Returns its sha-256.
+ */
 export async function bundleServer(dir) {
-	await esbuild({
+	const { outputFiles } = await esbuild({
 		entryPoints: [path.join(root, 'server/index.ts')],
 		outfile: path.join(dir, 'portal.mjs'),
 		bundle: true,
@@ -45,24 +50,37 @@ export async function bundleServer(dir) {
 		packages: 'external',
 		sourcemap: 'linked',
 		logLevel: 'warning',
+		write: false,
 	});
+	await fs.mkdir(dir, { recursive: true });
+	let hash = null;
+	for (const file of outputFiles) {
+		await fs.writeFile(`${file.path}.${process.pid}`, file.contents);
+		await fs.rename(`${file.path}.${process.pid}`, file.path);
+		if (file.path.endsWith('.mjs'))
+			hash = crypto.createHash('sha256').update(file.contents).digest('hex');
+	}
+	return hash;
 }
 
-// The build keeps far more garbage than live data: a capped heap makes V8 collect sooner and holds
-// the build of 1000 case studies under 1.5 GiB at about the same speed (see BENCHMARKS.md).
-// BUILD_HEAP_MB raises the cap for much larger sites.
-const heapFlag = `--max-old-space-size=${process.env.BUILD_HEAP_MB ?? 1024}`;
-const hasHeapFlag = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
-	a.includes('--max-old-space-size'),
-);
-
-if (import.meta.url === `file://${process.argv[1]}` && !hasHeapFlag) {
-	const { spawnSync } = await import('node:child_process');
-	const child = spawnSync(process.execPath, [heapFlag, ...process.argv.slice(1)], {
-		stdio: 'inherit',
-	});
-	process.exit(child.status ?? 1);
-} else if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}`) {
+	let heapMb;
+	try {
+		heapMb = readBuildHeapMb();
+	} catch (error) {
+		console.error(`Configuration error: ${error.message}`);
+		process.exit(1);
+	}
+	if (needsHeapRestart(heapMb)) {
+		const { spawnSync } = await import('node:child_process');
+		const execArgv = process.execArgv.filter((a) => !a.startsWith('--max-old-space-size'));
+		const child = spawnSync(
+			process.execPath,
+			[...execArgv, heapFlag(heapMb), ...process.argv.slice(1)],
+			{ stdio: 'inherit', env: withoutHeapOption(process.env) },
+		);
+		process.exit(child.status ?? 1);
+	}
 	try {
 		await buildPortal();
 	} catch (error) {

@@ -1,5 +1,6 @@
-// The portal's HTTP server: security headers → health check → (members' gate) → static files from
-// dist/client (precompressed, cached) → Astro's handler for on-request pages → the 404 page.
+// The portal's HTTP server: security headers → health check → (members' gate) → static files of the
+// current release (precompressed, cached) → its Astro handler for on-request pages → the 404 page.
+// A new build is a new release directory, swapped in without a restart (see release-watcher.ts).
 // @astrojs/node's standalone mode serves files before any middleware runs, so it could never gate
 // them: this server owns the order instead.
 import fs from 'node:fs';
@@ -7,11 +8,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import compression from 'compression';
-import sirv from 'sirv';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
 import { isPageRequest, requiredAccess } from '../src/lib/access';
 import { normalizeRequestTarget } from '../src/lib/request-target';
+import { createStaticHandler, type StaticHandler } from './static-files';
+import { markServedRelease, resolveReleaseDir, watchReleases } from './release-watcher';
 import {
 	readSessionToken,
 	serializeBlankSessionCookie,
@@ -83,20 +85,44 @@ function cacheControlFor(pathname: string): string {
 	return 'no-cache';
 }
 
-/**
- * Builds the request listener for a built site in `distDir` (holding client/ and server/).
- * Exported for tests, which start it on 127.0.0.1 and a random port.
- */
-export async function createPortalHandler(distDir: string, config: ServerConfig) {
-	const clientDir = path.join(distDir, 'client');
-	// Pages rendered on request read build manifests (card images) from here.
-	process.env.PORTAL_CLIENT_DIR = clientDir;
-	const entry = path.join(distDir, 'server', 'entry.mjs');
+/** One release loaded for serving: its files, its page handler and its 404 pages. */
+interface LoadedRelease {
+	dir: string;
+	serveStatic: StaticHandler;
+	astroHandler: AstroHandler;
+	notFoundEn: Buffer;
+	notFoundFr: Buffer;
+	/** sha-256 of the portal.mjs built with it (release.json), or null when unknown. */
+	serverBundle: string | null;
+	rejectionListeners: NodeJS.UnhandledRejectionListener[];
+}
+
+async function loadRelease(releaseDir: string): Promise<LoadedRelease> {
+	const clientDir = path.join(releaseDir, 'client');
+	const entry = path.join(releaseDir, 'server', 'entry.mjs');
 	if (!fs.existsSync(entry))
-		throw new Error(`No built site in ${distDir}: run \`npm run build\` first`);
-	const { handler: astroHandler } = (await import(pathToFileURL(entry).href)) as {
-		handler: AstroHandler;
-	};
+		throw new Error(`No built site in ${releaseDir}: run \`npm run build\` first`);
+	// Pages rendered on request read build manifests (card images) from here. Set before the import:
+	// a release's page modules are new module instances that read it once.
+	const previousClientDir = process.env.PORTAL_CLIENT_DIR;
+	process.env.PORTAL_CLIENT_DIR = clientDir;
+	// Each release's entry is a different URL, so its pages load as modules of their own; the
+	// previous release's modules stay in memory (ESM cannot be unloaded) and finish what they serve.
+	let astroHandler: AstroHandler;
+	const listenersBefore = new Set(process.listeners('unhandledRejection'));
+	try {
+		({ handler: astroHandler } = (await import(pathToFileURL(entry).href)) as {
+			handler: AstroHandler;
+		});
+	} catch (error) {
+		if (previousClientDir === undefined) delete process.env.PORTAL_CLIENT_DIR;
+		else process.env.PORTAL_CLIENT_DIR = previousClientDir;
+		throw error;
+	}
+	// Astro's handler logs unhandled rejections from a process listener of its own, one per release.
+	const rejectionListeners = process
+		.listeners('unhandledRejection')
+		.filter((l) => !listenersBefore.has(l));
 	// The 404 page in the language of the address asked for (fr/404.html for /fr/…).
 	const readPage = (name: string) => {
 		const file = path.join(clientDir, name);
@@ -104,20 +130,114 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 	};
 	const notFoundEn = readPage('404.html') ?? Buffer.from('Not found');
 	const notFoundFr = readPage('fr/404.html') ?? notFoundEn;
+	let serverBundle: string | null = null;
+	try {
+		const meta = JSON.parse(fs.readFileSync(path.join(releaseDir, 'release.json'), 'utf8'));
+		serverBundle = typeof meta.serverBundle === 'string' ? meta.serverBundle : null;
+	} catch {
+		serverBundle = null;
+	}
+	// Filled as files are asked for: right for a release, which never changes (static-files.ts).
+	const serveStatic = createStaticHandler(clientDir, (res, pathname) =>
+		res.setHeader('Cache-Control', cacheControlFor(pathname)),
+	);
+	return {
+		dir: releaseDir,
+		serveStatic,
+		astroHandler,
+		notFoundEn,
+		notFoundFr,
+		serverBundle,
+		rejectionListeners,
+	};
+}
 
-	const serveStatic = sirv(clientDir, {
-		etag: true,
-		brotli: true,
-		gzip: true,
-		extensions: ['html'],
-		setHeaders(res, pathname) {
-			res.setHeader('Cache-Control', cacheControlFor(pathname));
+export interface PortalHandlerOptions {
+	/** sha-256 of the running portal.mjs: a release built with other server code is logged. */
+	serverBundle?: string | null;
+	/** Called once a new release serves (after the swap). */
+	onRelease?: (releaseDir: string) => void;
+	/** How often `current` is checked besides fs.watch (ms). */
+	pollMs?: number;
+}
+
+export interface PortalHandler {
+	listener: (req: http.IncomingMessage, res: http.ServerResponse) => void;
+	/** The directory of the release now served. */
+	releaseDir(): string;
+	/** Stops following new releases. */
+	stop(): void;
+}
+
+/**
+ * Builds the request listener for a built site in `distDir` (portal.mjs, current → a release with
+ * client/ and server/; or client/ and server/ directly, built before releases). A release published
+ * later is loaded beside the served one and swapped in once ready; requests already under way
+ * finish on the release they started with.
+ */
+export async function createPortalHandler(
+	distDir: string,
+	config: ServerConfig,
+	options: PortalHandlerOptions = {},
+): Promise<PortalHandler> {
+	let active = await loadRelease(resolveReleaseDir(distDir));
+	const forgetServed = markServedRelease(distDir, active.dir);
+	let wanted = active.dir;
+	let failed: string | null = null;
+	let loading: Promise<void> | null = null;
+	const loadWanted = async () => {
+		while (wanted !== active.dir && wanted !== failed) {
+			const dir = wanted;
+			const started = performance.now();
+			try {
+				const replaced = active;
+				active = await loadRelease(dir);
+				// Else each swap leaves one more listener (and its release) behind; index.ts still logs
+				// what the replaced release's requests reject.
+				for (const l of replaced.rejectionListeners) process.off('unhandledRejection', l);
+				markServedRelease(distDir, active.dir);
+			} catch (error) {
+				// Keep serving the release that works; the next publication is tried afresh.
+				failed = dir;
+				console.error(
+					`Release ${path.basename(dir)} could not be loaded; still serving the previous one:`,
+					error,
+				);
+				continue;
+			}
+			console.log(
+				`Serving release ${path.basename(dir)} (swapped in ${Math.round(performance.now() - started)} ms)`,
+			);
+			if (
+				options.serverBundle &&
+				active.serverBundle &&
+				active.serverBundle !== options.serverBundle
+			) {
+				console.warn(
+					`Release ${path.basename(dir)} was built with other server code (portal.mjs): its pages and files are served now; restart the server to run its server code (gate, sessions, database migrations).`,
+				);
+			}
+			options.onRelease?.(dir);
+		}
+	};
+	const stopWatching = watchReleases(
+		distDir,
+		active.dir,
+		(dir) => {
+			wanted = dir;
+			loading ??= loadWanted().finally(() => {
+				loading = null;
+			});
 		},
-	}) as unknown as Handler;
+		{ intervalMs: options.pollMs },
+	);
+
 	// Compresses what Astro renders on request; static files come precompressed from the build.
 	const compress = compression({ threshold: 1024 }) as unknown as Handler;
 
 	const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+		// The whole request is answered from one release, even if another is swapped in meanwhile.
+		const { serveStatic, astroHandler, notFoundEn, notFoundFr } = active;
 		const secure = isSecureRequest(req, config.proxyHops);
 		setSecurityHeaders(res, secure);
 		// One canonical target for the gate, the static files and Astro alike (see request-target.ts).
@@ -187,18 +307,25 @@ export async function createPortalHandler(distDir: string, config: ServerConfig)
 			});
 		if (!isRead) return render();
 		dropUnservableRange(req);
-		serveStatic(req, res, (e) => (e ? fail(e) : render()));
+		serveStatic(req, res, pathname, render);
 	};
 
-	// No request may end the process: whatever a handler throws is logged and answered with a 500.
-	return (req: http.IncomingMessage, res: http.ServerResponse) => {
-		try {
-			handle(req, res);
-		} catch (error) {
-			console.error(`request ${req.method} ${req.url} failed:`, error);
-			if (!res.headersSent) answerText(res, 500, 'Internal error');
-			else res.destroy();
-		}
+	return {
+		// No request may end the process: whatever a handler throws is logged and answered with a 500.
+		listener: (req, res) => {
+			try {
+				handle(req, res);
+			} catch (error) {
+				console.error(`request ${req.method} ${req.url} failed:`, error);
+				if (!res.headersSent) answerText(res, 500, 'Internal error');
+				else res.destroy();
+			}
+		},
+		releaseDir: () => active.dir,
+		stop: () => {
+			stopWatching();
+			forgetServed();
+		},
 	};
 }
 
@@ -208,17 +335,17 @@ function isFormBody(contentType: string | undefined): boolean {
 }
 
 /**
- * Checks a Range header before the static file handler sees it (sirv hands `start > end` straight
- * to fs.createReadStream, which throws). As RFC 9110 allows, a malformed or multi-part range, or
- * one sirv would answer wrongly (a suffix range, `0-0`), is ignored and the whole file sent; a start
- * past the end still gets sirv's 416.
+ * Checks a Range header before the static file handler sees it (it reads ranges as sirv does,
+ * handing `start > end` straight to fs.createReadStream, which throws). As RFC 9110 allows, a
+ * malformed or multi-part range, or one it would answer wrongly (a suffix range, `0-0`), is ignored
+ * and the whole file sent; a start past the end still gets its 416.
  */
 function dropUnservableRange(req: http.IncomingMessage) {
 	const range = req.headers.range;
 	if (range === undefined) return;
 	const m = /^bytes=(\d{1,15})-(\d{0,15})$/.exec(range.trim());
 	const valid = m !== null && (m[2] === '' || Number(m[2]) >= Number(m[1]));
-	// sirv reads an end of 0 as "to the end".
+	// An end of 0 reads as "to the end" there.
 	if (!valid || m[2] === '0') delete req.headers.range;
 }
 
@@ -321,10 +448,11 @@ function answerHealth(res: http.ServerResponse) {
 export async function startPortalServer(
 	distDir: string,
 	config: ServerConfig,
+	options: PortalHandlerOptions = {},
 ): Promise<PortalServer> {
 	process.env.DATA_DIR = config.dataDir;
-	const listener = await createPortalHandler(distDir, config);
-	const server = http.createServer(listener);
+	const portal = await createPortalHandler(distDir, config, options);
+	const server = http.createServer(portal.listener);
 	let closing = false;
 	server.prependListener('request', (_req, res: http.ServerResponse) => {
 		if (closing) res.setHeader('Connection', 'close');
@@ -350,6 +478,7 @@ export async function startPortalServer(
 				// Keep-alive sockets that go idle after the signal are closed as they do, so the
 				// shutdown waits only for requests in flight.
 				closing = true;
+				portal.stop();
 				const sweep = setInterval(() => server.closeIdleConnections(), 50);
 				server.close(() => {
 					clearInterval(sweep);

@@ -3,14 +3,16 @@
 // members' search index, and forks that many HTTP workers sharing the port (SQLite in WAL mode
 // takes readers and a writer from several processes; sessions and rate limits live in it).
 import cluster from 'node:cluster';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig, type ServerConfig } from '../src/lib/config';
 import { closeDatabase, getDatabase } from '../src/lib/server/db';
 import { startPortalServer } from './app';
+import { resolveReleaseDir, watchReleases } from './release-watcher';
 import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo/accounts';
-import { getPeopleRecords, linkMembersToPeople } from '../src/lib/server/people';
+import { getPeopleRecords, linkMembersToPeople, readPeopleRecords } from '../src/lib/server/people';
 import { runMaintenance } from '../src/lib/server/maintenance';
 import type { Role } from '../src/lib/server/user';
 import {
@@ -25,6 +27,26 @@ import { seedDemoPostMortems } from '../src/lib/server/demo/post-mortems';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * sha-256 of the running bundle (dist/portal.mjs), to tell a release built with other server code;
+ * null when not running from a bundle (tests import server/app.ts).
+ */
+function readServerBundleHash(): string | null {
+	const file = fileURLToPath(import.meta.url);
+	if (!file.endsWith('.mjs')) return null;
+	return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+const serverBundle = readServerBundleHash();
+
+/** A new release may list other people: link the members to them as at start. */
+function relinkPeople(releaseDir: string) {
+	try {
+		linkMembersToPeople(getDatabase(), readPeopleRecords(path.join(releaseDir, 'client')));
+	} catch (error) {
+		console.error('Linking members to the people of the new release failed:', error);
+	}
+}
 
 function fail(message: string): never {
 	// Workers hand the line to the main process, so it is printed once, not once per worker.
@@ -80,7 +102,11 @@ async function prepareData(config: ServerConfig) {
 /** Starts the HTTP server in this process; a port that cannot be had is a configuration error. */
 async function serve(config: ServerConfig) {
 	try {
-		return await startPortalServer(distDir, config);
+		// The process that prepared the data also keeps the members linked to each release's people.
+		return await startPortalServer(distDir, config, {
+			serverBundle,
+			onRelease: cluster.isWorker ? undefined : relinkPeople,
+		});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
@@ -195,8 +221,11 @@ async function main() {
 		cluster.fork();
 	});
 	for (let i = 0; i < config.workers; i++) cluster.fork();
+	// Workers swap releases themselves; the main process owns the data tied to them.
+	const stopWatching = watchReleases(distDir, resolveReleaseDir(distDir), relinkPeople);
 	onStopSignal(async (signal) => {
 		stopping = true;
+		stopWatching();
 		console.log(`${signal}: finishing in-flight requests…`);
 		const workers = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined);
 		await Promise.all(

@@ -159,6 +159,8 @@ describe('content schema, in the real build', { timeout: 180_000 }, () => {
 		expect(status).not.toBe(0);
 		expect(output).toContain('gamma-crm/index.mdx: cover.src: the image is 600px wide, smaller than the 1200px that pages use');
 		expect(fs.readFileSync(path.join(out, 'previous-build.txt'), 'utf8')).toBe('still here');
-		expect(fs.existsSync(`${out}.next`)).toBe(false);
+		// The failed build's release directory is gone; nothing was published.
+		expect(fs.readdirSync(path.join(out, 'releases'))).toEqual([]);
+		expect(fs.existsSync(path.join(out, 'current'))).toBe(false);
 	});
 });

@@ -31,12 +31,18 @@ async function freePort(): Promise<number> {
 	});
 }
 
-/** Starts dist/portal.mjs of the fixture build; resolves when /healthz answers. */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
+/**
+ * Starts dist/portal.mjs of the fixture build (or of `distDir`, a copy a test may change); resolves
+ * when /healthz answers.
+ */
+export async function startServer(
+	env: Record<string, string> = {},
+	{ distDir = FIXTURE_DIST }: { distDir?: string } = {},
+): Promise<RunningServer> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
 	const port = await freePort();
 	let log = '';
-	const child: ChildProcess = spawn(process.execPath, [path.join(FIXTURE_DIST, 'portal.mjs')], {
+	const child: ChildProcess = spawn(process.execPath, [path.join(distDir, 'portal.mjs')], {
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});

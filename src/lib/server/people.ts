@@ -20,14 +20,19 @@ let cached: PersonRecord[] | undefined;
 export function getPeopleRecords(clientDir = getClientDir()): PersonRecord[] {
 	if (cached) return cached;
 	if (!clientDir) return [];
+	cached = readPeopleRecords(clientDir);
+	return cached;
+}
+
+/** The people of the build in `clientDir`, read now (a new release may list others); [] if none. */
+export function readPeopleRecords(clientDir: string): PersonRecord[] {
 	try {
-		cached = JSON.parse(
+		return JSON.parse(
 			fs.readFileSync(path.join(clientDir, 'data', 'people.json'), 'utf8'),
 		) as PersonRecord[];
 	} catch {
-		cached = [];
+		return [];
 	}
-	return cached;
 }
 
 /** A person by content id, or null. */
