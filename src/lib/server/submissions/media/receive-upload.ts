@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
+import { MAX_VTT_BYTES } from './captions';
 import { fail, succeed, type MediaError, type MediaResult } from './errors';
 
 // A case study's photos and phone videos can weigh hundreds of megabytes: the body is streamed part
@@ -15,7 +16,7 @@ import { fail, succeed, type MediaError, type MediaResult } from './errors';
 export const UPLOAD_LIMITS = {
 	image: 25 * 1024 * 1024,
 	video: 500 * 1024 * 1024,
-	vtt: 512 * 1024,
+	vtt: MAX_VTT_BYTES,
 } as const;
 
 export interface ReceiveUploadOptions {
