@@ -282,6 +282,18 @@ describe('receiveUpload', () => {
 		expect(fs.readdirSync(uploadDir)).toEqual([]);
 	});
 
+	it('refuses a text field over its size and more fields than the form has', async () => {
+		options.maxFieldBytes = 1024;
+		await post(multipartBody([{ name: 'summary', value: 'x'.repeat(5000) }]));
+		expect(await results[0]!).toEqual({
+			ok: false,
+			error: { code: 'field-too-large', field: 'summary', limit: 1024 },
+		});
+		options.maxFields = 3;
+		await post(multipartBody([1, 2, 3, 4, 5].map((n) => ({ name: `f${n}`, value: 'x' }))));
+		expect(await results[1]!).toEqual({ ok: false, error: { code: 'too-many-fields', limit: 3 } });
+	});
+
 	it('refuses a body that is not a multipart form', async () => {
 		const result = await receiveUpload(
 			new Request('http://localhost/submit', {
