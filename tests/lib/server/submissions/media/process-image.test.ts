@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { COVER_WIDTHS, GALLERY_WIDTHS } from '../../../../../src/lib/images';
+import {
+	MAX_INPUT_PIXELS,
+	processImage,
+} from '../../../../../src/lib/server/submissions/media/process-image';
+
+let dir: string;
+let out: string;
+const file = (name: string) => path.join(dir, name);
+beforeEach(() => {
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-image-'));
+	out = path.join(dir, 'out');
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const red = { r: 220, g: 20, b: 20 };
+const blue = { r: 20, g: 20, b: 220 };
+
+/** Left half red, right half blue, so which way up an output is can be read from its pixels. */
+function twoColours(width: number, height: number) {
+	const half = Math.floor(width / 2);
+	return sharp({ create: { width, height, channels: 3, background: red } }).composite([
+		{
+			input: { create: { width: width - half, height, channels: 3, background: blue } },
+			left: half,
+			top: 0,
+		},
+	]);
+}
+
+async function pixelAt(image: string, x: number, y: number) {
+	const { data, info } = await sharp(image).raw().toBuffer({ resolveWithObject: true });
+	const i = (y * info.width + x) * info.channels;
+	return { r: data[i]!, g: data[i + 1]!, b: data[i + 2]! };
+}
+
+describe('processImage', () => {
+	it('publishes WebP variants at each cover width with the GPS position and all EXIF gone', async () => {
+		const input = file('showroom.png');
+		await sharp(await twoColours(2400, 1600).png().toBuffer())
+			.withExif({
+				IFD0: { Copyright: 'secret-exif-marker' },
+				IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '38/1 42/1 0/1' },
+			})
+			.png()
+			.toFile(input);
+		// The input really carries what must go, or the test would prove nothing.
+		expect((await sharp(input).metadata()).exif?.toString('latin1')).toContain(
+			'secret-exif-marker',
+		);
+
+		const result = await processImage(input, out, 'cover', COVER_WIDTHS, { minWidth: 1200 });
+		expect(result).toEqual({
+			ok: true,
+			value: {
+				width: 2400,
+				height: 1600,
+				variants: [
+					{ file: 'cover-480.webp', width: 480, height: 320, bytes: expect.any(Number) },
+					{ file: 'cover-800.webp', width: 800, height: 533, bytes: expect.any(Number) },
+					{ file: 'cover-1200.webp', width: 1200, height: 800, bytes: expect.any(Number) },
+				],
+			},
+		});
+		for (const variant of result.ok ? result.value.variants : []) {
+			const written = path.join(out, variant.file);
+			const meta = await sharp(written).metadata();
+			expect(meta.format).toBe('webp');
+			expect(meta.exif).toBeUndefined();
+			expect(meta.xmp).toBeUndefined();
+			expect(fs.statSync(written).size).toBe(variant.bytes);
+			expect(fs.readFileSync(written).toString('latin1')).not.toContain('secret-exif-marker');
+		}
+	});
+
+	it('turns a photo taken with the phone on its side upright', async () => {
+		const input = file('portrait.jpg');
+		// Stored landscape, red left; orientation 6 says "turn 90° clockwise to view": red on top.
+		await twoColours(1600, 1200).jpeg().withMetadata({ orientation: 6 }).toFile(input);
+		const result = await processImage(input, out, 'photo', GALLERY_WIDTHS);
+		if (!result.ok) throw new Error(result.error.code);
+		expect(result.value).toMatchObject({ width: 1200, height: 1600 });
+		const largest = path.join(out, 'photo-1200.webp');
+		expect(await sharp(largest).metadata()).toMatchObject({ width: 1200, height: 1600 });
+		expect(await pixelAt(largest, 600, 100)).toMatchObject({
+			r: expect.toSatisfy((r: number) => r > 180),
+		});
+		expect(await pixelAt(largest, 600, 1500)).toMatchObject({
+			b: expect.toSatisfy((b: number) => b > 180),
+		});
+	});
+
+	it('never enlarges: a width the source lacks becomes the source’s own width', async () => {
+		const input = file('small.png');
+		await twoColours(1000, 500).png().toFile(input);
+		const result = await processImage(input, out, 'gallery', GALLERY_WIDTHS);
+		expect(result.ok && result.value.variants.map((v) => [v.file, v.width, v.height])).toEqual([
+			['gallery-360.webp', 360, 180],
+			['gallery-720.webp', 720, 360],
+			['gallery-1000.webp', 1000, 500],
+		]);
+	});
+
+	it('refuses a photo narrower than the page needs', async () => {
+		const input = file('thumb.png');
+		await twoColours(800, 600).png().toFile(input);
+		expect(await processImage(input, out, 'cover', COVER_WIDTHS, { minWidth: 1200 })).toEqual({
+			ok: false,
+			error: { code: 'too-small', width: 800, minWidth: 1200 },
+		});
+		expect(fs.existsSync(out)).toBe(false);
+	});
+
+	it('refuses a 20000×20000 pixel bomb without decoding it', async () => {
+		// A small PNG whose header claims 400 megapixels (1.2 GB decoded): sharp must not try.
+		const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: red } })
+			.png()
+			.toBuffer();
+		png.writeUInt32BE(20_000, 16);
+		png.writeUInt32BE(20_000, 20);
+		png.writeUInt32BE(zlib.crc32(png.subarray(12, 29)), 29);
+		const input = file('bomb.png');
+		fs.writeFileSync(input, png);
+		expect(await sharp(input, { limitInputPixels: false }).metadata()).toMatchObject({
+			width: 20_000,
+			height: 20_000,
+		});
+
+		const before = process.memoryUsage().rss;
+		const started = performance.now();
+		expect(await processImage(input, out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'pixel-bomb', limit: MAX_INPUT_PIXELS },
+		});
+		expect(performance.now() - started).toBeLessThan(1000);
+		expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
+	});
+
+	it('says a JPEG cut short is unreadable and leaves no variant behind', async () => {
+		const whole = await sharp({
+			create: {
+				width: 1600,
+				height: 1200,
+				channels: 3,
+				background: '#000',
+				// Noise, so the JPEG is large and cutting it loses most of the picture.
+				noise: { type: 'gaussian', mean: 128, sigma: 40 },
+			},
+		})
+			.jpeg()
+			.toBuffer();
+		const input = file('cut.jpg');
+		fs.writeFileSync(input, whole.subarray(0, Math.floor(whole.length * 0.6)));
+		expect(await processImage(input, out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'unreadable' },
+		});
+		expect(fs.readdirSync(out)).toEqual([]);
+
+		fs.writeFileSync(file('noise.png'), 'not an image at all');
+		expect(await processImage(file('noise.png'), out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'unreadable' },
+		});
+	});
+});
