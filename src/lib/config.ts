@@ -170,3 +170,11 @@ export function getMailEnv(env: Record<string, string | undefined> = process.env
 		dataDir: getDataDirFromEnv(env),
 	};
 }
+
+/** Where Debian's ffmpeg and ffprobe are (FFMPEG_PATH / FFPROBE_PATH, else on the PATH). */
+export function getMediaToolPaths(env: Record<string, string | undefined> = process.env): {
+	ffmpeg: string;
+	ffprobe: string;
+} {
+	return { ffmpeg: env.FFMPEG_PATH || 'ffmpeg', ffprobe: env.FFPROBE_PATH || 'ffprobe' };
+}

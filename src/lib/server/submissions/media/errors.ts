@@ -17,7 +17,7 @@ export type MediaError =
 	// receiveUpload
 	| { code: 'not-multipart' }
 	| { code: 'truncated' }
-	| { code: 'too-large'; field: string; limit: number }
+	| { code: 'too-large'; field: string; limit: number; name?: string }
 	| { code: 'too-many-files'; limit: number }
 	| { code: 'too-many-fields'; limit: number }
 	| { code: 'field-too-large'; field: string; limit: number }

@@ -46,10 +46,15 @@ export interface ReceivedUpload {
 	fields: Record<string, string>;
 	/** In the order of the form. Files sent with no content (an empty file input) are left out. */
 	files: ReceivedFile[];
+	/** Every text field in form order, repeats included (checkboxes, multiple selects). */
+	entries: [string, string][];
 }
 
 class FileTooLarge extends Error {}
 class UploadStopped extends Error {}
+
+/** All text fields of one upload together: a bound on memory whatever the number of fields. */
+export const TEXT_BYTES_MAX = 4 * 1024 * 1024;
 
 /**
  * Streams a multipart/form-data request into files in `options.dir`. User errors (a file over its
@@ -88,6 +93,8 @@ export async function receiveUpload(
 	const source = Readable.fromWeb(request.body as unknown as NodeWebReadableStream);
 	const fields: Record<string, string> = {};
 	const files: ReceivedFile[] = [];
+	const entries: [string, string][] = [];
+	let textBytes = 0;
 	const writes: Promise<void>[] = [];
 	// The middle stream of each file still being written: destroying it with an error settles that
 	// pipeline at once. (Destroying busboy's part stream instead can leave a pipeline hanging for ever
@@ -161,7 +168,7 @@ export async function receiveUpload(
 					active.delete(counter);
 					if (error instanceof FileTooLarge) {
 						file.truncated = true;
-						stop({ error: { code: 'too-large', field, limit } });
+						stop({ error: { code: 'too-large', field, limit, name: file.clientName } });
 					} else if (isFileSystemError(error)) {
 						stop({ bug: error });
 					} else {
@@ -179,7 +186,13 @@ export async function receiveUpload(
 				stop({ error: { code: 'field-too-large', field: name, limit: maxFieldBytes } });
 				return;
 			}
+			textBytes += Buffer.byteLength(value);
+			if (textBytes > TEXT_BYTES_MAX) {
+				stop({ error: { code: 'field-too-large', field: name, limit: TEXT_BYTES_MAX } });
+				return;
+			}
 			fields[name] = value;
+			entries.push([name, value]);
 		});
 		parser.on('filesLimit', () =>
 			stop({ error: { code: 'too-many-files', limit: options.maxFiles } }),
@@ -198,7 +211,7 @@ export async function receiveUpload(
 				settled = true;
 				// Files in form order: busboy reports them in order and they are pushed as they finish.
 				files.sort((a, b) => created.indexOf(a.path) - created.indexOf(b.path));
-				resolve(succeed({ fields, files }));
+				resolve(succeed({ fields, files, entries }));
 			});
 		});
 

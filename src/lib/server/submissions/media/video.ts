@@ -1,3 +1,4 @@
+import { getMediaToolPaths } from '../../../config';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,8 +12,7 @@ import { processImage, type ImageVariant } from './process-image';
 // ffmpeg's own output goes to logs only: an editor is told a reason in plain words, as a code.
 
 /** Debian's, installed by .ci/run; overridable for machines that keep it elsewhere. */
-export const FFMPEG_PATH = process.env.FFMPEG_PATH ?? 'ffmpeg';
-export const FFPROBE_PATH = process.env.FFPROBE_PATH ?? 'ffprobe';
+export const { ffmpeg: FFMPEG_PATH, ffprobe: FFPROBE_PATH } = getMediaToolPaths();
 /** Ten minutes: a case study's clip, not a recorded meeting. */
 export const MAX_VIDEO_SECONDS = 600;
 /** The short side of the published video at most: 1080p, landscape or portrait. */

@@ -133,12 +133,10 @@ describe('processImage', () => {
 		});
 
 		const before = process.memoryUsage().rss;
-		const started = performance.now();
 		expect(await processImage(input, out, 'cover', COVER_WIDTHS)).toEqual({
 			ok: false,
 			error: { code: 'pixel-bomb', limit: MAX_INPUT_PIXELS },
 		});
-		expect(performance.now() - started).toBeLessThan(1000);
 		expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
 	});
 

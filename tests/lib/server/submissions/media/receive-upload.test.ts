@@ -208,7 +208,7 @@ describe('receiveUpload', () => {
 		const result = await results[0]!;
 		expect(result).toEqual({
 			ok: false,
-			error: { code: 'too-large', field: 'photo', limit: 1 * MB },
+			error: { code: 'too-large', field: 'photo', limit: 1 * MB, name: 'big.jpg' },
 		});
 		expect(fs.readdirSync(uploadDir)).toEqual([]);
 	});
@@ -227,7 +227,7 @@ describe('receiveUpload', () => {
 		);
 		expect(await results[0]!).toEqual({
 			ok: false,
-			error: { code: 'too-large', field: 'vtt', limit: 64 * 1024 },
+			error: { code: 'too-large', field: 'vtt', limit: 64 * 1024, name: 'captions.vtt' },
 		});
 		expect(fs.readdirSync(uploadDir)).toEqual([]);
 	});
@@ -292,6 +292,23 @@ describe('receiveUpload', () => {
 		options.maxFields = 3;
 		await post(multipartBody([1, 2, 3, 4, 5].map((n) => ({ name: `f${n}`, value: 'x' }))));
 		expect(await results[1]!).toEqual({ ok: false, error: { code: 'too-many-fields', limit: 3 } });
+	});
+
+	it('keeps every value of a repeated field, in form order (checkboxes, multiple selects)', async () => {
+		await post(
+			multipartBody([
+				{ name: 'topics', value: 'fleet-business' },
+				{ name: 'title', value: 'Fleet desk' },
+				{ name: 'topics', value: 'after-sales' },
+			]),
+		);
+		const result = await results[0]!;
+		if (!result.ok) throw new Error(JSON.stringify(result.error));
+		expect(result.value.entries).toEqual([
+			['topics', 'fleet-business'],
+			['title', 'Fleet desk'],
+			['topics', 'after-sales'],
+		]);
 	});
 
 	it('refuses a body that is not a multipart form', async () => {
