@@ -88,6 +88,38 @@ export function renderAuthorMarkdown(
 	source: string,
 	options: RenderAuthorMarkdownOptions = {},
 ): RenderedMarkdown {
+	// Pages render on request, and a long body costs the parser up to seconds: the same text with
+	// the same options is rendered once. Keyed on the text itself, so an edit is never served stale.
+	const key = JSON.stringify([
+		options.idPrefix,
+		options.footnoteLabel,
+		options.footnoteBackLabel,
+		source,
+	]);
+	const cached = cache.get(key);
+	if (cached) {
+		// Re-inserted so the most recently read bodies are the last evicted.
+		cache.delete(key);
+		cache.set(key, cached);
+		return { html: cached.html, anchors: [...cached.anchors] };
+	}
+	const rendered = renderUncached(source, options);
+	cache.set(key, rendered);
+	cachedChars += key.length + rendered.html.length;
+	for (const [oldKey, old] of cache) {
+		if (cachedChars <= CACHE_CHARS) break;
+		cache.delete(oldKey);
+		cachedChars -= oldKey.length + old.html.length;
+	}
+	return { html: rendered.html, anchors: [...rendered.anchors] };
+}
+
+// About 20 MB of UTF-16 at most: dozens of long bodies, hundreds of ordinary ones.
+const CACHE_CHARS = 10_000_000;
+const cache = new Map<string, RenderedMarkdown>();
+let cachedChars = 0;
+
+function renderUncached(source: string, options: RenderAuthorMarkdownOptions): RenderedMarkdown {
 	const idPrefix = options.idPrefix ?? 'b-';
 	const anchors: string[] = [];
 	if (checkAuthorMarkdown(source)) return renderPlainText(source, idPrefix);

@@ -177,17 +177,18 @@ describe('renderAuthorMarkdown', () => {
 		expect(checkAuthorMarkdown(source)).toBeNull();
 		const start = performance.now();
 		const { anchors } = renderAuthorMarkdown(source);
-		expect(performance.now() - start).toBeLessThan(2_000);
+		// About 0.7 s alone on the 2-core test machine; the bound allows for the suite running beside it.
+		expect(performance.now() - start).toBeLessThan(5_000);
 		expect(anchors).toHaveLength(1_200);
 	});
 
 	// The parser is quadratic in closed quotes per parse: this took 25 s before long texts were
-	// parsed in sections. The bound is loose because the test machine is shared.
+	// parsed in sections; about 1.7 s now alone. The bound is loose because the test machine is shared.
 	it('renders a body of many short quotes, at the size limit, without hanging', () => {
 		const source = '> A quote.\n\n'.repeat(Math.floor(MAX_BODY_CHARS / 12));
 		const start = performance.now();
 		const { anchors } = renderAuthorMarkdown(source);
-		expect(performance.now() - start).toBeLessThan(8_000);
+		expect(performance.now() - start).toBeLessThan(10_000);
 		expect(anchors.length).toBe(Math.floor(MAX_BODY_CHARS / 12));
 	});
 
@@ -200,6 +201,22 @@ describe('renderAuthorMarkdown', () => {
 		expect(activeContent(html)).toEqual([]);
 		// Not truncated: the last words are there.
 		expect(html).toContain('The end.');
+	});
+});
+
+describe('renderAuthorMarkdown on request', () => {
+	it('serves a body it has rendered before at once, and an edited body fresh', () => {
+		const source = 'We called **every** lead within [an hour](https://example.com).\n\n'.repeat(
+			1_000,
+		);
+		const first = renderAuthorMarkdown(source);
+		const start = performance.now();
+		const again = renderAuthorMarkdown(source);
+		expect(performance.now() - start).toBeLessThan(50);
+		expect(again).toEqual(first);
+		const edited = renderAuthorMarkdown(`${source}A new last paragraph.`);
+		expect(edited.html).toContain('A new last paragraph.');
+		expect(edited.anchors).toHaveLength(1_001);
 	});
 });
 
