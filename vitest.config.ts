@@ -36,6 +36,8 @@ export default defineConfig({
 					globalSetup: ['tests/e2e/global-setup.ts'],
 				},
 			},
+			// Astro components through the Container API; its own config loads Astro's Vite plugins.
+			'vitest.components.config.ts',
 		],
 	},
 });

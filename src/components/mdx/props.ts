@@ -68,6 +68,9 @@ function formatPath(path: (string | number)[]): string {
 	return `\`${text}\``;
 }
 
+// A same-site path or an http(s) URL; `//host` and `javascript:` are not.
+const SAFE_URL = /^(\/(?!\/)|https?:\/\/)\S*(\s+\d+w)?$/;
+
 /**
  * An image imported in MDX (`import photo from './photo.jpg'`), as astro:assets gives it.
  * A path string is refused: it would skip optimisation and the width/height that prevent layout shift.
@@ -78,9 +81,37 @@ export const ImportedImageSchema = z.custom<ImageMetadata>(
 		value !== null &&
 		typeof (value as ImageMetadata).src === 'string' &&
 		typeof (value as ImageMetadata).width === 'number' &&
-		typeof (value as ImageMetadata).height === 'number',
+		typeof (value as ImageMetadata).height === 'number' &&
+		// A ReadyImage has these three too; its srcset sends it to ReadyImageSchema's URL checks.
+		!('srcset' in value),
 	{
 		message:
 			"must be an imported image (`import photo1 from './event-1.jpg';` at the top of the MDX file), not a path string",
 	},
 );
+
+/**
+ * An image already processed to WebP variants (web submissions, src/lib/ready-image.ts). Refused
+ * when any URL is not a same-site path or http(s): the stored JSON is not trusted blindly.
+ */
+export const ReadyImageSchema = z
+	.object({
+		src: z.string().regex(SAFE_URL, 'must be a site path or an http(s) URL'),
+		srcset: z
+			.string()
+			.refine(
+				(s) => s.split(',').every((part) => SAFE_URL.test(part.trim())),
+				'must list site paths or http(s) URLs with their widths',
+			),
+		width: z.number().int().positive(),
+		height: z.number().int().positive(),
+	})
+	.strict();
+
+/** An image imported in MDX or a ready one; the message is the one MDX authors see. */
+export const ImageSourceSchema = z.union([ImportedImageSchema, ReadyImageSchema], {
+	errorMap: () => ({
+		message:
+			"must be an imported image (`import photo1 from './event-1.jpg';` at the top of the MDX file), not a path string",
+	}),
+});
