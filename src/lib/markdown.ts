@@ -15,7 +15,23 @@ import { unified } from 'unified';
 /** Longest author text the forms accept, in characters (UTF-16 code units, as `String#length`). */
 export const MAX_BODY_CHARS = 100_000;
 
-export type AuthorMarkdownProblem = 'too-long';
+export type AuthorMarkdownProblem = 'too-long' | 'too-complex';
+
+/**
+ * Most emphasis and link marks (`*`, `_`, `~`, `[`, `]`) a paragraph may hold, and a whole text: far
+ * beyond what people write, but the parser's time grows with them, quadratically within a
+ * paragraph (100 kB of `*a` took 100 s), and pages render on request.
+ */
+export const MAX_INLINE_MARKS_PER_PARAGRAPH = 1_000;
+export const MAX_INLINE_MARKS = 12_000;
+/**
+ * Most lines a text may have: each line can open a block, and 100 kB of one-line quotes or list
+ * items takes seconds to parse. Paragraphs typed in a browser are one line each, so real texts stay
+ * far below (100 kB of them is about 1,000 lines).
+ */
+export const MAX_LINES = 4_000;
+/** Deepest nesting of quotes and lists, as the characters before a line's text (`> > - `…). */
+export const MAX_NESTING_CHARS = 40;
 
 export interface RenderedMarkdown {
 	/** Sanitised HTML, safe for `set:html`. */
@@ -37,12 +53,39 @@ export interface RenderAuthorMarkdownOptions {
 }
 
 /**
- * Why author text cannot be accepted, or null when it can. Forms refuse on a code; the renderer
- * never truncates, so what is stored is what was reviewed.
+ * Why author text cannot be accepted, or null when it can: `too-long` over MAX_BODY_CHARS,
+ * `too-complex` when its markup would take the parser seconds (see MAX_INLINE_MARKS). Forms refuse
+ * on a code; the renderer never truncates, so what is stored is what was reviewed.
  * @example checkAuthorMarkdown('a'.repeat(100_001)) // 'too-long'
  */
 export function checkAuthorMarkdown(source: string): AuthorMarkdownProblem | null {
-	return source.length > MAX_BODY_CHARS ? 'too-long' : null;
+	if (source.length > MAX_BODY_CHARS) return 'too-long';
+	let lines = 1;
+	let marks = 0;
+	let paragraphMarks = 0;
+	let lineBlank = true;
+	for (let i = 0; i < source.length; i++) {
+		const c = source.charCodeAt(i);
+		if (c === 10) {
+			if (++lines > MAX_LINES) return 'too-complex';
+			// A blank line ends a paragraph.
+			if (lineBlank) paragraphMarks = 0;
+			lineBlank = true;
+		} else if (c !== 32 && c !== 9 && c !== 13) {
+			lineBlank = false;
+		}
+		// * _ ~ [ ]
+		if (c === 42 || c === 95 || c === 126 || c === 91 || c === 93) {
+			marks++;
+			paragraphMarks++;
+			if (paragraphMarks > MAX_INLINE_MARKS_PER_PARAGRAPH) return 'too-complex';
+		}
+	}
+	if (marks > MAX_INLINE_MARKS) return 'too-complex';
+	// Only the start of each line matters; the pattern cannot backtrack past MAX_NESTING_CHARS.
+	const deep = new RegExp(`^[ \\t>*+\\-]{${MAX_NESTING_CHARS + 1}}`, 'm');
+	if (deep.test(source)) return 'too-complex';
+	return null;
 }
 
 // Elements that carry a review anchor: what a reader sees as one paragraph-like block.
@@ -79,8 +122,9 @@ const schema: SanitizeSchema = {
 /**
  * Renders author Markdown (GFM: tables, strikethrough, autolinks, task lists, footnotes) to
  * sanitised HTML. Headings are shifted so the highest is an h2 (the page owns the h1), and every
- * top-level block gets an id `b-1`, `b-2`… Callers refuse over-long text with `checkAuthorMarkdown`
- * first; text over `MAX_BODY_CHARS` that reaches this anyway is shown whole as plain paragraphs.
+ * top-level block gets an id `b-1`, `b-2`… Callers refuse text with `checkAuthorMarkdown` first;
+ * text it refuses that reaches this anyway is shown whole as plain paragraphs, so the cost stays
+ * bounded whatever is stored.
  * @example renderAuthorMarkdown('# Plan\n\nCall every lead.').html
  * // '<h2 id="b-1">Plan</h2>\n<p id="b-2">Call every lead.</p>'
  */
@@ -145,8 +189,8 @@ function renderUncached(source: string, options: RenderAuthorMarkdownOptions): R
 }
 
 /**
- * Over-long text, which callers should have refused, is shown whole but unformatted: the Markdown
- * parser's cost grows faster than linearly on some inputs, and a page must not hang on one.
+ * Text callers should have refused (too long, too complex) is shown whole but unformatted: the
+ * Markdown parser's cost grows faster than linearly on some inputs, and a page must not hang on one.
  */
 function renderPlainText(source: string, idPrefix: string): RenderedMarkdown {
 	const anchors: string[] = [];
@@ -174,11 +218,13 @@ const parser = unified().use(remarkParse).use(remarkGfm);
 // block starts. The cost: a reference-style link or footnote whose definition is in another section
 // stays literal text, which only texts longer than this can meet.
 const SECTION_CHARS = 4_000;
+const LIST_ITEM = /^([-*+]|\d{1,9}[.)])[ \t]+\S/;
 
 /**
  * Cuts Markdown before top-level blocks that start after a blank line, at column 0, outside fenced
- * code. A loose list may be cut in two there: two adjacent lists read the same, and an ordered
- * list's second part keeps the author's numbers (it starts at the number typed).
+ * code, or between two items of a top-level list. A long list may so be cut in two: two adjacent
+ * lists read the same, and an ordered list's second part keeps the author's numbers (it starts at
+ * the number typed).
  */
 function splitIntoSections(source: string): string[] {
 	if (source.length <= SECTION_CHARS) return [source];
@@ -193,7 +239,13 @@ function splitIntoSections(source: string): string[] {
 		if (fence) {
 			if (marker && marker[0] === fence.char && marker.length >= fence.size) fence = null;
 		} else {
-			if (length >= SECTION_CHARS && /^\S/.test(line) && lines[i - 1]?.trim() === '') {
+			if (
+				length >= SECTION_CHARS &&
+				/^\S/.test(line) &&
+				(lines[i - 1]?.trim() === '' ||
+					// Between two items of a top-level tight list: one long list is as slow as many quotes.
+					(LIST_ITEM.test(line) && LIST_ITEM.test(lines[i - 1] ?? '')))
+			) {
 				sections.push(lines.slice(start, i).join('\n'));
 				start = i;
 				length = 0;

@@ -4,7 +4,14 @@ import type { Element, Root } from 'hast';
 import rehypeParse from 'rehype-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
-import { MAX_BODY_CHARS, checkAuthorMarkdown, renderAuthorMarkdown } from '../../src/lib/markdown';
+import {
+	MAX_BODY_CHARS,
+	MAX_INLINE_MARKS,
+	MAX_INLINE_MARKS_PER_PARAGRAPH,
+	MAX_LINES,
+	checkAuthorMarkdown,
+	renderAuthorMarkdown,
+} from '../../src/lib/markdown';
 
 const HOSTILE = {
 	expression: '{process.exit()}',
@@ -182,14 +189,43 @@ describe('renderAuthorMarkdown', () => {
 		expect(anchors).toHaveLength(1_200);
 	});
 
-	// The parser is quadratic in closed quotes per parse: this took 25 s before long texts were
-	// parsed in sections; about 1.7 s now alone. The bound is loose because the test machine is shared.
-	it('renders a body of many short quotes, at the size limit, without hanging', () => {
-		const source = '> A quote.\n\n'.repeat(Math.floor(MAX_BODY_CHARS / 12));
+	// The parser is quadratic in closed quotes per parse: 100 kB of them took 25 s before long texts
+	// were parsed in sections. The bound is loose because the test machine is shared.
+	it('renders as many short quotes as a text may hold without hanging', () => {
+		const source = '> A quote.\n\n'.repeat(MAX_LINES / 2 - 1);
+		expect(checkAuthorMarkdown(source)).toBeNull();
 		const start = performance.now();
-		const { anchors } = renderAuthorMarkdown(source);
-		expect(performance.now() - start).toBeLessThan(10_000);
-		expect(anchors.length).toBe(Math.floor(MAX_BODY_CHARS / 12));
+		const { html, anchors } = renderAuthorMarkdown(source);
+		expect(performance.now() - start).toBeLessThan(5_000);
+		expect(anchors).toHaveLength(MAX_LINES / 2 - 1);
+		expect(html.match(/<blockquote/g)).toHaveLength(MAX_LINES / 2 - 1);
+	});
+
+	it('renders a long tight list, in parts but every item, without hanging', () => {
+		const source = Array.from({ length: MAX_LINES - 1 }, (_, i) => `- Item ${i + 1}`).join('\n');
+		const start = performance.now();
+		const { html } = renderAuthorMarkdown(source);
+		expect(performance.now() - start).toBeLessThan(5_000);
+		expect(html.match(/<li>/g)).toHaveLength(MAX_LINES - 1);
+		expect(html).toContain('<li>Item 3999</li>');
+	});
+
+	it.each([
+		['emphasis marks in one paragraph', '*a'.repeat(MAX_INLINE_MARKS_PER_PARAGRAPH + 1)],
+		[
+			'link brackets in a text',
+			`${'[a](b) '.repeat(100)}\n\n`.repeat(Math.ceil(MAX_INLINE_MARKS / 200) + 1),
+		],
+		['nested quotes', `${'> '.repeat(30)}deep`],
+		['lines', 'a\n'.repeat(MAX_LINES)],
+	])('refuses text with too many %s, and still renders it inert and fast', (_what, source) => {
+		expect(source.length).toBeLessThanOrEqual(MAX_BODY_CHARS);
+		expect(checkAuthorMarkdown(source)).toBe('too-complex');
+		const start = performance.now();
+		const { html } = renderAuthorMarkdown(`${source}\n\n<script>alert(1)</script>`);
+		expect(performance.now() - start).toBeLessThan(500);
+		expect(activeContent(html)).toEqual([]);
+		expect(html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
 	});
 
 	it('renders 1 MB in under 2 s, whole and inert, even though callers refuse it', () => {
@@ -223,6 +259,11 @@ describe('renderAuthorMarkdown on request', () => {
 describe('checkAuthorMarkdown', () => {
 	it('accepts text up to the limit and refuses longer text', () => {
 		expect(checkAuthorMarkdown('a'.repeat(MAX_BODY_CHARS))).toBeNull();
+		// A long, richly formatted study: bold, a link and a list in every section.
+		const section = `## Step\n\nWe **called** every lead within [an hour](https://example.com), ${'and logged the answer in the CRM, '.repeat(8)}then _followed up_.\n\n- one\n- two\n\n`;
+		const study = section.repeat(Math.floor(MAX_BODY_CHARS / section.length));
+		expect(study.length).toBeGreaterThan(MAX_BODY_CHARS * 0.9);
+		expect(checkAuthorMarkdown(study)).toBeNull();
 		expect(checkAuthorMarkdown('a'.repeat(MAX_BODY_CHARS + 1))).toBe('too-long');
 	});
 });

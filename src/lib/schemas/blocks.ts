@@ -2,7 +2,7 @@
 // the same components as MDX case studies. Messages are codes, not sentences: the form maps each
 // issue's `path` to a field and the code to a string in the reader's language.
 import { z } from 'astro/zod';
-import { MAX_BODY_CHARS } from '../markdown';
+import { MAX_BODY_CHARS, checkAuthorMarkdown } from '../markdown';
 
 export const MAX_BLOCKS = 60;
 export const MAX_GALLERY_PHOTOS = 12;
@@ -11,6 +11,7 @@ export const MAX_GALLERY_PHOTOS = 12;
 export type BlockIssueCode =
 	| 'required'
 	| 'too-long'
+	| 'too-complex'
 	| 'too-many'
 	| 'too-few'
 	| 'invalid-lang'
@@ -19,7 +20,15 @@ export type BlockIssueCode =
 const required = z.string({ required_error: 'required' }).trim().min(1, 'required');
 // Media ids are issued by the upload command; the schema only checks they look like one.
 const mediaId = required.max(100, 'too-long');
-const markdown = z.string({ required_error: 'required' }).max(MAX_BODY_CHARS, 'too-long');
+const markdown = z
+	.string({ required_error: 'required' })
+	.max(MAX_BODY_CHARS, 'too-long')
+	.superRefine((text, ctx) => {
+		// Markup so dense the page would take seconds to render (see src/lib/markdown.ts).
+		if (text.length <= MAX_BODY_CHARS && checkAuthorMarkdown(text) === 'too-complex') {
+			ctx.addIssue({ code: 'custom', message: 'too-complex' });
+		}
+	});
 // Same language codes as <Video> captions (src/components/mdx/Video.astro).
 const SRCLANG = /^[a-z]{2,3}(-[A-Z]{2})?$/;
 
@@ -155,6 +164,7 @@ export function parseBlocks(
 const CODES = new Set<string>([
 	'required',
 	'too-long',
+	'too-complex',
 	'too-many',
 	'too-few',
 	'invalid-lang',

@@ -130,4 +130,13 @@ describe('parseBlocks', () => {
 			issues: [{ path: [0, 'markdown'], code: 'too-long' }],
 		});
 	});
+
+	it('refuses author text whose markup would take seconds to render', () => {
+		expect(
+			parseBlocks([
+				{ type: 'text', markdown: 'Fine.' },
+				{ type: 'callout', kind: 'tip', markdown: '*a'.repeat(2_000) },
+			]),
+		).toEqual({ ok: false, issues: [{ path: [1, 'markdown'], code: 'too-complex' }] });
+	});
 });
