@@ -127,7 +127,50 @@ export function startSubmissionEditor(): void {
 		xhr.send(data);
 	});
 
+	checkFileSizes(form);
 	pollPendingMedia();
+}
+
+/**
+ * A file over its limit is refused here, before a minute of uploading ends in the server's refusal
+ * (which may reach the browser only as a cut connection): the message sits next to the input.
+ */
+function checkFileSizes(form: HTMLFormElement): void {
+	const template = form.querySelector<HTMLElement>('[data-cd-too-large]');
+	for (const input of form.querySelectorAll<HTMLInputElement>(
+		'input[type="file"][data-max-bytes]',
+	)) {
+		input.addEventListener('change', () => {
+			const max = Number(input.dataset.maxBytes);
+			const big = [...(input.files ?? [])].find((f) => f.size > max);
+			let note = input.parentElement?.querySelector<HTMLElement>('[data-cd-size-note]');
+			if (!big) {
+				note?.remove();
+				input.removeAttribute('aria-invalid');
+				return;
+			}
+			const limit =
+				max >= 100 * 1024 * 1024
+					? template?.dataset.limitVideo
+					: max >= 1024 * 1024
+						? template?.dataset.limitImage
+						: template?.dataset.limitVtt;
+			if (!note) {
+				note = document.createElement('p');
+				note.className = 'cd-field__error';
+				note.dataset.cdSizeNote = '';
+				note.id = `${input.id}-size`;
+				note.setAttribute('role', 'alert');
+				input.after(note);
+			}
+			note.textContent = (template?.dataset.cdTooLarge ?? '')
+				.replace('{name}', big.name)
+				.replace('{limit}', limit ?? '');
+			input.value = '';
+			input.setAttribute('aria-invalid', 'true');
+			input.setAttribute('aria-describedby', note.id);
+		});
+	}
 }
 
 /** Replaces the preview with a fresh rendering of the saved working copy. */

@@ -228,7 +228,7 @@ export async function seedDemoSubmissions(db: Database, dataDir: string): Promis
 		insertLiveVersion(db, { id: spainId, fields: spain }, elodie, now - 11 * day);
 		prepare(
 			db,
-			`INSERT INTO submission_comment (submission_id, author_id, anchor, body, created_at, resolved_at) VALUES (?, ?, 'block-1/b-2', ?, ?, ?)`,
+			`INSERT INTO submission_comment (submission_id, author_id, anchor, body, created_at, resolved_at) VALUES (?, ?, 'b-1-2', ?, ?, ?)`,
 		).run(
 			spainId,
 			elodie,

@@ -395,7 +395,7 @@ export function commentSubmissionCommand(
 	const errors: FieldErrors = {};
 	if (!body) errors.comment = 'required';
 	else if (charCount(body) > COMMENT_MAX) errors.comment = 'tooLong';
-	if (!/^(?:[a-zA-Z]+(?:\.[a-zA-Z0-9]+)*|block-\d+(?:\/b-\d+)?)$/.test(input.anchor))
+	if (!/^(?:[a-zA-Z]+(?:\.[a-zA-Z0-9]+)*|b-\d+(?:-\d+)?)$/.test(input.anchor))
 		errors.anchor = 'choice';
 	if (Object.keys(errors).length) return { ok: false, kind: 'invalid', errors };
 	if (!consumeToken(ctx.db, submissionReviewBucket, String(user.id)))

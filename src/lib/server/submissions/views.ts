@@ -122,7 +122,7 @@ function comparableTexts(f: SubmissionFields): Map<string, string> {
 							: b.type === 'video'
 								? `[${b.title}] ${b.captions.map((c) => c.srclang).join(', ')}`
 								: '[results]';
-		texts.set(`block-${i + 1}`, text);
+		texts.set(`b-${i + 1}`, text);
 	});
 	return texts;
 }
@@ -144,7 +144,7 @@ export function diffSubmissionFields(
 
 /**
  * Places a review comment can point at: the form's fields and each paragraph of the story's text
- * blocks (`block-2/b-3`, the id the paragraph carries in the preview).
+ * blocks (`b-2-3`, the id the paragraph carries on the page and in the preview).
  */
 export function listAnchors(
 	f: SubmissionFields,
@@ -166,9 +166,9 @@ export function listAnchors(
 		const block = i + 1;
 		if (b.type === 'text' || b.type === 'callout') {
 			splitParagraphs(b.markdown).forEach((text, j) =>
-				anchors.push({ anchor: `block-${block}/b-${j + 1}`, block, n: j + 1, text }),
+				anchors.push({ anchor: `b-${block}-${j + 1}`, block, n: j + 1, text }),
 			);
-		} else anchors.push({ anchor: `block-${block}`, block, type: b.type });
+		} else anchors.push({ anchor: `b-${block}`, block, type: b.type });
 	});
 	return anchors;
 }

@@ -7,13 +7,9 @@ import { parseKpiNumber } from '../../kpi';
 import { splitSubmissionModels, type Block, type SubmissionFields } from '../../submission-form';
 import type { SubmissionMedia } from './store';
 
-/** An image sharp already made at the site's widths: what a page needs to show it. */
-export interface ReadyImage {
-	src: string;
-	srcset: string;
-	width: number;
-	height: number;
-}
+import type { ReadyImage } from '../../ready-image';
+
+export type { ReadyImage };
 
 export interface MediaView {
 	image?: ReadyImage;

@@ -208,7 +208,7 @@ describe('the review flow', () => {
 		expect(
 			commentSubmissionCommand(ctx(hq), {
 				id,
-				anchor: 'block-1/b-2',
+				anchor: 'b-1-2',
 				body: 'Give the number of calls.',
 			}),
 		).toMatchObject({ ok: true });
