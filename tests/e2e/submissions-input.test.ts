@@ -12,7 +12,13 @@ import { unified } from 'unified';
 import rehypeParse from 'rehype-parse';
 import { visit } from 'unist-util-visit';
 import type { Element, Root } from 'hast';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { compile } from '@mdx-js/mdx';
+import yaml from 'js-yaml';
+import { z } from 'astro/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaseStudySchema } from '../../src/lib/schemas/content';
 import { createMemberClient, startServer, type MemberClient, type RunningServer } from './harness';
 
 const ANNA = 'anna.verdi@it.fixture.example'; // an editor in Spain here
@@ -164,7 +170,8 @@ describe('hostile text', () => {
 		visit(article!, 'element', (node: Element) => {
 			if (node.tagName === 'script' && !String(node.properties.src ?? '').startsWith('/_astro/'))
 				problems.push(`inline script ${JSON.stringify(node.children)}`);
-			if (['iframe', 'object', 'embed', 'style'].includes(node.tagName)) problems.push(node.tagName);
+			if (['iframe', 'object', 'embed', 'style'].includes(node.tagName))
+				problems.push(node.tagName);
 			// The components' own icons are decorative SVG; author markup never reaches the page.
 			if (node.tagName === 'svg' && node.properties.ariaHidden !== 'true') problems.push('svg');
 			for (const [name, value] of Object.entries(node.properties)) {
@@ -308,5 +315,51 @@ describe('upload limits', () => {
 			.poll(() => fs.readdirSync(path.join(server.dataDir, 'tmp')), { timeout: 5000 })
 			.toEqual([]);
 		expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+	});
+});
+
+describe('export to git', () => {
+	it('gives an admin the published case study as a content folder that MDX compiles, text as text', async () => {
+		const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+		let id: number;
+		try {
+			db.prepare("UPDATE user SET role = 'admin' WHERE email = ?").run(BRUNO);
+			id = db
+				.prepare('SELECT id FROM submission WHERE live_version_id IS NOT NULL ORDER BY id LIMIT 1')
+				.pluck()
+				.get() as number;
+		} finally {
+			db.close();
+		}
+		// Not for editors, even the author.
+		expect((await client.get(`/submissions/${id}/export/`, ANNA)).status).toBe(404);
+		const res = await client.get(`/submissions/${id}/export/`, BRUNO);
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-disposition')).toMatch(/attachment; filename=".+\.tar"/);
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-export-'));
+		try {
+			fs.writeFileSync(path.join(dir, 'study.tar'), Buffer.from(await res.arrayBuffer()));
+			execFileSync('tar', ['-xf', 'study.tar'], { cwd: dir });
+			const [folder] = fs.readdirSync(dir).filter((f) => f !== 'study.tar');
+			const files = fs.readdirSync(path.join(dir, folder!)).sort();
+			expect(files).toEqual(expect.arrayContaining(['cover.webp', 'index.mdx']));
+			const mdx = fs.readFileSync(path.join(dir, folder!, 'index.mdx'), 'utf8');
+			const [, front, body] = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(mdx)!;
+			// The frontmatter passes the content schema git-authored studies use.
+			const schema = createCaseStudySchema({
+				image: () => z.string().startsWith('./'),
+				contact: z.string(),
+			});
+			const data = yaml.load(front!) as Record<string, unknown>;
+			const parsed = schema.safeParse({ ...data, contacts: ['anna-verdi'] });
+			expect(parsed.error?.issues ?? []).toEqual([]);
+			// MDX compiles it, and the hostile text stays text: no expression, no import of fs.
+			const compiled = String(await compile(body!));
+			expect(compiled).not.toMatch(/process\.exit\(\)\s*[,;)]/);
+			expect(compiled).not.toMatch(/^import fs from/m);
+			expect(compiled).toContain('{process.exit()}');
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	});
 });

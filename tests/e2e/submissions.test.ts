@@ -302,4 +302,33 @@ describe('a case study written, reviewed and published in the browser', () => {
 			expect(res.headers.get('location')).toContain('/login/');
 		}
 	});
+
+	it('keeps what was typed when the tab is closed, and warns a second tab instead of overwriting', async () => {
+		const first = await signInPage(browser, server, ANNA, { start: '/submissions/' });
+		await press(first, 'Write a new case study', /\/submissions\/\d+\/$/);
+		const url = first.url();
+		await first.locator('#cd-title').fill('Typed, then the tab was closed');
+		await expect
+			.poll(() => first.locator('[data-cd-sub-status]').textContent(), { timeout: 10_000 })
+			.toContain('Saved at');
+		// A second tab opened now has the saved text; the first goes on typing and saves again.
+		const second = await first.context().newPage();
+		await second.goto(url);
+		expect(await second.locator('#cd-title').inputValue()).toBe('Typed, then the tab was closed');
+		await first.locator('#cd-summary').fill('Written in the first tab.');
+		await expect
+			.poll(() => first.locator('[data-cd-sub-status]').textContent(), { timeout: 10_000 })
+			.toContain('Saved at');
+		await first.close();
+		// The second tab, now behind, is told; its text stays on screen and nothing newer is lost.
+		await second.locator('#cd-summary').fill('Written in the second tab.');
+		await expect
+			.poll(() => second.locator('[data-cd-sub-status]').textContent(), { timeout: 10_000 })
+			.toContain('another tab');
+		expect(await second.locator('#cd-summary').inputValue()).toBe('Written in the second tab.');
+		const again = await second.context().newPage();
+		await again.goto(url);
+		expect(await again.locator('#cd-summary').inputValue()).toBe('Written in the first tab.');
+		await second.context().close();
+	}, 60_000);
 });

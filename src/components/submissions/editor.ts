@@ -23,6 +23,7 @@ export function startSubmissionEditor(): void {
 	};
 
 	let dirty = false;
+	let stale = false;
 	let submitting = false;
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	let inflight: Promise<void> | null = null;
@@ -38,7 +39,7 @@ export function startSubmissionEditor(): void {
 
 	const save = (keepalive = false) => {
 		clearTimeout(timer);
-		if (!enabled || submitting || !dirty || inflight) return;
+		if (!enabled || stale || submitting || !dirty || inflight) return;
 		dirty = false;
 		say(strings.saving);
 		inflight = fetch(url, {
@@ -58,6 +59,10 @@ export function startSubmissionEditor(): void {
 					revision.value = String(body.revision);
 					say((strings.savedAt ?? '').replace('{time}', time.format(new Date())));
 					void refreshPreview();
+				} else if (response.status === 409) {
+					// Another tab saved newer text: stop saving this one (its text stays on screen).
+					stale = true;
+					say(body?.message ?? strings.failed);
 				} else {
 					dirty = true;
 					say(body?.message ?? strings.failed);
