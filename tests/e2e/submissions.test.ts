@@ -331,4 +331,39 @@ describe('a case study written, reviewed and published in the browser', () => {
 		expect(await again.locator('#cd-summary').inputValue()).toBe('Written in the first tab.');
 		await second.context().close();
 	}, 60_000);
+
+	it('links a translation: hreflang and the language switch lead to it, never to the other language', async () => {
+		const original = new URL(workspace).pathname;
+		const created = await client.post(original, ANNA, { action: 'translate' });
+		expect(created.status).toBe(303);
+		const translation = created.headers.get('location')!;
+		expect(translation).not.toBe(original);
+		// The French version starts from the original; its author translates and sends it.
+		const form = await (await client.get(translation, ANNA)).text();
+		expect(form).toContain('<option value="fr" selected');
+		const submitted = await client.post(translation, ANNA, { action: 'submit' });
+		expect(submitted.headers.get('location')).toContain('submitted=1');
+		expect((await client.post(translation, CLAIRE, { action: 'approve', note: '' })).status).toBe(
+			303,
+		);
+		expect((await client.post(translation, CLAIRE, { action: 'publish' })).status).toBe(303);
+		const frSlug = /href="\/case-studies\/([^"/]+)\/"[^>]*>See it as readers do/.exec(
+			await (await client.get(translation, CLAIRE)).text(),
+		)?.[1];
+		expect(frSlug).toBeTruthy();
+		const enPage = await (await client.get(new URL(publishedUrl).pathname, BRUNO)).text();
+		const alternates = [
+			...enPage.matchAll(/<link rel="alternate" hreflang="(\w+)" href="([^"]+)"/g),
+		].map((m) => [m[1], m[2]]);
+		expect(alternates).toEqual([
+			['en', new URL(publishedUrl).pathname],
+			['fr', `/fr/case-studies/${frSlug}/`],
+		]);
+		expect(enPage).toMatch(
+			new RegExp(`class="cd-header__lang" href="/fr/case-studies/${frSlug}/"`),
+		);
+		const frPage = await (await client.get(`/fr/case-studies/${frSlug}/`, BRUNO)).text();
+		expect(frPage).toMatch(/<article class="cd-study" lang="fr"/);
+		expect(frPage).toContain(`hreflang="en" href="${new URL(publishedUrl).pathname}"`);
+	});
 });
