@@ -29,3 +29,23 @@ export function getCardImage(studyId: string): CardImage | null {
 	}
 	return manifest?.[studyId] ?? null;
 }
+
+/** Widths (px) of people's portraits on cards (PersonCard). */
+export const PORTRAIT_CARD_WIDTHS = [96, 192] as const;
+
+let portraits: Record<string, CardImage> | null | undefined;
+
+/** The optimised card portrait of a person, or null (no photo, or no built manifest). */
+export function getPortraitImage(personId: string): CardImage | null {
+	if (portraits === undefined) {
+		const dir = getClientDir();
+		try {
+			portraits = dir
+				? JSON.parse(fs.readFileSync(path.join(dir, 'images', 'portraits.json'), 'utf8'))
+				: null;
+		} catch {
+			portraits = null;
+		}
+	}
+	return portraits?.[personId] ?? null;
+}

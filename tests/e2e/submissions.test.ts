@@ -262,6 +262,14 @@ describe('a case study written, reviewed and published in the browser', () => {
 				...((img as HTMLImageElement).srcset || '').split(',').map((s) => s.trim().split(' ')[0]!),
 			]),
 		);
+		// Every image of the page loads (portraits and cards too: none points at /_image).
+		const token0 = await client.tokenFor(BRUNO);
+		for (const src of new Set(sources.filter(Boolean))) {
+			const res = await fetch(new URL(src, server.url), {
+				headers: { Cookie: `cd_session=${token0}` },
+			});
+			expect(res.status, src).toBe(200);
+		}
 		const urls = [...new Set(sources.filter((s) => s.includes('/submission-media/')))];
 		expect(urls.length).toBeGreaterThan(3);
 		const token = await client.tokenFor(BRUNO);
