@@ -296,6 +296,12 @@ describe('the review flow', () => {
 		);
 		expect(unpublishSubmissionCommand(ctx(hq), { id, note: 'Outdated' })).toEqual({ ok: true });
 		expect(listLiveSubmissions(db)).toEqual([]);
+		// Put back online as it was: the kept version 2 again, not a third copy.
+		expect(publishSubmissionCommand(ctx(hq), { id, studySlugs: new Set() })).toMatchObject({
+			ok: true,
+		});
+		expect(listLiveSubmissions(db).map((l) => l.versionNumber)).toEqual([2]);
+		expect(listVersions(db, id)).toHaveLength(2);
 	});
 
 	it('stores hostile text as typed and never lets it change the state of another submission', () => {
