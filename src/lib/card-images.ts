@@ -33,10 +33,16 @@ export function getCardImage(studyId: string): CardImage | null {
 /** Widths (px) of people's portraits on cards (PersonCard). */
 export const PORTRAIT_CARD_WIDTHS = [96, 192] as const;
 
-let portraits: Record<string, CardImage> | null | undefined;
+let portraits: Record<string, Record<'card' | 'profile', CardImage>> | null | undefined;
 
-/** The optimised card portrait of a person, or null (no photo, or no built manifest). */
-export function getPortraitImage(personId: string): CardImage | null {
+/**
+ * The optimised portrait of a person, on a card (PersonCard) or on their profile page; null when they
+ * have no photo or there is no built manifest.
+ */
+export function getPortraitImage(
+	personId: string,
+	use: 'card' | 'profile' = 'card',
+): CardImage | null {
 	if (portraits === undefined) {
 		const dir = getClientDir();
 		try {
@@ -47,5 +53,5 @@ export function getPortraitImage(personId: string): CardImage | null {
 			portraits = null;
 		}
 	}
-	return portraits?.[personId] ?? null;
+	return portraits?.[personId]?.[use] ?? null;
 }

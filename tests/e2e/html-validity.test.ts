@@ -101,14 +101,13 @@ describe('built pages', () => {
 	it('are valid HTML, every one of them', async () => {
 		const client = path.join(FIXTURE_DIST, 'client');
 		const files = htmlFiles(client);
-		// Case studies, people, search and 404, in both languages (home, the case study list, countries
-		// and topics are rendered on request, so they list web case studies at once: checked below).
+		// Case studies, the people list, search and 404, in both languages (home, the case study list, countries
+		// topics and people's pages are rendered on request, so they list web case studies at once).
 		const relative = files.map((f) => path.relative(client, f));
 		expect(relative).toEqual(
 			expect.arrayContaining([
 				'case-studies/alpha-launch/index.html',
 				'fr/case-studies/delta-rallye/index.html',
-				'people/anna-verdi/index.html',
 				'search/index.html',
 				'fr/search/index.html',
 				'404.html',
@@ -458,6 +457,7 @@ describe('pages rendered on request', () => {
 			{ path: '/countries/es/', as: BRUNO, status: 200 },
 			{ path: '/topics/', as: BRUNO, status: 200 },
 			{ path: '/topics/owner-community/', as: BRUNO, status: 200 },
+			{ path: '/people/anna-verdi/', as: BRUNO, status: 200 },
 			{ path: live, as: BRUNO, status: 200 },
 			{ path: '/submissions/', as: CLAIRE, status: 200 },
 			{ path: '/submissions/', as: ANNA, status: 200 },

@@ -4,27 +4,31 @@
 import { getImage } from 'astro:assets';
 import { getPeople } from '../../lib/content';
 import { PORTRAIT_CARD_WIDTHS, type CardImage } from '../../lib/card-images';
+import { PORTRAIT_WIDTHS } from '../../lib/images';
+
+async function optimise(src: ImageMetadata, widths: readonly number[]): Promise<CardImage> {
+	const image = await getImage({ src, width: widths.at(-1), widths: [...widths], format: 'webp' });
+	return {
+		src: image.src,
+		srcset: image.srcSet.attribute,
+		width: Number(image.attributes.width),
+		height: Number(image.attributes.height),
+	};
+}
 
 export async function GET() {
 	const people = (await getPeople()).filter((p) => p.data.photo);
 	const entries = await Promise.all(
-		people.map(async (person): Promise<[string, CardImage]> => {
-			// The same transform as PersonCard's <Image>, so the build makes each file once.
-			const image = await getImage({
-				src: person.data.photo!.src,
-				width: PORTRAIT_CARD_WIDTHS.at(-1),
-				widths: [...PORTRAIT_CARD_WIDTHS],
-				format: 'webp',
-			});
+		// The same transforms as PersonCard's and the profile page's <Image>: each file is made once.
+		people.map(async (person) => {
+			const src = person.data.photo!.src;
 			return [
 				person.id,
 				{
-					src: image.src,
-					srcset: image.srcSet.attribute,
-					width: Number(image.attributes.width),
-					height: Number(image.attributes.height),
+					card: await optimise(src, PORTRAIT_CARD_WIDTHS),
+					profile: await optimise(src, PORTRAIT_WIDTHS),
 				},
-			];
+			] as const;
 		}),
 	);
 	return new Response(JSON.stringify(Object.fromEntries(entries)), {
