@@ -1,7 +1,8 @@
 // `node scripts/walkthrough.mjs [out-dir]` with `npm start` running: a director's path through the
 // demo at 1280×800, an iPad in portrait and a 390 px phone (sign in, search, a typo in French, a
 // case study, post-mortems, messages, diffusion), in Debian's Chromium. Prints where the first
-// search hit lands and the header's height, and writes screenshots to look at (default /tmp/walkthrough).
+// search hit lands and the header's height, and writes screenshots to look at (default /tmp/walkthrough);
+// then an editor's: a web case study, the form of a new one, and the HQ editor's review queue.
 import fs from 'node:fs';
 import { chromium } from 'playwright-core';
 const base = process.env.BASE ?? 'http://localhost:4321';
@@ -84,5 +85,41 @@ for (const [name, viewport] of sizes) {
 		errors.slice(0, 2),
 	);
 	await context.close();
+
+	// An editor's path: Javier (Spain) finds the web case study the demo published, opens Write and
+	// starts a new one; Élodie (HQ) sees Italy's case study waiting for her review.
+	const editor = await browser.newContext({ viewport });
+	const javier = await editor.newPage();
+	javier.on('pageerror', (e) => errors.push(String(e)));
+	await javier.goto(`${base}/login/`);
+	await javier.getByLabel('Email').fill('javier.ortega@es.brand.example');
+	await javier.locator('#cd-password').fill('kestrel-rally-lisbon-2026');
+	await Promise.all([
+		javier.waitForURL(`${base}/`),
+		javier.getByRole('button', { name: 'Sign in' }).click(),
+	]);
+	await javier.goto(`${base}/case-studies/one-customer-file-sales-and-after-sales/`);
+	await javier.screenshot({ path: `${out}/${name}-web-study.png`, fullPage: true });
+	await javier.goto(`${base}/submissions/`);
+	await Promise.all([
+		javier.waitForURL(/\/submissions\/\d+\/$/),
+		javier.getByRole('button', { name: 'Write a new case study' }).click(),
+	]);
+	await javier.screenshot({ path: `${out}/${name}-write.png` });
+	await editor.close();
+	const reviewer = await browser.newContext({ viewport });
+	const elodie = await reviewer.newPage();
+	await elodie.goto(`${base}/login/`);
+	await elodie.getByLabel('Email').fill('elodie.garnier@hq.brand.example');
+	await elodie.locator('#cd-password').fill('kestrel-rally-lisbon-2026');
+	await Promise.all([
+		elodie.waitForURL(`${base}/`),
+		elodie.getByRole('button', { name: 'Sign in' }).click(),
+	]);
+	await elodie.goto(`${base}/submissions/`);
+	const waiting = await elodie.locator('#cd-sub-queue ~ * a, #cd-sub-queue + * a').count();
+	console.log(name, 'waiting for review:', waiting, 'errors', errors.length);
+	await elodie.screenshot({ path: `${out}/${name}-review-queue.png` });
+	await reviewer.close();
 }
 await browser.close();
