@@ -15,7 +15,7 @@ import type { Element, Root } from 'hast';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { compile } from '@mdx-js/mdx';
-import yaml from 'js-yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'astro/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseStudySchema } from '../../src/lib/schemas/content';
@@ -350,7 +350,7 @@ describe('export to git', () => {
 				image: () => z.string().startsWith('./'),
 				contact: z.string(),
 			});
-			const data = yaml.load(front!) as Record<string, unknown>;
+			const data = parseYaml(front!) as Record<string, unknown>;
 			const parsed = schema.safeParse({ ...data, contacts: ['anna-verdi'] });
 			expect(parsed.error?.issues ?? []).toEqual([]);
 			// MDX compiles it, and the hostile text stays text: no expression, no import of fs.
