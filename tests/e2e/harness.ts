@@ -2,6 +2,7 @@
 // a free port with its own temp DATA_DIR, and Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import Sqlite from 'better-sqlite3';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -168,4 +169,26 @@ export async function signInPage(
 		page.getByRole('button', { name: 'Sign in' }).click(),
 	]);
 	return page;
+}
+
+/**
+ * Gives fixture members the editor roles a test needs, straight in the server's database (the
+ * fixture has no demo roles): a country editor, an HQ editor (reviews every country), an admin.
+ * @example setRoles(server, { 'anna@x': { role: 'editor', country: 'ES' } })
+ */
+export function setRoles(
+	server: RunningServer,
+	roles: Record<string, { role: 'member' | 'editor' | 'admin'; country?: string; hq?: boolean }>,
+): void {
+	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+	try {
+		const update = db.prepare(
+			'UPDATE user SET role = ?, country = COALESCE(?, country), hq = ? WHERE email = ?',
+		);
+		for (const [email, r] of Object.entries(roles))
+			if (update.run(r.role, r.country ?? null, r.hq ? 1 : 0, email).changes !== 1)
+				throw new Error(`no member ${email}`);
+	} finally {
+		db.close();
+	}
 }

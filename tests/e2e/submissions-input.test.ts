@@ -19,7 +19,13 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'astro/zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaseStudySchema } from '../../src/lib/schemas/content';
-import { createMemberClient, startServer, type MemberClient, type RunningServer } from './harness';
+import {
+	createMemberClient,
+	setRoles,
+	startServer,
+	type MemberClient,
+	type RunningServer,
+} from './harness';
 
 const ANNA = 'anna.verdi@it.fixture.example'; // an editor in Spain here
 const CLAIRE = 'claire.martin@fr.fixture.example'; // HQ editor
@@ -32,16 +38,13 @@ let annaId: number;
 
 beforeAll(async () => {
 	server = await startServer({ DEMO: 'true' });
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
-	try {
-		db.prepare("UPDATE user SET role = 'editor', country = 'ES' WHERE email = ?").run(ANNA);
-		db.prepare("UPDATE user SET role = 'editor', country = 'FR', hq = 1 WHERE email = ?").run(
-			CLAIRE,
-		);
-		annaId = db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(ANNA) as number;
-	} finally {
-		db.close();
-	}
+	setRoles(server, {
+		[ANNA]: { role: 'editor', country: 'ES' },
+		[CLAIRE]: { role: 'editor', country: 'FR', hq: true },
+	});
+	const db = new Sqlite(path.join(server.dataDir, 'portal.db'), { readonly: true });
+	annaId = db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(ANNA) as number;
+	db.close();
 	client = createMemberClient(server);
 	cover = await sharp({ create: { width: 1400, height: 900, channels: 3, background: '#884422' } })
 		.jpeg()

@@ -7,13 +7,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
 	createMemberClient,
 	launchBrowser,
+	setRoles,
 	signInPage,
 	startServer,
 	type MemberClient,
@@ -32,15 +32,10 @@ let media: string;
 
 beforeAll(async () => {
 	server = await startServer({ DEMO: 'true' });
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
-	try {
-		db.prepare("UPDATE user SET role = 'editor', country = 'ES' WHERE email = ?").run(ANNA);
-		db.prepare("UPDATE user SET role = 'editor', country = 'FR', hq = 1 WHERE email = ?").run(
-			CLAIRE,
-		);
-	} finally {
-		db.close();
-	}
+	setRoles(server, {
+		[ANNA]: { role: 'editor', country: 'ES' },
+		[CLAIRE]: { role: 'editor', country: 'FR', hq: true },
+	});
 	browser = await launchBrowser();
 	client = createMemberClient(server);
 	media = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-sub-media-'));
