@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { emitESMImage } from 'astro/assets/utils';
+import type { Rollup } from 'vite';
 
 // Two costs of images in Astro's server build that grow with every case study's cover:
 //
@@ -45,7 +46,7 @@ async function readMetaCache(file: string): Promise<MetaCache> {
 	}
 }
 
-type EmitFile = (file: { type: string; name?: string; source?: unknown }) => string;
+type EmitFile = (file: Rollup.EmittedFile) => string;
 interface PluginLike {
 	name?: string;
 	load?: unknown;

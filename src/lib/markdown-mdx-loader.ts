@@ -57,7 +57,7 @@ export function isPlainMarkdown(body: string): boolean {
 }
 
 /** The name of the file holding the HTML of an entry with this digest. */
-export function renderedFileName(digest: string): string {
+export function renderedFileName(digest: string | number): string {
 	return `${digest}.html`;
 }
 
