@@ -4,6 +4,9 @@ import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import searchIndex from './src/integrations/search-index.ts';
 import localized404 from './src/integrations/localized-404.ts';
+import lazyImageAssets from './src/integrations/lazy-image-assets.ts';
+import renderedMarkdown from './src/integrations/rendered-markdown.ts';
+import dataStoreJson from './src/integrations/data-store-json.ts';
 
 // No absolute link comes from `site`: feeds and mails are built on request from PORTAL_URL, and
 // printed pages show the address from the browser. It only gives Astro.url an origin while building.
@@ -18,7 +21,14 @@ export default defineConfig({
 	// layer keeps its own sessions table.
 	session: { driver: 'memory' },
 	// localized404 runs first: it moves fr/404 into place before indexing and precompression.
-	integrations: [mdx(), localized404(), searchIndex()],
+	integrations: [
+		mdx(),
+		renderedMarkdown(),
+		dataStoreJson(),
+		lazyImageAssets(),
+		localized404(),
+		searchIndex(),
+	],
 	// Keep scripts as files so the CSP can forbid inline scripts.
 	vite: { build: { assetsInlineLimit: 0 } },
 	build: { format: 'directory' },

@@ -4,6 +4,7 @@
 //   npm run bench -- --n 1000            # default n=100
 //   npm run bench -- --n 1000 --skip-cold   # keep the image cache of an earlier run (no cold build)
 //   npm run bench -- --n 100 --keep         # keep dist and cache afterwards (default: content only)
+//   npm run bench -- --n 10000 --drawn-covers 1000   # covers past the 1000th: distinct copies
 //
 // Steps: generate .bench/n<N>/content (reused) → cold build (empty ASTRO_CACHE_DIR) → warm full
 // build → rebuild after editing one study → Pagefind index time/size → first search in Chromium.
@@ -26,6 +27,7 @@ const { values } = parseArgs({
 		seed: { type: 'string', default: '1' },
 		'skip-cold': { type: 'boolean', default: false },
 		keep: { type: 'boolean', default: false },
+		'drawn-covers': { type: 'string' },
 	},
 });
 const N = Number(values.n);
@@ -177,7 +179,12 @@ async function main() {
 	await fs.mkdir(base, { recursive: true });
 	const startMachine = machine();
 	console.log(`[bench] N=${N} → ${path.relative(root, base)} (load ${startMachine.load})`);
-	const gen = await generate({ n: N, out: contentDir, seed: values.seed });
+	const gen = await generate({
+		n: N,
+		out: contentDir,
+		seed: values.seed,
+		drawnCovers: values['drawn-covers'] ? Number(values['drawn-covers']) : Infinity,
+	});
 
 	const builds = {};
 	// A failed step still leaves what was measured before it in result.json.

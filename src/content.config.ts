@@ -1,14 +1,16 @@
 import { defineCollection, reference } from 'astro:content';
 import { glob } from 'astro/loaders';
 import { createCaseStudySchema, createPersonSchema } from './lib/schemas/content';
+import { globMarkdownMdx } from './lib/markdown-mdx-loader';
 import { createSlugGenerator } from './lib/slugs';
 import { getContentDir } from './lib/config';
 
 // CONTENT_DIR lets the bench and the e2e fixtures build the same site from another content tree.
 const contentDir = getContentDir();
 
+// Case studies: plain-Markdown ones are rendered at content sync and cached (see the loader).
 const caseStudies = defineCollection({
-	loader: glob({
+	loader: globMarkdownMdx({
 		base: `${contentDir}/case-studies`,
 		pattern: '**/*.mdx',
 		generateId: createSlugGenerator('case-studies'),

@@ -19,3 +19,6 @@ declare namespace App {
 		command: import('./lib/server/context').CommandContext;
 	}
 }
+
+/** Folder of the HTML rendered at content sync (src/integrations/rendered-markdown.ts). */
+declare const __RENDERED_MARKDOWN_DIR__: string;

@@ -1,5 +1,7 @@
 // The one place pages get content from: memoised (getCollection is slow when called per page),
 // drafts filtered, sorted, and checked across entries (a contact must exist in people).
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { getCollection, type CollectionEntry } from 'astro:content';
 import { AstroError } from 'astro/errors';
 import { selectPublished } from './case-studies';
@@ -99,4 +101,22 @@ export function toFacetable(study: CaseStudy): FacetableStudy & { study: CaseStu
 		published: study.data.published,
 		study,
 	};
+}
+
+/**
+ * The HTML of a case study written in plain Markdown, rendered at content sync by
+ * src/lib/markdown-mdx-loader.ts; null for a study that uses MDX (render it with `render()`).
+ */
+export async function readRenderedBody(study: CaseStudy): Promise<string | null> {
+	const entry = study as CaseStudy & { deferredRender?: boolean; digest?: string };
+	if (entry.deferredRender || !entry.digest) return null;
+	const file = path.join(__RENDERED_MARKDOWN_DIR__, study.collection, `${entry.digest}.html`);
+	try {
+		return await fs.readFile(file, 'utf8');
+	} catch {
+		throw new AstroError(
+			`${study.filePath ?? study.id}: its rendered body ${file} is missing`,
+			'Build again: the next content sync renders it. Another build sharing the cache dir may have removed it.',
+		);
+	}
 }
