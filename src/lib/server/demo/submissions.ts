@@ -12,7 +12,13 @@ import type { SubmissionFields } from '../../submission-form';
 import { prepare } from '../db';
 import { mediaDirectory } from '../submissions/media-files';
 import { processImage } from '../submissions/media/process-image';
-import { insertLiveVersion, insertMedia, insertSubmission, moveState } from '../submissions/store';
+import {
+	insertLiveVersion,
+	insertMedia,
+	insertSubmission,
+	moveState,
+	recordCreated,
+} from '../submissions/store';
 
 function userIdOf(db: Database, personId: string): number | null {
 	return (
@@ -215,10 +221,7 @@ export async function seedDemoSubmissions(db: Database, dataDir: string): Promis
 			['submitted', 'approved', elodie, 'Clear and useful, thank you.', now - 11 * day],
 			['approved', 'published', elodie, '', now - 11 * day],
 		];
-		prepare(
-			db,
-			`INSERT INTO submission_event (submission_id, actor_id, from_state, to_state, note, created_at) VALUES (?, ?, NULL, 'draft', '', ?)`,
-		).run(spainId, javier, now - 20 * day);
+		recordCreated(db, spainId, javier, now - 20 * day);
 		for (const [from, to, actor, note, at] of steps)
 			moveState(
 				db,
@@ -259,10 +262,7 @@ export async function seedDemoSubmissions(db: Database, dataDir: string): Promis
 			},
 			now - 2 * day,
 		);
-		prepare(
-			db,
-			`INSERT INTO submission_event (submission_id, actor_id, from_state, to_state, note, created_at) VALUES (?, ?, NULL, 'draft', '', ?)`,
-		).run(italyId, marco, now - 2 * day);
+		recordCreated(db, italyId, marco, now - 2 * day);
 		moveState(db, { id: italyId, from: ['draft'], to: 'submitted', actorId: marco }, now - day);
 	})();
 	return 2;

@@ -38,6 +38,7 @@ import {
 	listMedia,
 	listVersions,
 	moveState,
+	recordCreated,
 	resolveComment,
 	saveWorkingCopy,
 	setLiveVersion,
@@ -120,7 +121,7 @@ export function createSubmissionCommand(
 			{ slug, authorId: user.id, fields: JSON.parse(json) as SubmissionFields, translationOf },
 			now,
 		);
-		moveStateInsert(ctx.db, id, user.id, now);
+		recordCreated(ctx.db, id, user.id, now);
 		for (const m of renamed)
 			insertMedia(
 				ctx.db,
@@ -137,13 +138,6 @@ export function createSubmissionCommand(
 		return id;
 	})();
 	return { ok: true, id };
-}
-
-function moveStateInsert(db: Database, id: number, actorId: number, now: number) {
-	db.prepare(
-		`INSERT INTO submission_event (submission_id, actor_id, from_state, to_state, note, created_at)
-		VALUES (?, ?, NULL, 'draft', '', ?)`,
-	).run(id, actorId, now);
 }
 
 export type SaveResult =

@@ -139,6 +139,15 @@ export function saveWorkingCopy(
 	return changed ? baseRevision + 1 : null;
 }
 
+/** Records that `actorId` started the submission (the first line of its history). */
+export function recordCreated(db: Database, id: number, actorId: number, now: number): void {
+	prepare(
+		db,
+		`INSERT INTO submission_event (submission_id, actor_id, from_state, to_state, note, created_at)
+		VALUES (?, ?, NULL, 'draft', '', ?)`,
+	).run(id, actorId, now);
+}
+
 /** Moves to `to` only from one of `from`; false when the state changed meanwhile. */
 export function moveState(
 	db: Database,
