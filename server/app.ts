@@ -305,7 +305,10 @@ export async function createPortalHandler(
 				keepWriteCallbacks(res);
 				astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals);
 			});
-		if (!isRead) return render();
+		if (!isRead) {
+			closeIfBodyUnread(req, res);
+			return render();
+		}
 		dropUnservableRange(req);
 		serveStatic(req, res, pathname, render);
 	};
@@ -354,6 +357,19 @@ function dropUnservableRange(req: http.IncomingMessage) {
  * from one (it writes an error line, then destroys the response in the callback): without this,
  * a gzip response whose render failed never ends.
  */
+/**
+ * A response sent before its request's body was read to the end (a refused upload, a form over its
+ * size limit) ends the connection: the unread bytes would otherwise be parsed as the next request of
+ * a keep-alive client, which then waits and gets a reset.
+ */
+function closeIfBodyUnread(req: http.IncomingMessage, res: http.ServerResponse) {
+	const writeHead = res.writeHead;
+	res.writeHead = function (this: http.ServerResponse, ...args: unknown[]) {
+		if (!req.complete && !this.headersSent) this.setHeader('Connection', 'close');
+		return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+	} as typeof res.writeHead;
+}
+
 function keepWriteCallbacks(res: http.ServerResponse) {
 	const write = res.write;
 	res.write = function (this: http.ServerResponse, chunk: unknown, ...rest: unknown[]) {
