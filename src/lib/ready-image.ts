@@ -22,3 +22,11 @@ export function isReadyImage(value: unknown): value is ReadyImage {
 		Number.isFinite(v.height)
 	);
 }
+
+/** What a page can show of one uploaded media item of a web case study (only what is ready). */
+export interface MediaView {
+	image?: ReadyImage;
+	video?: { mp4: string; poster?: ReadyImage };
+	/** URL of a WebVTT file. */
+	vtt?: string;
+}

@@ -7,15 +7,9 @@ import { parseKpiNumber } from '../../kpi';
 import { splitSubmissionModels, type Block, type SubmissionFields } from '../../submission-form';
 import type { SubmissionMedia } from './store';
 
-import type { ReadyImage } from '../../ready-image';
+import type { MediaView, ReadyImage } from '../../ready-image';
 
-export type { ReadyImage };
-
-export interface MediaView {
-	image?: ReadyImage;
-	video?: { mp4: string; poster?: ReadyImage };
-	vtt?: string;
-}
+export type { MediaView, ReadyImage };
 
 export interface WebContact {
 	userId: number;
