@@ -14,6 +14,12 @@ import { resolveReleaseDir, watchReleases } from './release-watcher';
 import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo/accounts';
 import { getPeopleRecords, linkMembersToPeople, readPeopleRecords } from '../src/lib/server/people';
 import { runMaintenance } from '../src/lib/server/maintenance';
+import {
+	getPracticeRecords,
+	readPracticeRecords,
+	syncGitPractices,
+} from '../src/lib/server/practices/registry';
+import { getNowSeconds } from '../src/lib/server/time';
 import type { Role } from '../src/lib/server/user';
 import {
 	scheduleMembersIndexRebuild,
@@ -43,6 +49,11 @@ const serverBundle = readServerBundleHash();
 function relinkPeople(releaseDir: string) {
 	try {
 		linkMembersToPeople(getDatabase(), readPeopleRecords(path.join(releaseDir, 'client')));
+		syncGitPractices(
+			getDatabase(),
+			readPracticeRecords(path.join(releaseDir, 'client')),
+			getNowSeconds(),
+		);
 	} catch (error) {
 		console.error('Linking members to the people of the new release failed:', error);
 	}
@@ -88,6 +99,7 @@ async function prepareData(config: ServerConfig) {
 			await seedDemoSubmissions(db, config.dataDir);
 		}
 		linkMembersToPeople(db, people);
+		syncGitPractices(db, getPracticeRecords(), getNowSeconds());
 		runMaintenance(db);
 		// The members-only search index lives in DATA_DIR: bring it up to date with the database.
 		scheduleMembersIndexRebuild({ delayMs: 0 });

@@ -19,6 +19,16 @@ import enRelay from '../i18n/en/relay.json';
 import frRelay from '../i18n/fr/relay.json';
 import enSubmissions from '../i18n/en/submissions.json';
 import frSubmissions from '../i18n/fr/submissions.json';
+import enAnswers from '../i18n/en/answers.json';
+import frAnswers from '../i18n/fr/answers.json';
+import enNotifications from '../i18n/en/notifications.json';
+import frNotifications from '../i18n/fr/notifications.json';
+import enTrust from '../i18n/en/trust.json';
+import frTrust from '../i18n/fr/trust.json';
+import enImpact from '../i18n/en/impact.json';
+import frImpact from '../i18n/fr/impact.json';
+import enRequests from '../i18n/en/requests.json';
+import frRequests from '../i18n/fr/requests.json';
 import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
@@ -31,6 +41,11 @@ const en = {
 	...enAdoption,
 	...enRelay,
 	...enSubmissions,
+	...enAnswers,
+	...enNotifications,
+	...enTrust,
+	...enImpact,
+	...enRequests,
 };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
@@ -48,6 +63,11 @@ export const dictionaries: Record<Lang, Dictionary> = {
 		...frAdoption,
 		...frRelay,
 		...frSubmissions,
+		...frAnswers,
+		...frNotifications,
+		...frTrust,
+		...frImpact,
+		...frRequests,
 	}),
 };
 

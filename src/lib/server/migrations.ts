@@ -308,6 +308,179 @@ export const migrations: readonly string[] = [
 	CREATE INDEX submission_media_submission_idx ON submission_media (submission_id);
 	CREATE INDEX submission_media_state_idx ON submission_media (state);
 	`,
+	// 8: the adoption loop. Focal points answer for their country; every published practice (git or
+	// web) is registered with the date answers became owed; country answers replace per-member marks
+	// in tallies (the marks stay as members' experience notes); jobs queued in SQLite; mail
+	// preferences; trust (verification, review-by, retirement); reading counts; searches that found
+	// nothing and requested practices.
+	`
+	-- Weekday of the weekly digest (1 = Monday … 7 = Sunday); language of mails ('' = the first of the
+	-- member's languages the portal speaks); kinds of mail the member turned off (JSON array).
+	ALTER TABLE user ADD COLUMN digest_day INTEGER NOT NULL DEFAULT 1 CHECK (digest_day BETWEEN 1 AND 7);
+	ALTER TABLE user ADD COLUMN mail_lang TEXT NOT NULL DEFAULT '';
+	ALTER TABLE user ADD COLUMN mail_optout TEXT NOT NULL DEFAULT '[]'
+		CHECK (json_valid(mail_optout) AND json_type(mail_optout) = 'array');
+
+	CREATE TABLE focal_point (
+		country TEXT NOT NULL,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		named_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		created_at INTEGER NOT NULL,
+		PRIMARY KEY (country, user_id)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX focal_point_user_id_idx ON focal_point (user_id);
+	CREATE INDEX focal_point_named_by_idx ON focal_point (named_by);
+
+	-- Every practice readers can see, from either source, kept in step with the catalogue at start and
+	-- on publish. Answers are owed from owed_from (the later of its publication and the day the portal
+	-- first saw it, so a practice older than the loop is not overdue on day one), due 30 days later.
+	CREATE TABLE practice (
+		slug TEXT PRIMARY KEY,
+		country TEXT NOT NULL,
+		source TEXT NOT NULL CHECK (source IN ('git', 'web')),
+		published_at INTEGER NOT NULL,
+		first_seen_at INTEGER NOT NULL,
+		owed_from INTEGER NOT NULL,
+		-- 'YYYY-MM-DD': the later of the author's date and the last "still valid" extension.
+		review_by TEXT NOT NULL DEFAULT '',
+		verified_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		verified_at INTEGER,
+		retired_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		retired_at INTEGER,
+		-- Left the catalogue (file removed, web study unpublished): nothing is owed while it is gone.
+		gone_at INTEGER
+	) STRICT;
+	CREATE INDEX practice_owed_from_idx ON practice (owed_from);
+	CREATE INDEX practice_review_by_idx ON practice (review_by);
+	CREATE INDEX practice_verified_by_idx ON practice (verified_by);
+	CREATE INDEX practice_retired_by_idx ON practice (retired_by);
+
+	-- The country's answer on a practice: one per country, given by a focal point. created_at is the
+	-- first answer (what "answered within 30 days" measures); updated_at the last change.
+	CREATE TABLE country_answer (
+		id INTEGER PRIMARY KEY,
+		case_study TEXT NOT NULL,
+		country TEXT NOT NULL,
+		status TEXT NOT NULL
+			CHECK (status IN ('trying', 'adopted', 'adapted', 'rejected', 'on-hold', 'not-relevant')),
+		period TEXT NOT NULL DEFAULT '',
+		-- adapted: what the country changed.
+		change TEXT NOT NULL DEFAULT '',
+		-- rejected, not relevant: why.
+		reason TEXT NOT NULL DEFAULT '',
+		note TEXT NOT NULL DEFAULT '',
+		kpi TEXT CHECK (kpi IS NULL OR json_valid(kpi)),
+		answered_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		-- 'migrated': taken from a member's mark made before focal points existed.
+		origin TEXT NOT NULL DEFAULT 'focal-point' CHECK (origin IN ('focal-point', 'migrated')),
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		UNIQUE (case_study, country)
+	) STRICT;
+	CREATE INDEX country_answer_country_idx ON country_answer (country);
+	CREATE INDEX country_answer_answered_by_idx ON country_answer (answered_by);
+
+	-- Marks made so far become their country's answer: the latest one per practice and country (there
+	-- were no focal points yet). The adoption rows stay, read from now on as members' notes.
+	INSERT INTO country_answer (case_study, country, status, period, change, reason, note, kpi,
+		answered_by, origin, created_at, updated_at)
+	SELECT a.case_study, a.country, a.status, a.period,
+		CASE WHEN a.status = 'rejected' THEN '' ELSE a.change END,
+		CASE WHEN a.status = 'rejected' THEN a.change ELSE '' END,
+		a.note, a.kpi, a.user_id, 'migrated', a.created_at, a.updated_at
+	FROM adoption a
+	WHERE a.id = (
+		SELECT b.id FROM adoption b WHERE b.case_study = a.case_study AND b.country = a.country
+		ORDER BY b.updated_at DESC, b.id DESC LIMIT 1
+	);
+
+	-- Work for later (reminders, digests, notifications, review dates), queued in the transaction of
+	-- the action that causes it. key is unique per occurrence ('reminder:alpha-launch:7'), so the same
+	-- job is never queued twice; a job is claimed before it runs, so it never runs twice.
+	CREATE TABLE job (
+		id INTEGER PRIMARY KEY,
+		kind TEXT NOT NULL,
+		key TEXT NOT NULL UNIQUE,
+		payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+		run_at INTEGER NOT NULL,
+		state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done', 'failed')),
+		attempts INTEGER NOT NULL DEFAULT 0,
+		locked_until INTEGER,
+		last_error TEXT,
+		created_at INTEGER NOT NULL,
+		finished_at INTEGER
+	) STRICT;
+	CREATE INDEX job_state_run_at_idx ON job (state, run_at);
+
+	-- What the portal told a member (shown in the portal; mailed according to their preferences).
+	CREATE TABLE notification (
+		id INTEGER PRIMARY KEY,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		kind TEXT NOT NULL,
+		payload TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+		created_at INTEGER NOT NULL,
+		read_at INTEGER
+	) STRICT;
+	CREATE INDEX notification_user_id_idx ON notification (user_id, created_at);
+
+	-- Reads per practice, reader's country and ISO week ('2026-W49'). Nothing here names a reader.
+	CREATE TABLE practice_read (
+		case_study TEXT NOT NULL,
+		country TEXT NOT NULL,
+		week TEXT NOT NULL,
+		reads INTEGER NOT NULL DEFAULT 0 CHECK (reads >= 0),
+		PRIMARY KEY (case_study, country, week)
+	) STRICT, WITHOUT ROWID;
+	-- "Already counted today": a keyed hash of member, practice and day, deleted after two days; it
+	-- cannot be turned back into a reading history.
+	CREATE TABLE practice_read_seen (
+		digest TEXT PRIMARY KEY,
+		day INTEGER NOT NULL
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX practice_read_seen_day_idx ON practice_read_seen (day);
+
+	CREATE TABLE practice_request (
+		id INTEGER PRIMARY KEY,
+		author_id INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		title TEXT NOT NULL,
+		detail TEXT NOT NULL DEFAULT '',
+		lang TEXT NOT NULL,
+		country TEXT NOT NULL DEFAULT '',
+		state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'answered', 'closed')),
+		answer_case_study TEXT,
+		answer_post_mortem_id INTEGER REFERENCES post_mortem (id) ON DELETE SET NULL,
+		answer_note TEXT NOT NULL DEFAULT '',
+		answered_by INTEGER REFERENCES user (id) ON DELETE SET NULL,
+		answered_at INTEGER,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX practice_request_state_idx ON practice_request (state, created_at);
+	CREATE INDEX practice_request_author_id_idx ON practice_request (author_id);
+	CREATE INDEX practice_request_answer_pm_idx ON practice_request (answer_post_mortem_id);
+	CREATE INDEX practice_request_answered_by_idx ON practice_request (answered_by);
+	-- A +1: the member wants it too and follows the request.
+	CREATE TABLE practice_request_vote (
+		request_id INTEGER NOT NULL REFERENCES practice_request (id) ON DELETE CASCADE,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		created_at INTEGER NOT NULL,
+		PRIMARY KEY (request_id, user_id)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX practice_request_vote_user_id_idx ON practice_request_vote (user_id);
+
+	-- Searches that found nothing: the words, language and searcher's country, never who searched.
+	CREATE TABLE search_miss (
+		id INTEGER PRIMARY KEY,
+		query TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		country TEXT NOT NULL DEFAULT '',
+		triage TEXT NOT NULL DEFAULT 'new' CHECK (triage IN ('new', 'dismissed', 'requested')),
+		request_id INTEGER REFERENCES practice_request (id) ON DELETE SET NULL,
+		created_at INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX search_miss_created_at_idx ON search_miss (created_at);
+	CREATE INDEX search_miss_request_id_idx ON search_miss (request_id);
+	`,
 ];
 
 /**

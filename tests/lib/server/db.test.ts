@@ -23,16 +23,26 @@ describe('openDatabase', () => {
 		expect(tables).toEqual([
 			'adoption',
 			'audit_log',
+			'country_answer',
 			'feed_token',
+			'focal_point',
 			'invitation',
+			'job',
 			'login_failure',
 			'message',
 			'message_send_key',
+			'notification',
 			'password_reset',
 			'post_mortem',
 			'post_mortem_action',
 			'post_mortem_comment',
+			'practice',
+			'practice_read',
+			'practice_read_seen',
+			'practice_request',
+			'practice_request_vote',
 			'rate_limit',
+			'search_miss',
 			'session',
 			'submission',
 			'submission_comment',
@@ -74,7 +84,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(21);
+		expect(rows.length).toBe(31);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

@@ -30,6 +30,7 @@ import {
 import {
 	clearLiveVersion,
 	findFreeSlug,
+	getFirstPublishedAt,
 	getSubmission,
 	insertComment,
 	insertLiveVersion,
@@ -58,6 +59,7 @@ export interface NewMedia {
 	originalName: string;
 }
 import { getNowSeconds, SECONDS_PER_HOUR } from '../time';
+import { markPracticeGone, registerPractice } from '../practices/registry';
 
 /** Autosave sends a save a few seconds after typing stops: 600 an hour is far above any writer. */
 export const submissionSaveBucket: TokenBucket = {
@@ -343,6 +345,17 @@ export function publishSubmissionCommand(
 		)
 			setLiveVersion(ctx.db, s.id, last.id);
 		else insertLiveVersion(ctx.db, s, user.id, now);
+		registerPractice(
+			ctx.db,
+			{
+				slug,
+				country: s.fields.country,
+				source: 'web',
+				publishedAt: getFirstPublishedAt(ctx.db, s.id) ?? now,
+				reviewBy: s.fields.reviewBy,
+			},
+			now,
+		);
 		return slug;
 	})();
 	if (slug === null) return { ok: false, kind: 'conflict', state: s.state };
@@ -364,13 +377,15 @@ export function unpublishSubmissionCommand(
 	if (charCount(input.note) > NOTE_MAX)
 		return { ok: false, kind: 'invalid', errors: { note: 'tooLong' } };
 	if (s.liveVersionId === null) return { ok: false, kind: 'conflict', state: s.state };
+	const now = getNowSeconds();
 	ctx.db.transaction(() => {
 		clearLiveVersion(ctx.db, s.id);
 		moveState(
 			ctx.db,
 			{ id: s.id, from: [s.state], to: 'unpublished', actorId: user.id, note: input.note.trim() },
-			getNowSeconds(),
+			now,
 		);
+		markPracticeGone(ctx.db, s.slug, now);
 	})();
 	ctx.effects.reindexMembersSearch({ urgent: true });
 	notifyAuthor(ctx, s, 'unpublished', input.note.trim());

@@ -561,3 +561,12 @@ export function listPendingVideos(db: Database): SubmissionMedia[] {
 		).all() as MediaRow[]
 	).map(toMedia);
 }
+
+/** When the submission was first published (unix seconds), or null if never. */
+export function getFirstPublishedAt(db: Database, submissionId: number): number | null {
+	return (
+		(prepare(db, 'SELECT MIN(published_at) FROM submission_version WHERE submission_id = ?')
+			.pluck()
+			.get(submissionId) as number | null) ?? null
+	);
+}
