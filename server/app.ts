@@ -20,6 +20,11 @@ import {
 	serializeSessionCookie,
 	validateSessionToken,
 } from '../src/lib/server/session';
+import {
+	countsAsRead,
+	practiceSlugOfPath,
+	recordPracticeRead,
+} from '../src/lib/server/analytics/reads';
 
 type Next = (err?: unknown) => void;
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next: Next) => void;
@@ -310,6 +315,7 @@ export async function createPortalHandler(
 			return render();
 		}
 		dropUnservableRange(req);
+		if (req.method === 'GET' && locals.user) countStaticRead(req, pathname, locals.user);
 		serveStatic(req, res, pathname, render);
 	};
 
@@ -330,6 +336,29 @@ export async function createPortalHandler(
 			forgetServed();
 		},
 	};
+}
+
+/**
+ * A git-authored case study is a file, served here and nowhere else in the server: this is where a
+ * member's read of it is counted (web studies count theirs in their page). The island requests of the
+ * page are other addresses, so a page counts once, and a member once a day.
+ */
+function countStaticRead(
+	req: http.IncomingMessage,
+	pathname: string,
+	user: NonNullable<App.Locals['user']>,
+) {
+	const slug = practiceSlugOfPath(pathname);
+	if (!slug) return;
+	try {
+		const db = getDatabase();
+		const headers = { purpose: req.headers.purpose, secPurpose: req.headers['sec-purpose'] };
+		if (countsAsRead(db, slug, 'git', headers))
+			recordPracticeRead(db, { userId: user.id, country: user.country, slug });
+	} catch (error) {
+		// A count lost is better than a page refused.
+		console.error(`could not count a read of ${slug}:`, error);
+	}
 }
 
 function isFormBody(contentType: string | undefined): boolean {

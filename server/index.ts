@@ -100,10 +100,11 @@ async function prepareData(config: ServerConfig) {
 		}
 		linkMembersToPeople(db, people);
 		syncGitPractices(db, getPracticeRecords(), getNowSeconds());
-		runMaintenance(db);
+		const upkeep = { analyticsRetentionMonths: config.analyticsRetentionMonths };
+		runMaintenance(db, upkeep);
 		// The members-only search index lives in DATA_DIR: bring it up to date with the database.
 		scheduleMembersIndexRebuild({ delayMs: 0 });
-		setInterval(() => runMaintenance(db), 3600_000).unref();
+		setInterval(() => runMaintenance(db, upkeep), 3600_000).unref();
 	} catch (error) {
 		fail(
 			`cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`,

@@ -17,6 +17,9 @@ const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 const MEMBERS_ONLY = [
 	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions)(\/|$)/,
 	/^(\/fr)?\/case-studies\/[^/]+\/applied(\/|$)/,
+	// Trust and reading figures: for the practice's owners and the admins, never the public.
+	/^(\/fr)?\/practices(\/|$)/,
+	/^(\/fr)?\/case-studies\/[^/]+\/analytics(\/|\.csv$|$)/,
 	/^\/(api|data|members-search|submission-media)\//,
 	/^\/diffusion\.csv$/,
 ];

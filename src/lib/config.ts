@@ -19,6 +19,8 @@ export interface ServerConfig {
 	workers: number;
 	/** Absolute address of the portal (PORTAL_URL) without a trailing slash, for links in mails and feeds. */
 	portalUrl: string;
+	/** Months of weekly reading figures kept (ANALYTICS_RETENTION_MONTHS, default 24). */
+	analyticsRetentionMonths: number;
 }
 
 /** A configuration mistake the operator must fix; its message is the one line printed. */
@@ -88,6 +90,7 @@ export function readServerConfig(
 		);
 	}
 	const portalUrl = readPortalUrl({ ...env, PORT: portText });
+	const analyticsRetentionMonths = readAnalyticsRetentionMonths(env);
 	return {
 		port: Number(portText),
 		host,
@@ -98,7 +101,23 @@ export function readServerConfig(
 		demo: flag('DEMO', false),
 		workers: Number(workersText),
 		portalUrl,
+		analyticsRetentionMonths,
 	};
+}
+
+/**
+ * How many months of weekly reading figures are kept (ANALYTICS_RETENTION_MONTHS): a whole number
+ * from 1 to 120, 24 when unset.
+ * @example readAnalyticsRetentionMonths({ ANALYTICS_RETENTION_MONTHS: '12' }) // 12
+ */
+export function readAnalyticsRetentionMonths(env: Record<string, string | undefined>): number {
+	const text = env.ANALYTICS_RETENTION_MONTHS?.trim() || '24';
+	if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > 120) {
+		throw new ConfigError(
+			`ANALYTICS_RETENTION_MONTHS must be a whole number of months from 1 to 120 (got "${env.ANALYTICS_RETENTION_MONTHS}")`,
+		);
+	}
+	return Number(text);
 }
 
 /**
@@ -177,4 +196,11 @@ export function getMediaToolPaths(env: Record<string, string | undefined> = proc
 	ffprobe: string;
 } {
 	return { ffmpeg: env.FFMPEG_PATH || 'ffmpeg', ffprobe: env.FFPROBE_PATH || 'ffprobe' };
+}
+
+/** Months of reading figures kept (ANALYTICS_RETENTION_MONTHS, checked at start). */
+export function getAnalyticsRetentionMonths(
+	env: Record<string, string | undefined> = process.env,
+): number {
+	return readAnalyticsRetentionMonths(env);
 }

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
 	'password-change',
 	'feed-token-regenerate',
 	'feed-token-revoke',
+	'practice-confirm',
+	'practice-retire',
 ] as const;
 
 /**

@@ -5,16 +5,26 @@ import { deleteStaleInvitations } from './invitation';
 import { deleteStalePasswordResets } from './password-reset';
 import { deleteStaleFailures } from './login-throttle';
 import { deleteStaleSendKeys } from './messages';
+import { deleteOldReadWeeks, deleteStaleReadSeen } from './analytics/reads';
+import { getAnalyticsRetentionMonths } from '../config';
+import { getNowSeconds } from './time';
 
 /**
  * Deletes what can no longer be used (expired sessions, links, refilled limiter rows, message form
- * keys older than a day); hourly.
+ * keys older than a day, the two-day "already counted" read hashes) and what is kept no longer
+ * (reading figures older than ANALYTICS_RETENTION_MONTHS); hourly.
  */
-export function runMaintenance(db: Database): void {
+export function runMaintenance(
+	db: Database,
+	options: { nowSeconds?: number; analyticsRetentionMonths?: number } = {},
+): void {
+	const now = options.nowSeconds ?? getNowSeconds();
 	deleteExpiredSessions(db);
 	deleteStaleInvitations(db);
 	deleteStalePasswordResets(db);
 	deleteFullBuckets(db);
 	deleteStaleFailures(db);
 	deleteStaleSendKeys(db);
+	deleteStaleReadSeen(db, now);
+	deleteOldReadWeeks(db, now, options.analyticsRetentionMonths ?? getAnalyticsRetentionMonths());
 }

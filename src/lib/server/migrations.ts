@@ -481,6 +481,11 @@ export const migrations: readonly string[] = [
 	CREATE INDEX search_miss_created_at_idx ON search_miss (created_at);
 	CREATE INDEX search_miss_request_id_idx ON search_miss (request_id);
 	`,
+	// 9: why a practice was retired, shown on its badge for as long as it stays retired (the audit
+	// log, which also records it, is pruned by retention).
+	`
+	ALTER TABLE practice ADD COLUMN retired_reason TEXT NOT NULL DEFAULT '';
+	`,
 ];
 
 /**
