@@ -1,4 +1,4 @@
-// Fills the member menu of prerendered pages from /api/me (name, unread count, admin link).
+// Fills the member menu of prerendered pages from /api/me (name, unread count, review and admin links).
 export async function fillMemberMenu() {
 	const menu = document.querySelector<HTMLElement>('[data-cd-member]');
 	if (!menu) return;
@@ -25,6 +25,8 @@ export async function fillMemberMenu() {
 			role: string;
 			unread: number;
 			unreadLabel: string;
+			/** Practices past or near their review date that this member may confirm or retire. */
+			review: boolean;
 		};
 		const name = menu.querySelector<HTMLElement>('[data-cd-member-name]');
 		if (name) name.textContent = me.name;
@@ -36,6 +38,8 @@ export async function fillMemberMenu() {
 		}
 		const admin = menu.querySelector<HTMLElement>('[data-cd-admin]');
 		if (admin) admin.hidden = me.role !== 'admin';
+		const review = menu.querySelector<HTMLElement>('[data-cd-review]');
+		if (review) review.hidden = !me.review;
 		const writer = menu.querySelector<HTMLElement>('[data-cd-writer]');
 		if (writer) writer.hidden = me.role !== 'admin' && me.role !== 'editor';
 	} catch {

@@ -1,6 +1,8 @@
 import type { APIRoute } from 'astro';
 import { countUnreadThreads } from '../../lib/server/messages';
 import { getLangFromPath, tPlural, useTranslations } from '../../lib/i18n';
+import { hasPracticesToReview } from '../../lib/server/trust/store';
+import { getNowSeconds } from '../../lib/server/time';
 
 export const prerender = false;
 
@@ -24,6 +26,7 @@ export const GET: APIRoute = ({ locals, request }) => {
 		role: locals.user.role,
 		unread,
 		unreadLabel: tPlural(useTranslations(lang), lang, 'members.unread', unread),
+		review: hasPracticesToReview(locals.command.db, locals.user, getNowSeconds()),
 	};
 	return new Response(JSON.stringify(body), {
 		headers: { 'Content-Type': 'application/json', 'Cache-Control': 'private, no-store' },

@@ -27,7 +27,8 @@ function nextWeek(week: string): string {
 	const [y, w] = week.split('-W').map(Number) as [number, number];
 	// Monday of ISO week w: 4 January is always in week 1.
 	const jan4 = Date.UTC(y, 0, 4);
-	const monday = jan4 - (((new Date(jan4).getUTCDay() || 7) - 1) * 86_400_000) + (w - 1) * 7 * 86_400_000;
+	const monday =
+		jan4 - ((new Date(jan4).getUTCDay() || 7) - 1) * 86_400_000 + (w - 1) * 7 * 86_400_000;
 	return isoWeek(Math.floor((monday + 7 * 86_400_000) / 1000));
 }
 
@@ -62,11 +63,18 @@ export function getPracticeFigures(
 
 	const current = isoWeek(nowSeconds);
 	const chartStart = isoWeek(nowSeconds - (CHART_WEEKS - 1) * 7 * 86_400);
-	const firstWithData = [...rows.map((r) => r.week), ...contacts.map((c) => c.week), ...answers.map((a) => a.week)]
+	const firstWithData = [
+		...rows.map((r) => r.week),
+		...contacts.map((c) => c.week),
+		...answers.map((a) => a.week),
+	]
 		.sort()
 		.at(0);
 	const first = [chartStart, firstWithData ?? chartStart].sort()[0]!;
-	const byWeek = new Map<string, { week: string; reads: number; contacts: number; answers: number }>();
+	const byWeek = new Map<
+		string,
+		{ week: string; reads: number; contacts: number; answers: number }
+	>();
 	for (let w = first < kept ? kept : first; w <= current; w = nextWeek(w))
 		byWeek.set(w, { week: w, reads: 0, contacts: 0, answers: 0 });
 	for (const r of rows) if (byWeek.has(r.week)) byWeek.get(r.week)!.reads += r.reads;

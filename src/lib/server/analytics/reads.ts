@@ -71,20 +71,22 @@ export function recordPracticeRead(
 		.createHmac('sha256', key)
 		.update(`${read.userId}|${read.slug}|${day}`)
 		.digest('hex');
-	return db.transaction(() => {
-		const fresh =
+	return db
+		.transaction(() => {
+			const fresh =
+				prepare(
+					db,
+					'INSERT INTO practice_read_seen (digest, day) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING',
+				).run(digest, day).changes > 0;
+			if (!fresh) return false;
 			prepare(
 				db,
-				'INSERT INTO practice_read_seen (digest, day) VALUES (?, ?) ON CONFLICT (digest) DO NOTHING',
-			).run(digest, day).changes > 0;
-		if (!fresh) return false;
-		prepare(
-			db,
-			`INSERT INTO practice_read (case_study, country, week, reads) VALUES (?, ?, ?, 1)
+				`INSERT INTO practice_read (case_study, country, week, reads) VALUES (?, ?, ?, 1)
 				ON CONFLICT (case_study, country, week) DO UPDATE SET reads = reads + 1`,
-		).run(read.slug, read.country ?? '', isoWeek(nowSeconds));
-		return true;
-	}).immediate();
+			).run(read.slug, read.country ?? '', isoWeek(nowSeconds));
+			return true;
+		})
+		.immediate();
 }
 
 /**
@@ -100,10 +102,10 @@ export function countsAsRead(
 	const purpose = `${headers.purpose ?? ''} ${headers.secPurpose ?? ''}`;
 	if (/prefetch|prerender/i.test(purpose)) return false;
 	return (
-		prepare(
-			db,
-			'SELECT 1 FROM practice WHERE slug = ? AND source = ? AND gone_at IS NULL',
-		).get(slug, source) !== undefined
+		prepare(db, 'SELECT 1 FROM practice WHERE slug = ? AND source = ? AND gone_at IS NULL').get(
+			slug,
+			source,
+		) !== undefined
 	);
 }
 

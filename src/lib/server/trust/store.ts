@@ -204,3 +204,25 @@ export function listPracticesToReview(
 			return { ...p, expired: isExpired(p, nowSeconds) };
 		});
 }
+
+/**
+ * Whether the member has anything to review (the menu shows the link only then); stops at the first.
+ * @example hasPracticesToReview(db, user, now) // true
+ */
+export function hasPracticesToReview(
+	db: Database,
+	user: Actor | null,
+	nowSeconds: number,
+): boolean {
+	if (!user?.active) return false;
+	const slugs = prepare(
+		db,
+		`SELECT practice.slug FROM practice
+			WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL
+				AND practice.review_by != '' AND practice.review_by <= ?`,
+	)
+		.pluck()
+		.all(toDay(nowSeconds + REVIEW_SOON_DAYS * SECONDS_PER_DAY)) as string[];
+	if (isTrustEditor(user)) return slugs.length > 0;
+	return slugs.some((slug) => listPracticeOwners(db, slug).includes(user.id));
+}
