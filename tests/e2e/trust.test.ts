@@ -69,10 +69,14 @@ describe('reading figures', () => {
 		expect(await owner.locator('h1').textContent()).toContain(
 			'Alpha crossover launch with street events',
 		);
-		expect(await owner.locator('[data-cd-total="reads"]').textContent()).toBe('1');
+		// Bruno once (his reload and the islands are not reads), and Anna's own visit just now.
+		expect(await owner.locator('[data-cd-total="reads"]').textContent()).toBe('2');
 		const table = owner.getByRole('table', { name: 'Reads by reader’s country' });
-		// Anna's own visit counted too (Italy); Bruno's once, from Portugal.
 		expect((await table.locator('tr[data-country="PT"] td').textContent())?.trim()).toBe('1');
+		expect((await table.locator('tr[data-country="PT"] th').textContent())?.trim()).toBe(
+			'Portugal',
+		);
+		expect((await table.locator('tr[data-country="IT"] td').textContent())?.trim()).toBe('1');
 		expect(await owner.locator('svg[data-cd-chart] title').textContent()).toBe('Reads by week');
 		expect(await owner.locator('svg[data-cd-chart] desc').textContent()).toMatch(/reads in all/);
 
@@ -115,7 +119,7 @@ describe('trust', () => {
 		expect(await item.textContent()).toContain('Expired');
 		expect(
 			await page
-				.getByRole('navigation', { name: /member/i })
+				.getByRole('navigation', { name: 'Your account' })
 				.getByRole('link', { name: 'To review' })
 				.count(),
 		).toBe(1);
