@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { COVER_WIDTHS } from '../../images';
 import type { SubmissionFields } from '../../submission-form';
 import { prepare } from '../db';
+import { registerPractice } from '../practices/registry';
 import { mediaDirectory } from '../submissions/media-files';
 import { processImage } from '../submissions/media/process-image';
 import {
@@ -229,6 +230,18 @@ export async function seedDemoSubmissions(db: Database, dataDir: string): Promis
 				at,
 			);
 		insertLiveVersion(db, { id: spainId, fields: spain }, elodie, now - 11 * day);
+		// Published as the review flow would: in the practice register (badge, reads, answers owed).
+		registerPractice(
+			db,
+			{
+				slug: 'one-customer-file-sales-and-after-sales',
+				country: 'ES',
+				source: 'web',
+				publishedAt: now - 11 * day,
+				reviewBy: spain.reviewBy,
+			},
+			now,
+		);
 		prepare(
 			db,
 			`INSERT INTO submission_comment (submission_id, author_id, anchor, body, created_at, resolved_at) VALUES (?, ?, 'b-1-2', ?, ?, ?)`,
