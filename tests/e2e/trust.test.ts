@@ -95,6 +95,34 @@ describe('reading figures', () => {
 		);
 	});
 
+	it('never count a visitor without a session, a prefetch or the badge island', async () => {
+		const open = await startServer({ PORTAL_ACCESS: 'public', DEMO: 'true' });
+		try {
+			const client = createMemberClient(open);
+			const anonymous = await fetch(`${open.url}/case-studies/beta-rally/`);
+			expect(anonymous.status).toBe(200);
+			await anonymous.text();
+			const prefetch = await fetch(`${open.url}/case-studies/beta-rally/`, {
+				headers: { Cookie: `cd_session=${await client.tokenFor(ANNA)}`, 'Sec-Purpose': 'prefetch' },
+			});
+			expect(prefetch.status).toBe(200);
+			expect((await client.get('/api/trust/beta-rally?lang=en', ANNA)).status).toBe(200);
+			const counted = () => {
+				const db = new Sqlite(path.join(open.dataDir, 'portal.db'), { readonly: true });
+				try {
+					return db.prepare('SELECT COALESCE(SUM(reads), 0) FROM practice_read').pluck().get();
+				} finally {
+					db.close();
+				}
+			};
+			expect(counted()).toBe(0);
+			expect((await client.get('/case-studies/beta-rally/', ANNA)).status).toBe(200);
+			expect(counted()).toBe(1);
+		} finally {
+			await open.stop();
+		}
+	});
+
 	it('are shown to the owner and the admins; other members get 403', async () => {
 		expect((await member.get('/case-studies/alpha-launch/analytics/', ANNA)).status).toBe(200);
 		expect((await member.get('/case-studies/alpha-launch/analytics/', CLAIRE)).status).toBe(200);
