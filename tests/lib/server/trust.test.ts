@@ -7,6 +7,8 @@ import { createContextFor } from '../../../src/lib/server/context';
 import { createUser, type User } from '../../../src/lib/server/user';
 import { registerPractice } from '../../../src/lib/server/practices/registry';
 import { listOwedAnswers } from '../../../src/lib/server/practices/owed';
+import { insertLiveVersion, insertSubmission } from '../../../src/lib/server/submissions/store';
+import { emptySubmissionFields } from '../../../src/lib/submission-form';
 import { listAudit } from '../../../src/lib/server/audit';
 import { SECONDS_PER_DAY } from '../../../src/lib/server/time';
 import { confirmPracticeStillValid, retirePractice } from '../../../src/lib/server/trust/commands';
@@ -173,6 +175,28 @@ describe('who may vouch', () => {
 		expect(hasPracticesToReview(t.db, anna, NOW)).toBe(true);
 		expect(hasPracticesToReview(t.db, bruno, NOW)).toBe(false);
 		expect(confirmPracticeStillValid(ctx(hq), { slug: 'alpha' }, NOW).ok).toBe(true);
+	});
+	it('lets the author and the contacts of a web study vouch for it, and lists it for them', () => {
+		const fields = { ...emptySubmissionFields({ country: 'PT', lang: 'en' }), contacts: [hq.id] };
+		const id = insertSubmission(
+			t.db,
+			{ slug: 'web-one', authorId: bruno.id, fields, translationOf: null },
+			T0,
+		);
+		insertLiveVersion(t.db, { id, fields }, claire.id, T0);
+		registerPractice(
+			t.db,
+			{ slug: 'web-one', country: 'PT', source: 'web', publishedAt: T0, reviewBy: '2026-07-01' },
+			T0,
+		);
+		expect(listPracticesToReview(t.db, bruno, NOW).map((p) => p.slug)).toEqual(['web-one']);
+		expect(listPracticesToReview(t.db, anna, NOW).map((p) => p.slug)).toEqual(['alpha']);
+		expect(hasPracticesToReview(t.db, bruno, NOW)).toBe(true);
+		expect(confirmPracticeStillValid(ctx(anna), { slug: 'web-one' }, NOW)).toMatchObject({
+			kind: 'forbidden',
+		});
+		expect(confirmPracticeStillValid(ctx(bruno), { slug: 'web-one' }, NOW).ok).toBe(true);
+		expect(listPracticesToReview(t.db, bruno, NOW)).toEqual([]);
 	});
 });
 

@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3';
 import { prepare } from '../db';
 import { listPracticeOwners } from '../practices/owed';
+import { getPracticeRecords } from '../practices/registry';
 import { SECONDS_PER_DAY } from '../time';
 import type { User } from '../user';
 
@@ -21,7 +22,7 @@ export const ANSWER_STATUSES = [
 ] as const;
 export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
 
-type Actor = Pick<User, 'id' | 'role' | 'hq' | 'active'>;
+type Actor = Pick<User, 'id' | 'role' | 'hq' | 'active'> & Partial<Pick<User, 'personId'>>;
 
 /** 'YYYY-MM-DD' of a unix time, in UTC (review dates are calendar days, like the authors' dates). */
 export function toDay(seconds: number): string {
@@ -177,6 +178,26 @@ export function getTrustBadge(
 }
 
 /**
+ * The practices `user` owns, the other way round from listPracticeOwners (the same rule: a contact
+ * of a git practice, the author or a contact of a web one), in two queries whatever their number.
+ */
+export function listOwnedPracticeSlugs(db: Database, user: Actor): Set<string> {
+	const owned = new Set<string>();
+	if (user.personId)
+		for (const r of getPracticeRecords()) if (r.contacts.includes(user.personId)) owned.add(r.slug);
+	const web = prepare(
+		db,
+		`SELECT s.slug FROM submission s JOIN submission_version v ON v.id = s.live_version_id
+			WHERE s.author_id = ?
+				OR EXISTS (SELECT 1 FROM json_each(v.fields, '$.contacts') AS c WHERE c.value = ?)`,
+	)
+		.pluck()
+		.all(user.id, user.id) as string[];
+	for (const slug of web) owned.add(slug);
+	return owned;
+}
+
+/**
  * The practices `user` should review: for admins and HQ editors every visible, unretired practice
  * past its review date or within REVIEW_SOON_DAYS of it; for other members those of them they own.
  * Oldest review date first.
@@ -196,9 +217,9 @@ export function listPracticesToReview(
 				AND practice.review_by != '' AND practice.review_by <= ?
 			ORDER BY practice.review_by, practice.slug`,
 	).all(soon) as TrustRow[];
-	const all = isTrustEditor(user);
+	const owned = isTrustEditor(user) ? null : listOwnedPracticeSlugs(db, user);
 	return rows
-		.filter((r) => all || listPracticeOwners(db, r.slug).includes(user.id))
+		.filter((r) => !owned || owned.has(r.slug))
 		.map((r) => {
 			const p = toTrust(r);
 			return { ...p, expired: isExpired(p, nowSeconds) };
@@ -224,5 +245,7 @@ export function hasPracticesToReview(
 		.pluck()
 		.all(toDay(nowSeconds + REVIEW_SOON_DAYS * SECONDS_PER_DAY)) as string[];
 	if (isTrustEditor(user)) return slugs.length > 0;
-	return slugs.some((slug) => listPracticeOwners(db, slug).includes(user.id));
+	if (slugs.length === 0) return false;
+	const owned = listOwnedPracticeSlugs(db, user);
+	return slugs.some((slug) => owned.has(slug));
 }
