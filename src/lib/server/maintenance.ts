@@ -5,10 +5,11 @@ import { deleteStaleInvitations } from './invitation';
 import { deleteStalePasswordResets } from './password-reset';
 import { deleteStaleFailures } from './login-throttle';
 import { deleteStaleSendKeys } from './messages';
+import { deleteOldJobs } from './jobs/runner';
 
 /**
  * Deletes what can no longer be used (expired sessions, links, refilled limiter rows, message form
- * keys older than a day); hourly.
+ * keys older than a day, jobs done more than 90 days ago); hourly.
  */
 export function runMaintenance(db: Database): void {
 	deleteExpiredSessions(db);
@@ -17,4 +18,5 @@ export function runMaintenance(db: Database): void {
 	deleteFullBuckets(db);
 	deleteStaleFailures(db);
 	deleteStaleSendKeys(db);
+	deleteOldJobs(db);
 }
