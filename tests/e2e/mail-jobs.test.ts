@@ -73,10 +73,14 @@ describe('jobs on the real server', () => {
 	it('mails a due reminder once, with text, HTML and one-click unsubscribe, and never again after a restart', async () => {
 		const [mail] = await waitFor(reminders, (m) => m.length > 0, 'the reminder');
 		expect(mail!.to).toBe(BRUNO);
-		expect(mail!.subject).toMatch(/^Portugal's answer on “Alpha crossover launch with street events” is due on /);
+		expect(mail!.subject).toMatch(
+			/^Portugal's answer on “Alpha crossover launch with street events” is due on /,
+		);
 		const answerLink = /http:\/\/localhost:\d+\/case-studies\/alpha-launch\/answer\//;
 		expect(mail!.text).toMatch(answerLink);
-		expect(mail!.html).toMatch(/<a href="http:\/\/localhost:\d+\/case-studies\/alpha-launch\/answer\/">/);
+		expect(mail!.html).toMatch(
+			/<a href="http:\/\/localhost:\d+\/case-studies\/alpha-launch\/answer\/">/,
+		);
 		expect(mail!.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
 
 		// Polls keep running every 200 ms: still one mail a second later.
@@ -97,7 +101,9 @@ describe('jobs on the real server', () => {
 		expect(reminders()).toHaveLength(2);
 		expect(after.map((m) => m.subject).join('\n')).toMatch(/Gamma/i);
 		expect(
-			withDb((db) => db.prepare("SELECT state FROM job WHERE key LIKE 'e2e-reminder:%'").pluck().all()),
+			withDb((db) =>
+				db.prepare("SELECT state FROM job WHERE key LIKE 'e2e-reminder:%'").pluck().all(),
+			),
 		).toEqual(['done', 'done']);
 	}, 60_000);
 
@@ -107,7 +113,9 @@ describe('jobs on the real server', () => {
 		const page = await client.get('/notifications/', BRUNO);
 		expect(page.status).toBe(200);
 		const html = await page.text();
-		expect(html).toContain('Your country&#39;s answer on “Alpha crossover launch with street events” is due on ');
+		expect(html).toContain(
+			'Your country&#39;s answer on “Alpha crossover launch with street events” is due on ',
+		);
 		expect(html).toContain('href="/case-studies/alpha-launch/answer/"');
 		const again = await (await client.get('/account/', BRUNO)).text();
 		expect(again).not.toMatch(/Notifications\s*<span class="cd-member__badge"/);
@@ -123,7 +131,9 @@ describe('jobs on the real server', () => {
 		const page = await fetch(url);
 		expect(page.status).toBe(200);
 		expect(await page.text()).toContain('Stop these emails');
-		expect(withDb((db) => db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(BRUNO))).toBe('[]');
+		expect(
+			withDb((db) => db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(BRUNO)),
+		).toBe('[]');
 
 		const res = await fetch(url, {
 			method: 'POST',
@@ -131,11 +141,13 @@ describe('jobs on the real server', () => {
 			body: 'List-Unsubscribe=One-Click',
 		});
 		expect(res.status).toBe(200);
-		expect(withDb((db) => db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(BRUNO))).toBe(
-			'["reminders"]',
-		);
+		expect(
+			withDb((db) => db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(BRUNO)),
+		).toBe('["reminders"]');
 		// A link altered to someone else's id is refused.
-		const claire = withDb((db) => db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(CLAIRE));
+		const claire = withDb((db) =>
+			db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(CLAIRE),
+		);
 		const forged = url.replace(/\/unsubscribe\/\d+-/, `/unsubscribe/${claire}-`);
 		const refused = await fetch(forged, {
 			method: 'POST',
@@ -143,7 +155,11 @@ describe('jobs on the real server', () => {
 			body: 'List-Unsubscribe=One-Click',
 		});
 		expect(refused.status).toBe(404);
-		expect(withDb((db) => db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(CLAIRE))).toBe('[]');
+		expect(
+			withDb((db) =>
+				db.prepare('SELECT mail_optout FROM user WHERE email = ?').pluck().get(CLAIRE),
+			),
+		).toBe('[]');
 		// Other POSTs without Origin are still refused.
 		const csrf = await fetch(`${server.url}/account/`, {
 			method: 'POST',
@@ -168,14 +184,20 @@ describe('jobs on the real server', () => {
 		expect(res.status).toBe(303);
 		expect(
 			withDb((db) =>
-				db.prepare('SELECT digest_day, mail_lang, mail_optout FROM user WHERE email = ?').get(BRUNO),
+				db
+					.prepare('SELECT digest_day, mail_lang, mail_optout FROM user WHERE email = ?')
+					.get(BRUNO),
 			),
 		).toEqual({
 			digest_day: 5,
 			mail_lang: 'fr',
 			mail_optout: '["digest","answers","requests","actions","reviews","moderation"]',
 		});
-		const invalid = await client.post('/account/', BRUNO, { action: 'mail', digestDay: '9', mailLang: 'xx' });
+		const invalid = await client.post('/account/', BRUNO, {
+			action: 'mail',
+			digestDay: '9',
+			mailLang: 'xx',
+		});
 		expect(invalid.status).toBe(400);
 		const html = await invalid.text();
 		expect(html).toContain('Choose one of the options in the list.');

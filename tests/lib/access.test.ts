@@ -44,7 +44,9 @@ describe('access rules', () => {
 		for (const p of ['/notifications/', '/fr/notifications/'])
 			expect(requiredAccess(p, 'public'), p).toBe('member');
 		// Only the unsubscribe POST goes without the Origin check (RFC 8058 one-click from mail servers).
-		expect(isTokenAuthorizedPost('/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/')).toBe(true);
+		expect(isTokenAuthorizedPost('/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/')).toBe(
+			true,
+		);
 		expect(isTokenAuthorizedPost('/fr/unsubscribe/x/')).toBe(true);
 		for (const p of ['/account/', '/unsubscribe/', '/unsubscribe/a/b/', '/x/unsubscribe/a/'])
 			expect(isTokenAuthorizedPost(p), p).toBe(false);

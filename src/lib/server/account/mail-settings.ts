@@ -69,6 +69,11 @@ export function saveMailPreferences(
 		errors.wanted = t('notifications.settings.invalidChoice');
 	if (Object.keys(errors).length > 0) return { ok: false, kind: 'invalid', errors };
 	const optOut: MailKind[] = MAIL_KINDS.filter((k) => !values.wanted.includes(k));
-	saveMailSettings(ctx.db, ctx.user.id, { digestDay: digestDay!, mailLang: mailLang!, optOut }, nowSeconds);
+	saveMailSettings(
+		ctx.db,
+		ctx.user.id,
+		{ digestDay: digestDay!, mailLang: mailLang!, optOut },
+		nowSeconds,
+	);
 	return { ok: true };
 }

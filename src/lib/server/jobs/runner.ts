@@ -157,7 +157,11 @@ export function queueDailyJobs(db: Database, nowSeconds: number): void {
 	const day = new Date(dayStart * 1000).toISOString().slice(0, 10);
 	db.transaction(() => {
 		for (const kind of ['schedule-digests', 'actions-overdue'])
-			enqueueJob(db, { kind, key: `${kind}:${day}`, runAt: dayStart, payload: { day } }, nowSeconds);
+			enqueueJob(
+				db,
+				{ kind, key: `${kind}:${day}`, runAt: dayStart, payload: { day } },
+				nowSeconds,
+			);
 	})();
 }
 

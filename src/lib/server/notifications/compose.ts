@@ -40,12 +40,9 @@ export function composeMail(
 		to: recipient.email,
 		// A title typed by a member must stay one header line, whatever it contains.
 		subject: oneLine(content.subject),
-		text: [
-			greeting,
-			...content.blocks.map(toText),
-			'-- ',
-			footer.map(toText).join('\n\n'),
-		].join('\n\n'),
+		text: [greeting, ...content.blocks.map(toText), '-- ', footer.map(toText).join('\n\n')].join(
+			'\n\n',
+		),
 		html: toHtml(lang, content.subject, greeting, content.blocks, footer),
 		headers: {
 			'List-Unsubscribe': `<${unsubscribe}>`,

@@ -45,7 +45,10 @@ export function buildWeeklyDigest(
 	const section = (heading: string, items: { text: string; href?: string; note?: string }[]) => {
 		if (items.length === 0) return;
 		count += items.length;
-		blocks.push({ type: 'heading', text: heading }, { type: 'list', items: items.slice(0, SECTION_MAX) });
+		blocks.push(
+			{ type: 'heading', text: heading },
+			{ type: 'list', items: items.slice(0, SECTION_MAX) },
+		);
 	};
 
 	// New practices: those that became visible this week, from both sources.

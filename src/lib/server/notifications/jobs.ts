@@ -115,7 +115,11 @@ const practiceReviewDue: JobHandler = (ctx, payload) => {
 					subject: t('notifications.review.subject', vars),
 					blocks: [
 						{ type: 'paragraph', text: t('notifications.review.body', vars) },
-						{ type: 'link', label: t('notifications.review.open'), href: practiceUrl(slug, r.lang) },
+						{
+							type: 'link',
+							label: t('notifications.review.open'),
+							href: practiceUrl(slug, r.lang),
+						},
 					],
 				};
 			},
@@ -229,9 +233,10 @@ const notifyRequestAnswered: JobHandler = (ctx, payload) => {
 		? getPracticeTitle(ctx.db, request.answer_case_study)
 		: null;
 	const postMortem = request.answer_post_mortem_id
-		? (prepare(ctx.db, "SELECT id, title FROM post_mortem WHERE id = ? AND status = 'published'").get(
-				request.answer_post_mortem_id,
-			) as { id: number; title: string } | undefined)
+		? (prepare(
+				ctx.db,
+				"SELECT id, title FROM post_mortem WHERE id = ? AND status = 'published'",
+			).get(request.answer_post_mortem_id) as { id: number; title: string } | undefined)
 		: undefined;
 	for (const userId of followers)
 		notifyMember(ctx, {
@@ -355,7 +360,12 @@ function notifyAction(ctx: JobContext, a: ActionRow, type: 'action-assigned' | '
 		userId: a.owner_id!,
 		kind: 'actions',
 		type,
-		payload: { title: a.text, postMortem: a.pm_title, due: a.due_date ?? '', path: '/post-mortems/actions/' },
+		payload: {
+			title: a.text,
+			postMortem: a.pm_title,
+			due: a.due_date ?? '',
+			path: '/post-mortems/actions/',
+		},
 		compose: (r) => {
 			const t = useTranslations(r.lang);
 			const prefix = type === 'action-assigned' ? 'notifications.action' : 'notifications.overdue';

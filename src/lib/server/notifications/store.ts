@@ -88,10 +88,7 @@ export function listNotifications(
 
 /** How many notifications the member has not seen yet (the badge in the member menu). */
 export function countUnreadNotifications(db: Database, userId: number): number {
-	return prepare(
-		db,
-		'SELECT COUNT(*) FROM notification WHERE user_id = ? AND read_at IS NULL',
-	)
+	return prepare(db, 'SELECT COUNT(*) FROM notification WHERE user_id = ? AND read_at IS NULL')
 		.pluck()
 		.get(userId) as number;
 }

@@ -52,7 +52,8 @@ function decodeQp(text: string): string {
 function decodePart(head: Map<string, string>, body: string): string {
 	const encoding = (head.get('content-transfer-encoding') ?? '7bit').toLowerCase();
 	if (encoding === 'quoted-printable') return decodeQp(body);
-	if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+	if (encoding === 'base64')
+		return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
 	return body;
 }
 

@@ -78,7 +78,10 @@ let bruno: User; // PT member, not a focal point
 
 function member(email: string, name: string, country: string, extra: Record<string, unknown> = {}) {
 	const u = addUser(db, email, name);
-	prepare(db, 'UPDATE user SET country = ?, person_id = ?, languages = ?, time_zone = ? WHERE id = ?').run(
+	prepare(
+		db,
+		'UPDATE user SET country = ?, person_id = ?, languages = ?, time_zone = ? WHERE id = ?',
+	).run(
 		country,
 		(extra.personId as string) ?? null,
 		JSON.stringify(extra.languages ?? ['en']),
@@ -101,7 +104,10 @@ beforeEach(() => {
 	rita = member('rita@example.com', 'Rita Lopes', 'PT');
 	eva = member('eva@example.com', 'Eva Ruiz', 'ES');
 	bruno = member('bruno@example.com', 'Bruno Costa', 'PT');
-	const name = prepare(db, 'INSERT INTO focal_point (country, user_id, created_at) VALUES (?, ?, ?)');
+	const name = prepare(
+		db,
+		'INSERT INTO focal_point (country, user_id, created_at) VALUES (?, ?, ?)',
+	);
 	name.run('PT', rui.id, T0);
 	name.run('PT', rita.id, T0);
 	name.run('ES', eva.id, T0);
@@ -166,7 +172,9 @@ describe('answer reminders', () => {
 
 		// Rui reads French: subject, body and links in French.
 		const ruiMail = mails.find((m) => m.to === 'rui@example.com')!;
-		expect(ruiMail.subject).toBe(`Réponse de Portugal sur « ${TITLE} » attendue le 31 janvier 2026`);
+		expect(ruiMail.subject).toBe(
+			`Réponse de Portugal sur « ${TITLE} » attendue le 31 janvier 2026`,
+		);
 		expect(ruiMail.text).toContain(`${PORTAL}/fr/case-studies/${SLUG}/answer/`);
 		expect(ruiMail.headers.get('list-unsubscribe')).toContain(`${PORTAL}/fr/unsubscribe/`);
 
@@ -190,13 +198,21 @@ describe('answer reminders', () => {
 		} finally {
 			other.close();
 		}
-		expect(outbox().map((m) => m.to).sort()).toEqual(['rita@example.com', 'rui@example.com']);
+		expect(
+			outbox()
+				.map((m) => m.to)
+				.sort(),
+		).toEqual(['rita@example.com', 'rui@example.com']);
 	});
 
 	it('runs a reminder missed while the server was down once at start, and not again after a restart', async () => {
 		// Down from day 5 to day 25: both reminders are due; the later one speaks for both.
 		await runnerAt(T0 + 25 * DAY).runDue();
-		expect(outbox().map((m) => m.to).sort()).toEqual(['rita@example.com', 'rui@example.com']);
+		expect(
+			outbox()
+				.map((m) => m.to)
+				.sort(),
+		).toEqual(['rita@example.com', 'rui@example.com']);
 		expect(outbox().find((m) => m.to === 'rita@example.com')!.text).toContain('January 31, 2026');
 
 		// Restart: the database is closed and opened again, a new runner starts.
@@ -227,7 +243,10 @@ describe('answer reminders', () => {
 		expect(outbox()).toEqual([]);
 		await runnerAt(day7 + JOB_LOCK_SECONDS + 1).runDue();
 		expect(outbox()).toHaveLength(2);
-		expect(jobState(`answer-reminder:${SLUG}:${T0}:7`)).toMatchObject({ state: 'done', attempts: 2 });
+		expect(jobState(`answer-reminder:${SLUG}:${T0}:7`)).toMatchObject({
+			state: 'done',
+			attempts: 2,
+		});
 	});
 });
 
@@ -243,7 +262,11 @@ describe('failures', () => {
 		};
 		enqueueJob(db, { kind: 'boom', key: 'boom:1', runAt: T0 }, T0);
 		await runnerAt(T0, db, handlers).runDue();
-		expect(jobState('boom:1')).toEqual({ state: 'pending', attempts: 1, last_error: 'SMTP is down' });
+		expect(jobState('boom:1')).toEqual({
+			state: 'pending',
+			attempts: 1,
+			last_error: 'SMTP is down',
+		});
 		await runnerAt(T0 + retryDelaySeconds(1) - 1, db, handlers).runDue();
 		expect(calls).toBe(1);
 		await runnerAt(T0 + retryDelaySeconds(1), db, handlers).runDue();
@@ -251,14 +274,18 @@ describe('failures', () => {
 		await runnerAt(T0 + retryDelaySeconds(1) + retryDelaySeconds(2), db, handlers).runDue();
 		expect(calls).toBe(3);
 		expect(jobState('boom:1').state).toBe('failed');
-		expect(listFailedJobs(db)).toMatchObject([{ kind: 'boom', attempts: 3, lastError: 'SMTP is down' }]);
+		expect(listFailedJobs(db)).toMatchObject([
+			{ kind: 'boom', attempts: 3, lastError: 'SMTP is down' },
+		]);
 		await runnerAt(T0 + 30 * DAY, db, handlers).runDue();
 		expect(calls).toBe(3);
 	});
 
 	it('deletes done jobs after 90 days, keeping the failed ones', async () => {
 		await runnerAt(T0 + 7 * DAY + 60).runDue();
-		const before = prepare(db, "SELECT COUNT(*) FROM job WHERE state = 'done'").pluck().get() as number;
+		const before = prepare(db, "SELECT COUNT(*) FROM job WHERE state = 'done'")
+			.pluck()
+			.get() as number;
 		expect(before).toBeGreaterThan(0);
 		expect(deleteOldJobs(db, T0 + 7 * DAY + 89 * DAY)).toBe(0);
 		expect(deleteOldJobs(db, T0 + 7 * DAY + 91 * DAY)).toBe(before);
@@ -316,7 +343,9 @@ describe('weekly digest', () => {
 		expect(digest.text).toContain('Bonjour Rui Sousa,');
 		expect(digest.text).toContain('Nouvelles pratiques');
 		expect(digest.text).toContain(`${TITLE} (Italie)`);
-		expect(digest.text).toContain('Votre pays n’a pas encore répondu : réponse attendue le 31 janvier 2026');
+		expect(digest.text).toContain(
+			'Votre pays n’a pas encore répondu : réponse attendue le 31 janvier 2026',
+		);
 		expect(digest.text).toContain(`${PORTAL}/fr/case-studies/${SLUG}/answer/`);
 		expect(digest.text).toContain('Nouveaux retours d’échec');
 		expect(digest.text).toContain('Tablets <nobody> used');
@@ -330,13 +359,15 @@ describe('weekly digest', () => {
 		await runnerAt(monday + 2 * DAY).runDue();
 		expect(outbox().filter((m) => m.to === 'rui@example.com')).toHaveLength(1);
 		expect(
-			prepare(db, "SELECT COUNT(*) FROM job WHERE key LIKE ?").pluck().get(`weekly-digest:${rui.id}:%`),
+			prepare(db, 'SELECT COUNT(*) FROM job WHERE key LIKE ?')
+				.pluck()
+				.get(`weekly-digest:${rui.id}:%`),
 		).toBe(2); // this week's, done, and next week's, waiting
 	});
 
 	it('is not sent when there is nothing to say, nor to a member who turned it off', async () => {
 		// Anna owns the practice and is no focal point: nothing new for her but her own practice.
-		prepare(db, "UPDATE user SET mail_optout = '[\"digest\"]' WHERE id = ?").run(rui.id);
+		prepare(db, 'UPDATE user SET mail_optout = \'["digest"]\' WHERE id = ?').run(rui.id);
 		await runnerAt(T0).runDue();
 		await runnerAt(T0 + 8 * DAY).runDue();
 		const isDigest = (m: ParsedMail) => /-digest-/.test(m.headers.get('list-unsubscribe') ?? '');
@@ -356,7 +387,7 @@ describe('weekly digest', () => {
 
 describe('notifications', () => {
 	it('records an answer for the practice’s owner even when she turned those mails off', async () => {
-		prepare(db, "UPDATE user SET mail_optout = '[\"answers\"]' WHERE id = ?").run(anna.id);
+		prepare(db, 'UPDATE user SET mail_optout = \'["answers"]\' WHERE id = ?').run(anna.id);
 		const answer = prepare(
 			db,
 			`INSERT INTO country_answer (case_study, country, status, change, kpi, answered_by, created_at, updated_at)
@@ -370,7 +401,16 @@ describe('notifications', () => {
 				T0 + DAY,
 				T0 + DAY,
 			) as number;
-		enqueueJob(db, { kind: 'notify-answer', key: `notify-answer:${answer}`, runAt: T0 + DAY, payload: { answerId: answer } }, T0 + DAY);
+		enqueueJob(
+			db,
+			{
+				kind: 'notify-answer',
+				key: `notify-answer:${answer}`,
+				runAt: T0 + DAY,
+				payload: { answerId: answer },
+			},
+			T0 + DAY,
+		);
 		await runnerAt(T0 + DAY).runDue();
 		expect(outbox().filter((m) => m.to === 'anna@example.com')).toEqual([]);
 		expect(listNotifications(db, anna.id)).toMatchObject([
@@ -380,7 +420,16 @@ describe('notifications', () => {
 		// Turned back on, the next answer is mailed, with the KPI.
 		prepare(db, "UPDATE user SET mail_optout = '[]' WHERE id = ?").run(anna.id);
 		prepare(db, "UPDATE country_answer SET country = 'FR' WHERE id = ?").run(answer);
-		enqueueJob(db, { kind: 'notify-answer', key: `notify-answer:${answer}:2`, runAt: T0 + DAY, payload: { answerId: answer } }, T0 + DAY);
+		enqueueJob(
+			db,
+			{
+				kind: 'notify-answer',
+				key: `notify-answer:${answer}:2`,
+				runAt: T0 + DAY,
+				payload: { answerId: answer },
+			},
+			T0 + DAY,
+		);
 		await runnerAt(T0 + DAY + 1).runDue();
 		const mail = outbox().find((m) => m.to === 'anna@example.com')!;
 		expect(mail.subject).toBe(`France answered on “${TITLE}”: adapted`);
@@ -413,7 +462,9 @@ describe('notifications', () => {
 
 	it('tells an action’s owner once when the post-mortem is published, without naming its author', async () => {
 		const pm = postMortem(bruno, {
-			actions: [{ text: 'Plan a training day', owner: String(anna.id), due: '2099-01-10', status: 'open' }],
+			actions: [
+				{ text: 'Plan a training day', owner: String(anna.id), due: '2099-01-10', status: 'open' },
+			],
 		});
 		const memberIds = [anna.id, bruno.id, rui.id, rita.id, eva.id];
 		const aboutActions = () =>
@@ -435,7 +486,12 @@ describe('notifications', () => {
 			step: 5,
 			fields: {
 				actions: [
-					{ text: 'Plan a training day', owner: String(anna.id), due: '2099-01-10', status: 'open' },
+					{
+						text: 'Plan a training day',
+						owner: String(anna.id),
+						due: '2099-01-10',
+						status: 'open',
+					},
 				],
 			},
 			reached: 6,
@@ -445,7 +501,10 @@ describe('notifications', () => {
 		await runnerAt(now + 60).runDue();
 		expect(aboutActions()).toHaveLength(1);
 		// Past its due date, the daily scan tells the owner once.
-		prepare(db, "UPDATE post_mortem_action SET due_date = '2020-01-01' WHERE post_mortem_id = ?").run(pm);
+		prepare(
+			db,
+			"UPDATE post_mortem_action SET due_date = '2020-01-01' WHERE post_mortem_id = ?",
+		).run(pm);
 		prepare(db, "DELETE FROM job WHERE kind = 'actions-overdue'").run();
 		await runnerAt(now + 120).runDue();
 		prepare(db, "DELETE FROM job WHERE kind = 'actions-overdue'").run();
