@@ -121,15 +121,14 @@ async function runClaimed(
 	try {
 		const handler = handlers[job.kind];
 		if (!handler) throw new Error(`no handler for job kind '${job.kind}'`);
-		let pending: Promise<void> | null = null;
-		db.transaction(() => {
-			const result = handler(ctx, job.payload);
-			if (result && typeof (result as Promise<void>).then === 'function') {
-				pending = result as Promise<void>;
-				return;
-			}
-			markDone();
-		}).immediate();
+		const pending = db
+			.transaction((): Promise<void> | null => {
+				const result = handler(ctx, job.payload);
+				if (result instanceof Promise) return result;
+				markDone();
+				return null;
+			})
+			.immediate();
 		// An asynchronous handler writes in its own transactions; it is marked done once it resolved.
 		if (pending) {
 			await pending;

@@ -7,6 +7,7 @@ import { answerUrl } from '../answers/urls';
 import { prepare } from '../db';
 import type { JobContext } from '../jobs/queue';
 import { isFocalPoint, listOwedAnswers, listPracticeOwners } from '../practices/owed';
+import { SECONDS_PER_DAY } from '../time';
 import { absoluteUrl } from '../urls';
 import { formatMailDate } from './calendar';
 import { composeMail, type MailBlock } from './compose';
@@ -15,6 +16,8 @@ import { getMailRecipient, wantsMail, type MailRecipient } from './prefs';
 
 /** At most this many lines per section; the portal has the rest. */
 const SECTION_MAX = 15;
+/** A git practice first seen this week is new if its own date is at most this much older. */
+const RECENT_RELEASE_DAYS = 14;
 
 export interface DigestContent {
 	subject: string;
@@ -45,18 +48,24 @@ export function buildWeeklyDigest(
 	const section = (heading: string, items: { text: string; href?: string; note?: string }[]) => {
 		if (items.length === 0) return;
 		count += items.length;
-		blocks.push(
-			{ type: 'heading', text: heading },
-			{ type: 'list', items: items.slice(0, SECTION_MAX) },
-		);
+		const shown = items.slice(0, SECTION_MAX);
+		if (items.length > SECTION_MAX)
+			shown.push({ text: t('notifications.digest.more', { count: items.length - SECTION_MAX }) });
+		blocks.push({ type: 'heading', text: heading }, { type: 'list', items: shown });
 	};
 
-	// New practices: those that became visible this week, from both sources.
+	// New practices: those that became visible this week, from both sources. The day the portal first
+	// meets an old git practice (the first release with the register) does not make it new: its own
+	// publication date must be recent too (a release may come some days after that date).
 	const practices = prepare(
 		db,
 		`SELECT slug, country FROM practice WHERE gone_at IS NULL AND retired_at IS NULL
-			AND owed_from >= ? AND owed_from < ? ORDER BY owed_from DESC, slug`,
-	).all(window.from, window.to) as { slug: string; country: string }[];
+			AND first_seen_at >= ? AND first_seen_at < ? AND published_at >= ?
+			ORDER BY first_seen_at DESC, slug`,
+	).all(window.from, window.to, window.from - RECENT_RELEASE_DAYS * SECONDS_PER_DAY) as {
+		slug: string;
+		country: string;
+	}[];
 	const shownOwed = new Set<string>();
 	section(
 		t('notifications.digest.practices'),

@@ -172,9 +172,7 @@ describe('answer reminders', () => {
 
 		// Rui reads French: subject, body and links in French.
 		const ruiMail = mails.find((m) => m.to === 'rui@example.com')!;
-		expect(ruiMail.subject).toBe(
-			`Réponse de Portugal sur « ${TITLE} » attendue le 31 janvier 2026`,
-		);
+		expect(ruiMail.subject).toBe(`Réponse attendue le 31 janvier 2026 : « ${TITLE} » (Portugal)`);
 		expect(ruiMail.text).toContain(`${PORTAL}/fr/case-studies/${SLUG}/answer/`);
 		expect(ruiMail.headers.get('list-unsubscribe')).toContain(`${PORTAL}/fr/unsubscribe/`);
 
@@ -382,6 +380,71 @@ describe('weekly digest', () => {
 		const before = toBruno().length;
 		await runnerAt(T0 + 15 * DAY).runDue();
 		expect(toBruno()).toHaveLength(before);
+	});
+});
+
+describe('weekly digest content', () => {
+	it('tells an owner of answers on her practices and of requests she follows, and skips old practices first seen now', async () => {
+		// An old git practice the portal meets for the first time this week is not "new".
+		db.transaction(() =>
+			registerPractice(
+				db,
+				{
+					slug: 'old-one',
+					country: 'PT',
+					source: 'git',
+					publishedAt: T0 - 400 * DAY,
+					reviewBy: '',
+				},
+				T0,
+			),
+		)();
+		prepare(
+			db,
+			`INSERT INTO country_answer (case_study, country, status, kpi, answered_by, created_at, updated_at)
+				VALUES (?, 'PT', 'adopted', ?, ?, ?, ?)`,
+		).run(
+			SLUG,
+			JSON.stringify({ label: 'Leads', unit: '%', before: 10, after: 12 }),
+			rui.id,
+			T0 + DAY,
+			T0 + DAY,
+		);
+		const request = (title: string, state: string, answeredAt: number | null) =>
+			prepare(
+				db,
+				`INSERT INTO practice_request (author_id, title, lang, state, answered_at, created_at, updated_at)
+					VALUES (?, ?, 'en', ?, ?, ?, ?) RETURNING id`,
+			)
+				.pluck()
+				.get(bruno.id, title, state, answeredAt, T0 - DAY, T0 + DAY) as number;
+		const answered = request('A rural launch?', 'answered', T0 + 2 * DAY);
+		const voted = request('Used-car events?', 'open', null);
+		request('Nothing new here', 'open', null);
+		const vote = prepare(
+			db,
+			'INSERT INTO practice_request_vote (request_id, user_id, created_at) VALUES (?, ?, ?)',
+		);
+		vote.run(answered, anna.id, T0 - DAY);
+		vote.run(voted, anna.id, T0 - DAY);
+		vote.run(voted, rita.id, T0 + 3 * DAY);
+
+		await runnerAt(T0).runDue();
+		await runnerAt(T0 + 5 * DAY).runDue();
+		const digest = outbox().find((m) => m.to === 'anna@example.com' && kindOf(m) === 'digest')!;
+		expect(digest.subject).toBe('Your week on Coaching Dealer (January 5, 2026)');
+		expect(digest.text).toContain('Answers on your practices');
+		expect(digest.text).toContain(`Portugal: adopted on “${TITLE}”`);
+		expect(digest.text).toContain('Spain: adopted');
+		expect(digest.text).toContain('Requests you follow');
+		expect(digest.text).toMatch(
+			/- A rural launch\?\n  Answered\n  https:\/\/portal\.example\/requests\/\d+\//,
+		);
+		expect(digest.text).toContain('Used-car events?\n  1 new supporter');
+		expect(digest.text).not.toContain('Nothing new here');
+		expect(digest.text).not.toContain('old-one');
+		expect(digest.html).toContain('<h2');
+		expect(digest.html).toContain('Requests you follow</h2>');
 	});
 });
 
