@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import compression from 'compression';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
-import { isPageRequest, requiredAccess } from '../src/lib/access';
+import { isPageRequest, isTokenAuthorizedPost, requiredAccess } from '../src/lib/access';
 import { normalizeRequestTarget } from '../src/lib/request-target';
 import { createStaticHandler, type StaticHandler } from './static-files';
 import { markServedRelease, resolveReleaseDir, watchReleases } from './release-watcher';
@@ -255,7 +255,11 @@ export async function createPortalHandler(
 		// image the portal shows is optimised at build time instead.
 		if (pathname === '/_image') return answerText(res, 404, 'Not found');
 		const isRead = req.method === 'GET' || req.method === 'HEAD';
-		if (!isRead && !isSameOrigin(req, secure, config.proxyHops)) {
+		if (
+			!isRead &&
+			!isSameOrigin(req, secure, config.proxyHops) &&
+			!isTokenAuthorizedPost(pathname)
+		) {
 			return answerText(
 				res,
 				403,

@@ -30,6 +30,8 @@ import { REINDEX_MESSAGE, TRANSCODE_MESSAGE } from '../src/lib/server/context';
 import { kickTranscoder } from '../src/lib/server/submissions/transcoder';
 import { seedDemoSubmissions } from '../src/lib/server/demo/submissions';
 import { seedDemoPostMortems } from '../src/lib/server/demo/post-mortems';
+import { createJobRunner } from '../src/lib/server/jobs/runner';
+import { jobHandlers } from '../src/lib/server/jobs/handlers';
 
 // The bundle lives in dist/, next to client/ and server/.
 const distDir = process.env.PORTAL_DIST_DIR ?? path.dirname(fileURLToPath(import.meta.url));
@@ -112,6 +114,21 @@ async function prepareData(config: ServerConfig) {
 	}
 }
 
+/**
+ * The one job runner (reminders, digests, notifications), in the main process: it polls at start, so
+ * a job missed while the server was down runs now, once. JOBS_POLL_MS shortens the poll for tests.
+ */
+function startJobs(): () => Promise<void> {
+	const pollMs = Number(process.env.JOBS_POLL_MS);
+	const runner = createJobRunner({
+		db: getDatabase,
+		handlers: jobHandlers,
+		pollMs: Number.isFinite(pollMs) && pollMs >= 50 ? pollMs : 30_000,
+	});
+	runner.start();
+	return () => runner.stop();
+}
+
 /** Starts the HTTP server in this process; a port that cannot be had is a configuration error. */
 async function serve(config: ServerConfig) {
 	try {
@@ -191,6 +208,7 @@ async function main() {
 	await prepareData(config);
 	// Videos queued or half-converted when the server last stopped are converted now, once.
 	kickTranscoder();
+	const stopJobs = startJobs();
 	if (config.workers === 1) {
 		const portal = await serve(config);
 		keepServingOnErrors();
@@ -198,6 +216,7 @@ async function main() {
 		onStopSignal(async (signal) => {
 			console.log(`${signal}: finishing in-flight requests…`);
 			await portal.close();
+			await stopJobs();
 			await whenMembersIndexIdle();
 			closeDatabase();
 		});
@@ -250,6 +269,7 @@ async function main() {
 					}),
 			),
 		);
+		await stopJobs();
 		await whenMembersIndexIdle();
 		closeDatabase();
 	});

@@ -6,6 +6,8 @@ const ALWAYS_OPEN = [
 	/^\/healthz$/,
 	/^\/favicon\.svg$/,
 	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
+	// Unsubscribe links of mails: the signed token in the path is the authority, not a session.
+	/^(\/fr)?\/unsubscribe\/[^/]+\/?$/,
 	// Members' private feeds: feed readers do not sign in; the page answers 404 without a valid token.
 	/^\/feeds\/[^/]+\.xml$/,
 ];
@@ -15,7 +17,7 @@ const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 
 /** Members' features: signed in even when reading is public. */
 const MEMBERS_ONLY = [
-	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions)(\/|$)/,
+	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions|notifications)(\/|$)/,
 	/^(\/fr)?\/case-studies\/[^/]+\/applied(\/|$)/,
 	// Trust and reading figures: for the practice's owners and the admins, never the public.
 	/^(\/fr)?\/practices(\/|$)/,
@@ -28,6 +30,16 @@ const MEMBERS_ONLY = [
 const ADMIN_ONLY = [/^(\/fr)?\/(admin|dev)(\/|$)/];
 
 export type Access = 'open' | 'member' | 'admin';
+
+/**
+ * POSTs authorised by a signed token in the path, never by the session: the one-click unsubscribe of
+ * RFC 8058, which mail providers send from their servers without an Origin header. The session plays
+ * no part in them, so a cross-site request can do nothing the link's holder could not.
+ * @example isTokenAuthorizedPost('/unsubscribe/3-digest-5f0c…/') // true
+ */
+export function isTokenAuthorizedPost(pathname: string): boolean {
+	return /^(\/fr)?\/unsubscribe\/[^/]+\/$/.test(pathname);
+}
 
 /**
  * What a request path requires under an access mode.

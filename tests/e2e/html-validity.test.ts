@@ -10,6 +10,7 @@ import Sqlite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createUnsubscribeToken } from '../../src/lib/server/notifications/unsubscribe';
 import {
 	FIXTURE_DIST,
 	createMemberClient,
@@ -478,6 +479,14 @@ describe('pages rendered on request', () => {
 				status: 200,
 			},
 			{ path: '/account/', as: BRUNO, status: 200 },
+			{ path: '/notifications/', as: BRUNO, status: 200 },
+			{ path: '/admin/jobs/', as: CLAIRE, status: 200 },
+			{
+				path: `/unsubscribe/${createUnsubscribeToken(Number(brunoId), 'digest', server.dataDir)}/`,
+				as: null,
+				status: 200,
+			},
+			{ path: `/unsubscribe/${brunoId}-digest-${'0'.repeat(32)}/`, as: null, status: 404 },
 			{ path: '/post-mortems/', as: BRUNO, status: 200 },
 			{ path: postMortem, as: ANNA, status: 200 },
 			{ path: postMortem, as: CLAIRE, status: 200 },
@@ -512,6 +521,7 @@ describe('pages rendered on request', () => {
 			{ path: '/messages/new/?to=anna-verdi', as: BRUNO, status: 400, post: { subject: '' } },
 			{ path: thread, as: BRUNO, status: 400, post: { body: '' } },
 			{ path: '/account/', as: BRUNO, status: 400, post: { form: 'profile', name: '' } },
+			{ path: '/account/', as: BRUNO, status: 400, post: { action: 'mail', digestDay: '0' } },
 			{ path: '/case-studies/gamma-crm/applied/', as: BRUNO, status: 400, post: {} },
 			{
 				path: '/practices/review/',

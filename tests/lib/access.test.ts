@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isPageRequest, requiredAccess, safeNextPath } from '../../src/lib/access';
+import {
+	isPageRequest,
+	isTokenAuthorizedPost,
+	requiredAccess,
+	safeNextPath,
+} from '../../src/lib/access';
 
 describe('access rules', () => {
 	it('gates everything in members mode but what signing in needs', () => {
@@ -28,9 +33,23 @@ describe('access rules', () => {
 			// Private feeds: the handler answers 404 without a valid token.
 			'/feeds/abcdefghijklmnopqrstuvwxyz234567.xml',
 			'/feeds/abcdefghijklmnopqrstuvwxyz234567.fr.xml',
+			// Unsubscribe links of mails: the signed token is the authority.
+			'/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/',
+			'/fr/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/',
 		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('open');
 		}
+		for (const p of ['/unsubscribe/', '/unsubscribe/a/b/'])
+			expect(requiredAccess(p, 'members'), p).toBe('member');
+		for (const p of ['/notifications/', '/fr/notifications/'])
+			expect(requiredAccess(p, 'public'), p).toBe('member');
+		// Only the unsubscribe POST goes without the Origin check (RFC 8058 one-click from mail servers).
+		expect(isTokenAuthorizedPost('/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/')).toBe(
+			true,
+		);
+		expect(isTokenAuthorizedPost('/fr/unsubscribe/x/')).toBe(true);
+		for (const p of ['/account/', '/unsubscribe/', '/unsubscribe/a/b/', '/x/unsubscribe/a/'])
+			expect(isTokenAuthorizedPost(p), p).toBe(false);
 	});
 
 	it('keeps members features behind sign-in in public mode, and admin areas for admins', () => {

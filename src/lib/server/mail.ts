@@ -40,6 +40,8 @@ export async function sendMail(
 		subject: mail.subject,
 		text: mail.text,
 		html: mail.html,
+		// Extra headers (List-Unsubscribe…) go into the message as given, so the outbox keeps them too.
+		headers: mail.headers,
 	};
 	if (config.smtpUrl) {
 		try {
@@ -180,6 +182,8 @@ export interface Mail {
 	subject: string;
 	text: string;
 	html?: string;
+	/** Extra header lines, e.g. `List-Unsubscribe`; values must be one line (no CR/LF). */
+	headers?: Record<string, string>;
 }
 
 export interface MailConfig {

@@ -8,11 +8,12 @@ import { deleteStaleSendKeys } from './messages';
 import { deleteOldReadWeeks, deleteStaleReadSeen } from './analytics/reads';
 import { getAnalyticsRetentionMonths } from '../config';
 import { getNowSeconds } from './time';
+import { deleteOldJobs } from './jobs/runner';
 
 /**
  * Deletes what can no longer be used (expired sessions, links, refilled limiter rows, message form
- * keys older than a day, the two-day "already counted" read hashes) and what is kept no longer
- * (reading figures older than ANALYTICS_RETENTION_MONTHS); hourly.
+ * keys older than a day, the two-day "already counted" read hashes, jobs done more than 90 days ago)
+ * and what is kept no longer (reading figures older than ANALYTICS_RETENTION_MONTHS); hourly.
  */
 export function runMaintenance(
 	db: Database,
@@ -27,4 +28,5 @@ export function runMaintenance(
 	deleteStaleSendKeys(db);
 	deleteStaleReadSeen(db, now);
 	deleteOldReadWeeks(db, now, options.analyticsRetentionMonths ?? getAnalyticsRetentionMonths());
+	deleteOldJobs(db);
 }

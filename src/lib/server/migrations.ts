@@ -486,6 +486,13 @@ export const migrations: readonly string[] = [
 	`
 	ALTER TABLE practice ADD COLUMN retired_reason TEXT NOT NULL DEFAULT '';
 	`,
+	// 10: when a post-mortem was first published, for the weekly digest's "new post-mortems" (readers
+	// still see the month only). Those published before are taken as of their last change.
+	`
+	ALTER TABLE post_mortem ADD COLUMN first_published_at INTEGER;
+	UPDATE post_mortem SET first_published_at = updated_at WHERE published_month IS NOT NULL;
+	CREATE INDEX post_mortem_first_published_at_idx ON post_mortem (first_published_at);
+	`,
 ];
 
 /**

@@ -23,6 +23,9 @@ import {
 } from './drafts';
 import { canModerate } from './store';
 import { consumeToken, messageSendBucket } from '../rate-limit';
+import { enqueueJob } from '../jobs/queue';
+import { queueActionAssignedJobs } from '../notifications/jobs';
+import { getNowSeconds } from '../time';
 
 type Failure = { ok: false; kind: 'not-found' | 'forbidden' };
 type RateLimited = { ok: false; kind: 'rate-limited'; retryAfterSeconds: number };
@@ -52,7 +55,15 @@ export function savePostMortemStep(
 	if (!ctx.user) return { ok: false, kind: 'forbidden' };
 	const draft = getPostMortemDraft(ctx.db, input.id, ctx.user.id);
 	if (!draft) return { ok: false, kind: 'not-found' };
-	const saved = saveStep(ctx.db, { ...input, authorId: ctx.user.id });
+	const now = getNowSeconds();
+	// Owners given an action on a published post-mortem are told (once per owner and action, however
+	// often the step is saved); a draft's owners are told when it is published.
+	const saved = ctx.db.transaction(() => {
+		if (!saveStep(ctx.db, { ...input, authorId: ctx.user!.id }, now)) return false;
+		if (input.step === 5 && draft.status === 'published')
+			queueActionAssignedJobs(ctx.db, input.id, now);
+		return true;
+	})();
 	if (!saved) return { ok: false, kind: 'not-found' };
 	if (draft.status !== 'draft') ctx.effects.reindexMembersSearch();
 	return { ok: true };
@@ -71,7 +82,13 @@ export function publishPostMortemCommand(
 	if (incomplete) return { ok: false, kind: 'incomplete', step: incomplete.step };
 	// A photo kept after an error still waits for its description (step 2): readers never see one without.
 	if (draft.photos.some((p) => p.alt === '')) return { ok: false, kind: 'incomplete', step: 2 };
-	if (!publishPostMortem(ctx.db, id, ctx.user.id)) return { ok: false, kind: 'not-found' };
+	const now = getNowSeconds();
+	const published = ctx.db.transaction(() => {
+		if (!publishPostMortem(ctx.db, id, ctx.user!.id, now)) return false;
+		queueActionAssignedJobs(ctx.db, id, now);
+		return true;
+	})();
+	if (!published) return { ok: false, kind: 'not-found' };
 	ctx.effects.reindexMembersSearch();
 	return { ok: true, id };
 }
@@ -87,8 +104,24 @@ export function hidePostMortemCommand(
 	if (note === '') return { ok: false, kind: 'invalid', errors: { note: t('pm.error.required') } };
 	if (charCount(note) > PM_HIDE_NOTE_MAX)
 		return { ok: false, kind: 'invalid', errors: { note: t('pm.error.tooLong') } };
-	if (!hidePostMortem(ctx.db, { id: input.id, editor: ctx.user, note }))
-		return { ok: false, kind: 'not-found' };
+	const now = getNowSeconds();
+	// The author is told by mail, with the note; the job is queued with the hide, so neither happens
+	// without the other. Each hide is its own occurrence (a post-mortem can be hidden again later).
+	const hidden = ctx.db.transaction(() => {
+		if (!hidePostMortem(ctx.db, { id: input.id, editor: ctx.user!, note }, now)) return false;
+		enqueueJob(
+			ctx.db,
+			{
+				kind: 'notify-post-mortem-hidden',
+				key: `notify-post-mortem-hidden:${input.id}:${now}`,
+				runAt: now,
+				payload: { postMortemId: input.id },
+			},
+			now,
+		);
+		return true;
+	})();
+	if (!hidden) return { ok: false, kind: 'not-found' };
 	ctx.effects.reindexMembersSearch({ urgent: true });
 	return { ok: true };
 }

@@ -204,9 +204,10 @@ export function publishPostMortem(
 		prepare(
 			db,
 			`UPDATE post_mortem SET status = 'published', hidden_note = NULL, hidden_by = NULL,
-				published_month = COALESCE(published_month, ?), step = 6, updated_at = ?
+				published_month = COALESCE(published_month, ?),
+				first_published_at = COALESCE(first_published_at, ?), step = 6, updated_at = ?
 			WHERE id = ? AND author_id = ?`,
-		).run(monthOf(nowSeconds), nowSeconds, id, authorId).changes > 0
+		).run(monthOf(nowSeconds), nowSeconds, nowSeconds, id, authorId).changes > 0
 	);
 }
 
