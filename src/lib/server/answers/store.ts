@@ -90,9 +90,9 @@ export function listCountryAnswers(db: Database, caseStudy: string): CountryAnsw
  * @example listAllCountryAnswers(db).length // 20000
  */
 export function listAllCountryAnswers(db: Database): CountryAnswer[] {
-	return (
-		prepare(db, `${SELECT_SQL} ORDER BY a.case_study, a.country`).all() as AnswerRow[]
-	).map(toAnswer);
+	return (prepare(db, `${SELECT_SQL} ORDER BY a.case_study, a.country`).all() as AnswerRow[]).map(
+		toAnswer,
+	);
 }
 
 /**
