@@ -116,3 +116,18 @@ export function listAnswerStatuses(
 			status: status as CountryAnswer['status'],
 		}));
 }
+
+/**
+ * When each visible, unretired practice of the register started being owed answers, by slug: the
+ * diffusion view marks a cell "owed" or "overdue" from it without a query per cell.
+ */
+export function listPracticeOwedFrom(db: Database): Map<string, number> {
+	const rows = prepare(
+		db,
+		`SELECT practice.slug, practice.owed_from FROM practice
+			WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL`,
+	)
+		.raw()
+		.all() as [string, number][];
+	return new Map(rows);
+}
