@@ -42,7 +42,7 @@ export function listOwedAnswerRows(
 		.map((a) => ({
 			...a,
 			focalPoints: focal.get(a.country) ?? [],
-			daysOverdue: a.overdue ? Math.floor((nowSeconds - a.dueAt) / SECONDS_PER_DAY) : 0,
+			daysOverdue: a.overdue ? Math.max(1, Math.ceil((nowSeconds - a.dueAt) / SECONDS_PER_DAY)) : 0,
 		}))
 		.sort(
 			(a, b) =>
