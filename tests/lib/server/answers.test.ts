@@ -292,7 +292,7 @@ describe('owed answers', () => {
 				(r) =>
 					`${r.caseStudy} ${r.country} ${r.daysOverdue} ${r.focalPoints.map((f) => f.name).join('+') || '-'}`,
 			),
-		).toEqual(['alpha GB 10 -', 'alpha PT 10 Inês Carvalho', 'beta GB 10 -', 'beta IT 10 -']);
+		).toEqual(['alpha GB 10 -', 'beta GB 10 -', 'beta IT 10 -', 'alpha PT 10 Inês Carvalho']);
 		expect(countOwedByCountry(db, now)).toEqual([
 			{ country: 'GB', owed: 2, overdue: 2, hasFocalPoint: false },
 			{ country: 'IT', owed: 1, overdue: 1, hasFocalPoint: false },
