@@ -246,7 +246,7 @@ describe('a case study', () => {
 				)
 				.toBe(true);
 			await bar.getByRole('link', { name: 'We applied this' }).click();
-			await page.waitForURL(`${server.url}/case-studies/alpha-launch/applied/`);
+			await page.waitForURL(`${server.url}/case-studies/alpha-launch/answer/`);
 			await context.close();
 		});
 	}
