@@ -98,7 +98,7 @@ describe('the country’s answer', () => {
 		await page.getByLabel('Before').fill('120');
 		await page.getByLabel('After').fill('150');
 		const refused = page.waitForResponse((r) => r.request().method() === 'POST');
-		await page.getByRole('button', { name: 'Save the country’s answer' }).click();
+		await page.getByRole('button', { name: "Save the country's answer" }).click();
 		expect((await refused).status()).toBe(400);
 		await page.waitForLoadState();
 		expect(await page.getByRole('alert').textContent()).toContain('Say what your country changed.');
@@ -107,7 +107,7 @@ describe('the country’s answer', () => {
 		await page.getByLabel('What did your country change?').fill(`Smaller events ${XSS}`);
 		await Promise.all([
 			page.waitForURL(/\/case-studies\/alpha-launch\/answer\/\?saved=adapted/),
-			page.getByRole('button', { name: 'Save the country’s answer' }).click(),
+			page.getByRole('button', { name: "Save the country's answer" }).click(),
 		]);
 		expect(await page.getByRole('status').first().textContent()).toContain(
 			'Saved: the answer of Portugal is now “Adapted”.',
