@@ -493,7 +493,7 @@ describe('pages rendered on request', () => {
 			{ path: '/case-studies/alpha-launch/answer/', as: BRUNO, status: 200 },
 			{ path: '/case-studies/gamma-crm/answer/', as: BRUNO, status: 200 },
 			{
-				path: '/fr/case-studies/gamma-crm/answer/',
+				path: '/case-studies/gamma-crm/answer/',
 				as: BRUNO,
 				status: 400,
 				post: { status: 'adapted' },
