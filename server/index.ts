@@ -26,6 +26,7 @@ import {
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
 import { seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
+import { seedDemoAnswers } from '../src/lib/server/demo/answers';
 import { REINDEX_MESSAGE, TRANSCODE_MESSAGE } from '../src/lib/server/context';
 import { kickTranscoder } from '../src/lib/server/submissions/transcoder';
 import { seedDemoSubmissions } from '../src/lib/server/demo/submissions';
@@ -98,6 +99,8 @@ async function prepareData(config: ServerConfig) {
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
 			seedDemoPostMortems(db, people);
 			seedDemoAdoptions(db);
+			// Before the register syncs: it keeps the owed dates the demo backdates.
+			seedDemoAnswers(db);
 			await seedDemoSubmissions(db, config.dataDir);
 		}
 		linkMembersToPeople(db, people);

@@ -1,20 +1,32 @@
-// "We applied this": the statuses a member gives a practice for their country, the checks of the
-// form, the tallies and the diffusion matrix, and the CSV export. Pure: no database, no Astro, so
-// the same rules serve pages, endpoints and tests.
+// The adoption loop's rules: the statuses of a country's answer on a practice (given by its focal
+// point) and of a member's experience note, the checks of both forms, the tallies, the diffusion
+// matrix and its CSV export. Pure: no database, no Astro, so the same rules serve pages, endpoints
+// and tests.
 import { parseKpiNumber } from './kpi';
 
 /** The answers, in the order a replication programme walks through them. */
 export const ADOPTION_STATUSES = ['trying', 'adopted', 'adapted', 'rejected', 'on-hold'] as const;
 export type AdoptionStatus = (typeof ADOPTION_STATUSES)[number];
 
+/** A country's answer: a member's statuses, or "not relevant" for the country (with why). */
+export const ANSWER_STATUSES = [...ADOPTION_STATUSES, 'not-relevant'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
+
 /** Decorations next to the status text (always aria-hidden: the text carries the meaning). */
-export const ADOPTION_ICONS: Readonly<Record<AdoptionStatus, string>> = {
+export const ANSWER_ICONS: Readonly<Record<AnswerStatus, string>> = {
 	trying: '◔',
 	adopted: '✓',
 	adapted: '✎',
 	rejected: '✗',
 	'on-hold': '‖',
+	'not-relevant': '∅',
 };
+export const ADOPTION_ICONS: Readonly<Record<AdoptionStatus, string>> = ANSWER_ICONS;
+
+/** True for a status a country's answer may have. */
+export function isAnswerStatus(value: unknown): value is AnswerStatus {
+	return typeof value === 'string' && (ANSWER_STATUSES as readonly string[]).includes(value);
+}
 
 export const PERIOD_MAX_CHARS = 80;
 export const CHANGE_MAX_CHARS = 2000;
@@ -141,22 +153,7 @@ export function checkAdoptionForm(
 	if (length(values.note) > NOTE_MAX_CHARS) errors.note = 'too-long';
 
 	// The KPI is optional as a whole; once any part is typed, label and both numbers are needed.
-	let kpi: AdoptionKpi | null = null;
-	const anyKpi = Boolean(values.kpiLabel || values.kpiUnit || values.kpiBefore || values.kpiAfter);
-	if (anyKpi) {
-		if (!values.kpiLabel) errors.kpiLabel = 'kpi-label-missing';
-		else if (length(values.kpiLabel) > KPI_LABEL_MAX_CHARS) errors.kpiLabel = 'too-long';
-		if (length(values.kpiUnit) > KPI_UNIT_MAX_CHARS) errors.kpiUnit = 'too-long';
-		const before = parseKpiNumber(values.kpiBefore, values.kpiUnit);
-		const after = parseKpiNumber(values.kpiAfter, values.kpiUnit);
-		if (!values.kpiBefore) errors.kpiBefore = 'kpi-number-missing';
-		else if (before === null) errors.kpiBefore = 'kpi-number-invalid';
-		if (!values.kpiAfter) errors.kpiAfter = 'kpi-number-missing';
-		else if (after === null) errors.kpiAfter = 'kpi-number-invalid';
-		if (before !== null && after !== null) {
-			kpi = { label: values.kpiLabel, unit: values.kpiUnit, before, after };
-		}
-	}
+	const kpi = checkKpi(values, errors);
 	if (Object.keys(errors).length > 0 || !status) return { input: null, errors };
 	return {
 		input: {
@@ -171,11 +168,129 @@ export function checkAdoptionForm(
 	};
 }
 
+/** The country-answer form's fields exactly as typed, so a refused form comes back with them. */
+export interface AnswerFormValues {
+	status: string;
+	period: string;
+	/** Adapted: "what did your country change?". */
+	change: string;
+	/** Rejected, not relevant: "why?". */
+	reason: string;
+	note: string;
+	kpiLabel: string;
+	kpiUnit: string;
+	kpiBefore: string;
+	kpiAfter: string;
+}
+
+export type AnswerFieldError =
+	| 'status-missing'
+	| 'change-missing'
+	| 'reason-missing'
+	| 'too-long'
+	| 'kpi-label-missing'
+	| 'kpi-number-missing'
+	| 'kpi-number-invalid';
+
+/** What the country-answer form asks to save, once checked. */
+export interface AnswerInput {
+	status: AnswerStatus;
+	period: string;
+	change: string;
+	reason: string;
+	note: string;
+	kpi: AdoptionKpi | null;
+}
+
+/** Statuses whose answer says why (rejected, not relevant) and those that may carry a KPI. */
+export const REASON_STATUSES: readonly AnswerStatus[] = ['rejected', 'not-relevant'];
+export const KPI_STATUSES: readonly AnswerStatus[] = ['adopted', 'adapted'];
+
+/** The form's values for a saved answer (or a blank form for `null`). */
+export function getAnswerFormValues(
+	answer: Pick<
+		CountryAnswerMark,
+		'status' | 'period' | 'change' | 'reason' | 'note' | 'kpi'
+	> | null,
+): AnswerFormValues {
+	return {
+		status: answer?.status ?? '',
+		period: answer?.period ?? '',
+		change: answer?.change ?? '',
+		reason: answer?.reason ?? '',
+		note: answer?.note ?? '',
+		kpiLabel: answer?.kpi?.label ?? '',
+		kpiUnit: answer?.kpi?.unit ?? '',
+		kpiBefore: answer?.kpi ? String(answer.kpi.before) : '',
+		kpiAfter: answer?.kpi ? String(answer.kpi.after) : '',
+	};
+}
+
+/**
+ * Checks a country's answer: a status; what changed (adapted) or why (rejected, not relevant); for
+ * adopted and adapted an optional measured KPI, complete once any part of it is typed (other
+ * statuses measure nothing: their KPI fields are ignored). Only the text that fits the status is kept.
+ * @example checkAnswerForm({ ...getAnswerFormValues(null), status: 'rejected' }).errors // { reason: 'reason-missing' }
+ */
+export function checkAnswerForm(values: AnswerFormValues): {
+	input: AnswerInput | null;
+	errors: Partial<Record<keyof AnswerFormValues, AnswerFieldError>>;
+} {
+	const errors: Partial<Record<keyof AnswerFormValues, AnswerFieldError>> = {};
+	const status = isAnswerStatus(values.status) ? values.status : null;
+	if (!status) errors.status = 'status-missing';
+	if (length(values.period) > PERIOD_MAX_CHARS) errors.period = 'too-long';
+	const needsReason = status !== null && REASON_STATUSES.includes(status);
+	if (status === 'adapted' && !values.change.trim()) errors.change = 'change-missing';
+	if (length(values.change) > CHANGE_MAX_CHARS) errors.change = 'too-long';
+	if (needsReason && !values.reason.trim()) errors.reason = 'reason-missing';
+	if (length(values.reason) > CHANGE_MAX_CHARS) errors.reason = 'too-long';
+	if (length(values.note) > NOTE_MAX_CHARS) errors.note = 'too-long';
+	const kpi = status && KPI_STATUSES.includes(status) ? checkKpi(values, errors) : null;
+	if (Object.keys(errors).length > 0 || !status) return { input: null, errors };
+	return {
+		input: {
+			status,
+			period: values.period.trim(),
+			change:
+				status === 'adapted' || status === 'adopted' || status === 'trying'
+					? values.change.trim()
+					: '',
+			reason: needsReason ? values.reason.trim() : '',
+			note: values.note.trim(),
+			kpi,
+		},
+		errors,
+	};
+}
+
+/** The KPI part of a form: `null` when left blank; errors go into `errors`. */
+function checkKpi(
+	values: Pick<AnswerFormValues, 'kpiLabel' | 'kpiUnit' | 'kpiBefore' | 'kpiAfter'>,
+	// Either form's error record: only these fields and the KPI codes are written.
+	errors: Partial<Record<'kpiLabel' | 'kpiUnit' | 'kpiBefore' | 'kpiAfter', string>>,
+): AdoptionKpi | null {
+	const anyKpi = Boolean(values.kpiLabel || values.kpiUnit || values.kpiBefore || values.kpiAfter);
+	if (!anyKpi) return null;
+	if (!values.kpiLabel) errors.kpiLabel = 'kpi-label-missing';
+	else if (length(values.kpiLabel) > KPI_LABEL_MAX_CHARS) errors.kpiLabel = 'too-long';
+	if (length(values.kpiUnit) > KPI_UNIT_MAX_CHARS) errors.kpiUnit = 'too-long';
+	const before = parseKpiNumber(values.kpiBefore, values.kpiUnit);
+	const after = parseKpiNumber(values.kpiAfter, values.kpiUnit);
+	if (!values.kpiBefore) errors.kpiBefore = 'kpi-number-missing';
+	else if (before === null) errors.kpiBefore = 'kpi-number-invalid';
+	if (!values.kpiAfter) errors.kpiAfter = 'kpi-number-missing';
+	else if (after === null) errors.kpiAfter = 'kpi-number-invalid';
+	if (before === null || after === null || !values.kpiLabel) return null;
+	return { label: values.kpiLabel, unit: values.kpiUnit, before, after };
+}
+
 function length(text: string): number {
 	return [...text].length;
 }
 
 export type AdoptionTally = Record<AdoptionStatus, number>;
+export type AnswerTally = Record<AnswerStatus, number>;
 
 /**
  * How many marks have each status.
@@ -189,13 +304,23 @@ export function countAdoptionStatuses(
 	return tally;
 }
 
-/** The statuses with at least one mark, in `ADOPTION_STATUSES` order, with their counts. */
+/**
+ * How many country answers have each status.
+ * @example countAnswerStatuses([{ status: 'not-relevant' }])['not-relevant'] // 1
+ */
+export function countAnswerStatuses(answers: readonly { status: AnswerStatus }[]): AnswerTally {
+	const tally = Object.fromEntries(ANSWER_STATUSES.map((s) => [s, 0])) as AnswerTally;
+	for (const answer of answers) tally[answer.status]++;
+	return tally;
+}
+
+/** The statuses with at least one mark or answer, in `ANSWER_STATUSES` order, with their counts. */
 export function listTallyEntries(
-	tally: AdoptionTally,
-): { status: AdoptionStatus; count: number }[] {
-	return ADOPTION_STATUSES.filter((s) => tally[s] > 0).map((status) => ({
+	tally: Partial<Record<AnswerStatus, number>>,
+): { status: AnswerStatus; count: number }[] {
+	return ANSWER_STATUSES.filter((s) => (tally[s] ?? 0) > 0).map((status) => ({
 		status,
-		count: tally[status],
+		count: tally[status] ?? 0,
 	}));
 }
 
@@ -209,12 +334,12 @@ export interface AppliedPractice {
 }
 
 /**
- * The most applied practices: most adopted + adapted marks first, then most countries, then slug;
+ * The most applied practices: most adopted + adapted answers first, then most countries, then slug;
  * practices nobody took up are left out.
  * @example rankMostApplied(marks, 10)[0].caseStudy // 'open-showroom-wifi'
  */
 export function rankMostApplied(
-	marks: readonly Pick<AdoptionMark, 'caseStudy' | 'country' | 'status'>[],
+	marks: readonly { caseStudy: string; country: string; status: AnswerStatus }[],
 	limit = 10,
 ): AppliedPractice[] {
 	const byPractice = new Map<
@@ -246,38 +371,49 @@ export function rankMostApplied(
 		.slice(0, limit);
 }
 
-/** One cell of the diffusion matrix: the statuses given in one country, with counts. */
-export type DiffusionCell = { status: AdoptionStatus; count: number }[];
-
 /**
- * Practices × countries: for each practice, each country's statuses (several members of a country
- * may answer differently). Countries are those with at least one mark.
- * @example buildDiffusionMatrix(marks).cells.get('alpha')?.get('IT') // [{ status: 'adopted', count: 1 }]
+ * Practices × countries from the countries' answers (one per practice and country): the answer's
+ * status in each cell. Countries are those with an answer plus `alsoCountries` (the network's, so a
+ * country that answered nothing still has its column). One pass over the answers: a hundred
+ * countries × a thousand practices stay cheap.
+ * @example buildDiffusionMatrix(answers).cells.get('alpha')?.get('IT') // 'adopted'
  */
 export function buildDiffusionMatrix(
-	marks: readonly Pick<AdoptionMark, 'caseStudy' | 'country' | 'status'>[],
+	answers: readonly { caseStudy: string; country: string; status: AnswerStatus }[],
+	alsoCountries: readonly string[] = [],
 ): {
 	countries: string[];
-	cells: Map<string, Map<string, DiffusionCell>>;
+	cells: Map<string, Map<string, AnswerStatus>>;
 } {
-	const countries = new Set<string>();
-	const grouped = new Map<string, Map<string, AdoptionTally>>();
-	for (const mark of marks) {
-		countries.add(mark.country);
-		let row = grouped.get(mark.caseStudy);
-		if (!row) grouped.set(mark.caseStudy, (row = new Map()));
-		let tally = row.get(mark.country);
-		if (!tally) row.set(mark.country, (tally = countAdoptionStatuses([])));
-		tally[mark.status]++;
-	}
-	const cells = new Map<string, Map<string, DiffusionCell>>();
-	for (const [practice, row] of grouped) {
-		cells.set(
-			practice,
-			new Map([...row].map(([country, tally]) => [country, listTallyEntries(tally)])),
-		);
+	const countries = new Set<string>(alsoCountries);
+	const cells = new Map<string, Map<string, AnswerStatus>>();
+	for (const answer of answers) {
+		countries.add(answer.country);
+		let row = cells.get(answer.caseStudy);
+		if (!row) cells.set(answer.caseStudy, (row = new Map()));
+		row.set(answer.country, answer.status);
 	}
 	return { countries: [...countries].sort(), cells };
+}
+
+/** A country's answer as the views and the export read it. Times are unix seconds. */
+export interface CountryAnswerMark {
+	caseStudy: string;
+	country: string;
+	status: AnswerStatus;
+	period: string;
+	/** Adapted: what the country changed. */
+	change: string;
+	/** Rejected, not relevant: why. */
+	reason: string;
+	note: string;
+	kpi: AdoptionKpi | null;
+	/** Name of the focal point who answered; `null` when the account is gone. */
+	answeredByName: string | null;
+	/** 'migrated': taken from a member's mark made before focal points existed. */
+	origin: 'focal-point' | 'migrated';
+	createdAt: number;
+	updatedAt: number;
 }
 
 export const DIFFUSION_CSV_HEADER = [
@@ -294,6 +430,8 @@ export const DIFFUSION_CSV_HEADER = [
 	'kpi_before',
 	'kpi_after',
 	'updated_at',
+	'answered_by',
+	'origin',
 ] as const;
 
 export type DiffusionCsvColumn = (typeof DIFFUSION_CSV_HEADER)[number];
@@ -313,7 +451,7 @@ export type DiffusionCsvOptions =
 			/** Column titles in the reader's language. */
 			headers: Readonly<Record<DiffusionCsvColumn, string>>;
 			/** Status names in the reader's language. */
-			statusLabel: (status: AdoptionStatus) => string;
+			statusLabel: (status: AnswerStatus) => string;
 	  };
 
 /**
@@ -335,13 +473,14 @@ export function formatCsvField(
 }
 
 /**
- * The diffusion export, one row per mark after the header row, CRLF line ends. What was changed
- * (adapted) and why it was dropped (rejected) are in their own columns, `change` and `reason`.
- * `titles` gives each case study's title.
- * @example serializeDiffusionCsv(marks, new Map([['alpha', 'Alpha']]), { format: 'rfc4180' })
+ * The diffusion export, one row per country answer after the header row, CRLF line ends. What was
+ * changed (adapted) and why it was dropped or is not relevant are in their own columns, `change` and
+ * `reason`; `answered_by` names the focal point, `origin` says whether the answer was migrated from
+ * a member's mark. `titles` gives each case study's title.
+ * @example serializeDiffusionCsv(answers, new Map([['alpha', 'Alpha']]), { format: 'rfc4180' })
  */
 export function serializeDiffusionCsv(
-	marks: readonly AdoptionMark[],
+	marks: readonly CountryAnswerMark[],
 	titles: ReadonlyMap<string, string>,
 	options: DiffusionCsvOptions = { format: 'rfc4180' },
 ): string {
@@ -364,14 +503,16 @@ export function serializeDiffusionCsv(
 				m.country,
 				excel ? options.statusLabel(m.status) : m.status,
 				m.period,
-				m.status === 'rejected' ? '' : m.change,
-				m.status === 'rejected' ? m.change : '',
+				m.change,
+				m.reason,
 				m.note,
 				m.kpi?.label ?? '',
 				m.kpi?.unit ?? '',
 				m.kpi ? m.kpi.before : null,
 				m.kpi ? m.kpi.after : null,
 				new Date(m.updatedAt * 1000).toISOString().slice(0, 10),
+				m.answeredByName ?? '',
+				m.origin,
 			]
 				.map(field)
 				.join(separator),

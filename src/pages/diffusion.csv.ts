@@ -8,11 +8,12 @@ import {
 	type DiffusionCsvOptions,
 } from '../lib/adoption';
 import { isLang, useTranslations, type UiKey } from '../lib/i18n';
-import { listAllAdoptions } from '../lib/server/adoption';
+import { listAllCountryAnswers } from '../lib/server/answers/store';
 
 export const prerender = false;
 
-// The diffusion matrix as a spreadsheet: one row per "we applied this" answer, without member names.
+// The diffusion matrix as a spreadsheet: one row per country's answer, with the focal point who gave
+// it and whether it was migrated from a member's mark (members' notes are not exported).
 // `/diffusion.csv` is RFC 4180 (comma, no byte order mark) for tools; `?format=excel&lang=fr` is for
 // Excel in Europe (byte order mark, semicolons, French column titles and decimal commas).
 // Members only: the server gates it in members mode; the check here covers public mode.
@@ -32,9 +33,16 @@ export const GET: APIRoute = async ({ locals, url }) => {
 				format: 'excel',
 				decimal: lang === 'fr' ? ',' : '.',
 				headers: Object.fromEntries(
-					DIFFUSION_CSV_HEADER.map((c) => [c, t(`adoption.csv.col.${c}` as UiKey)]),
+					DIFFUSION_CSV_HEADER.map((c) => [
+						c,
+						t(
+							(c === 'answered_by' || c === 'origin'
+								? `answers.csv.col.${c}`
+								: `adoption.csv.col.${c}`) as UiKey,
+						),
+					]),
 				) as Record<(typeof DIFFUSION_CSV_HEADER)[number], string>,
-				statusLabel: (status) => t(`adoption.status.${status}`),
+				statusLabel: (status) => t(`answers.status.${status}`),
 			}
 		: { format: 'rfc4180' };
 	// Every case study, drafts included, so a mark on one still has its title in the export.
@@ -43,7 +51,7 @@ export const GET: APIRoute = async ({ locals, url }) => {
 			(s) => [s.id, s.data.title],
 		),
 	);
-	const csv = serializeDiffusionCsv(listAllAdoptions(locals.command.db), titles, options);
+	const csv = serializeDiffusionCsv(listAllCountryAnswers(locals.command.db), titles, options);
 	const name = getDiffusionCsvFileName(new Date(), excel ? `excel-${lang}` : '');
 	return new Response(csv, {
 		headers: {

@@ -192,3 +192,22 @@ export function setRoles(
 		db.close();
 	}
 }
+
+/**
+ * Names fixture members focal points of their country, straight in the server's database (tests
+ * that are not about naming them).
+ * @example nameFocalPoints(server, ['bruno@x'])
+ */
+export function nameFocalPoints(server: RunningServer, emails: string[]): void {
+	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+	try {
+		const insert = db.prepare(
+			`INSERT INTO focal_point (country, user_id, created_at)
+				SELECT user.country, user.id, unixepoch() FROM user WHERE user.email = ? AND user.country IS NOT NULL`,
+		);
+		for (const email of emails)
+			if (insert.run(email).changes !== 1) throw new Error(`no member ${email} with a country`);
+	} finally {
+		db.close();
+	}
+}

@@ -18,6 +18,7 @@ import {
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	nameFocalPoints,
 } from './harness';
 
 const VNU_JAR = path.resolve('node_modules/vnu-jar/build/dist/vnu.jar');
@@ -226,6 +227,7 @@ describe('pages rendered on request', () => {
 			launchBrowser(),
 		]);
 		client = createMemberClient(server);
+		nameFocalPoints(server, [BRUNO]);
 
 		// What members leave behind, so every page has something to show: a thread, a "we applied
 		// this" answer, a published post-mortem with results and an action, and a draft to edit.
@@ -502,6 +504,17 @@ describe('pages rendered on request', () => {
 			{ path: '/case-studies/alpha-launch/analytics/', as: ANNA, status: 200 },
 			{ path: '/case-studies/alpha-launch/analytics/', as: BRUNO, status: 403 },
 			{ path: `${live}analytics/`, as: CLAIRE, status: 200 },
+			{ path: '/case-studies/alpha-launch/answer/', as: BRUNO, status: 200 },
+			{ path: '/case-studies/gamma-crm/answer/', as: BRUNO, status: 200 },
+			{
+				path: '/case-studies/gamma-crm/answer/',
+				as: BRUNO,
+				status: 400,
+				post: { status: 'adapted' },
+			},
+			{ path: '/answers/', as: BRUNO, status: 200 },
+			{ path: '/answers/', as: CLAIRE, status: 200 },
+			{ path: '/admin/focal-points/', as: CLAIRE, status: 200 },
 			{ path: '/admin/', as: CLAIRE, status: 200 },
 			{ path: '/admin/audit/', as: CLAIRE, status: 200 },
 			{ path: '/dev/outbox/', as: CLAIRE, status: 200 },

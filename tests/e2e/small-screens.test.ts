@@ -118,6 +118,10 @@ describe('on a 390×844 phone', () => {
 			[admin, '/post-mortems/'],
 			[admin, '/post-mortems/new/'],
 			[admin, '/admin/'],
+			[admin, '/admin/focal-points/'],
+			[admin, '/answers/'],
+			[admin, '/diffusion/'],
+			[admin, '/case-studies/alpha-launch/answer/'],
 			[admin, '/account/'],
 			[anna, `${edit}?step=1`],
 			[anna, `${edit}?step=2`],
@@ -179,6 +183,8 @@ describe('on a 390×844 phone', () => {
 		for (const pathname of [
 			'/post-mortems/actions/',
 			'/diffusion/',
+			'/answers/',
+			'/case-studies/alpha-launch/answer/',
 			`${edit}?step=2`,
 			`${edit}?step=5`,
 			// The preview of the whole post-mortem, as readers see it.
@@ -246,7 +252,7 @@ describe('a case study', () => {
 				)
 				.toBe(true);
 			await bar.getByRole('link', { name: 'We applied this' }).click();
-			await page.waitForURL(`${server.url}/case-studies/alpha-launch/applied/`);
+			await page.waitForURL(`${server.url}/case-studies/alpha-launch/answer/`);
 			await context.close();
 		});
 	}

@@ -13,9 +13,13 @@ import {
 	listTallyEntries,
 	rankMostApplied,
 	serializeDiffusionCsv,
+	checkAnswerForm,
+	getAnswerFormValues,
 	type AdoptionFormValues,
 	type AdoptionMark,
 	type AdoptionStatus,
+	type AnswerStatus,
+	type CountryAnswerMark,
 } from '../../src/lib/adoption';
 
 const blank: AdoptionFormValues = getAdoptionFormValues(null);
@@ -185,19 +189,18 @@ describe('tallies', () => {
 		).toHaveLength(1);
 	});
 
-	it('builds practices × countries cells with each status given in a country', () => {
-		const matrix = buildDiffusionMatrix([
-			mark('a', 'PT', 'adopted'),
-			mark('a', 'IT', 'adopted'),
-			mark('a', 'IT', 'adopted'),
-			mark('a', 'IT', 'trying'),
-			mark('b', 'FR', 'rejected'),
-		]);
-		expect(matrix.countries).toEqual(['FR', 'IT', 'PT']);
-		expect(matrix.cells.get('a')?.get('IT')).toEqual([
-			{ status: 'trying', count: 1 },
-			{ status: 'adopted', count: 2 },
-		]);
+	it('builds practices × countries cells with each country’s one answer, network countries included', () => {
+		const matrix = buildDiffusionMatrix(
+			[
+				mark('a', 'PT', 'adopted'),
+				mark('a', 'IT', 'adapted'),
+				{ caseStudy: 'b', country: 'FR', status: 'not-relevant' as const },
+			],
+			['DE', 'IT'],
+		);
+		expect(matrix.countries).toEqual(['DE', 'FR', 'IT', 'PT']);
+		expect(matrix.cells.get('a')?.get('IT')).toBe('adapted');
+		expect(matrix.cells.get('b')?.get('FR')).toBe('not-relevant');
 		expect(matrix.cells.get('a')?.get('FR')).toBeUndefined();
 	});
 });
@@ -221,16 +224,38 @@ describe('CSV', () => {
 		expect(formatCsvField(-5)).toBe('-5');
 	});
 
+	const answer = (
+		caseStudy: string,
+		country: string,
+		status: AnswerStatus,
+		extra: Partial<CountryAnswerMark> = {},
+	): CountryAnswerMark => ({
+		caseStudy,
+		country,
+		status,
+		period: '',
+		change: '',
+		reason: '',
+		note: '',
+		kpi: null,
+		answeredByName: null,
+		origin: 'focal-point',
+		createdAt: 1_767_225_600,
+		updatedAt: 1_767_225_600,
+		...extra,
+	});
 	const csvMarks = [
-		mark('b', 'PT', 'rejected', {
-			change: '=cmd',
+		answer('b', 'PT', 'rejected', {
+			reason: '=cmd',
 			note: 'Too "costly"; sadly, too',
+			origin: 'migrated',
 			updatedAt: 1_767_225_600,
 		}),
-		mark('a', 'IT', 'adapted', {
+		answer('a', 'IT', 'adapted', {
 			change: 'Smaller',
 			period: 'Q1 2026',
 			kpi: { label: 'Leads', unit: '%', before: 10.5, after: -2 },
+			answeredByName: 'Giulia Conti',
 			updatedAt: 1_772_323_200,
 		}),
 	];
@@ -239,13 +264,13 @@ describe('CSV', () => {
 		['b', 'Beta'],
 	]);
 
-	it('writes RFC 4180 for tools: commas, no BOM, one CRLF row per mark, reasons in their own column', () => {
+	it('writes RFC 4180 for tools: commas, no BOM, one CRLF row per country answer, reasons, who answered and origin in their own columns', () => {
 		const csv = serializeDiffusionCsv(csvMarks, csvTitles, { format: 'rfc4180' });
 		expect(csv.startsWith('\ufeff')).toBe(false);
 		expect(csv.split('\r\n')).toEqual([
-			'case_study,case_study_title,country,status,period,change,reason,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at',
-			'a,"Alpha, the launch",IT,adapted,Q1 2026,Smaller,,,Leads,%,10.5,-2,2026-03-01',
-			'b,Beta,PT,rejected,,,\'=cmd,"Too ""costly""; sadly, too",,,,,2026-01-01',
+			'case_study,case_study_title,country,status,period,change,reason,note,kpi_label,kpi_unit,kpi_before,kpi_after,updated_at,answered_by,origin',
+			'a,"Alpha, the launch",IT,adapted,Q1 2026,Smaller,,,Leads,%,10.5,-2,2026-03-01,Giulia Conti,focal-point',
+			'b,Beta,PT,rejected,,,\'=cmd,"Too ""costly""; sadly, too",,,,,2026-01-01,,migrated',
 			'',
 		]);
 	});
@@ -261,9 +286,9 @@ describe('CSV', () => {
 		});
 		expect(csv.startsWith('\ufeff')).toBe(true);
 		expect(csv.slice(1).split('\r\n')).toEqual([
-			'CASE_STUDY;CASE_STUDY_TITLE;COUNTRY;STATUS;PERIOD;CHANGE;Raison;NOTE;KPI_LABEL;KPI_UNIT;KPI_BEFORE;KPI_AFTER;UPDATED_AT',
-			'a;Alpha, the launch;IT;Adaptée;Q1 2026;Smaller;;;Leads;%;10,5;-2;2026-03-01',
-			'b;Beta;PT;Rejetée;;;\'=cmd;"Too ""costly""; sadly, too";;;;;2026-01-01',
+			'CASE_STUDY;CASE_STUDY_TITLE;COUNTRY;STATUS;PERIOD;CHANGE;Raison;NOTE;KPI_LABEL;KPI_UNIT;KPI_BEFORE;KPI_AFTER;UPDATED_AT;ANSWERED_BY;ORIGIN',
+			'a;Alpha, the launch;IT;Adaptée;Q1 2026;Smaller;;;Leads;%;10,5;-2;2026-03-01;Giulia Conti;focal-point',
+			'b;Beta;PT;Rejetée;;;\'=cmd;"Too ""costly""; sadly, too";;;;;2026-01-01;;migrated',
 			'',
 		]);
 	});
@@ -272,5 +297,62 @@ describe('CSV', () => {
 		expect(getDiffusionCsvFileName(new Date('2026-03-01T12:00:00Z'))).toBe(
 			'coaching-dealer-diffusion-2026-03-01.csv',
 		);
+	});
+});
+
+describe('checkAnswerForm (a country’s answer)', () => {
+	const blankAnswer = getAnswerFormValues(null);
+
+	it('needs a status; what changed for adapted; why for rejected and not relevant', () => {
+		expect(checkAnswerForm(blankAnswer).errors).toEqual({ status: 'status-missing' });
+		expect(checkAnswerForm({ ...blankAnswer, status: 'adapted' }).errors).toEqual({
+			change: 'change-missing',
+		});
+		expect(checkAnswerForm({ ...blankAnswer, status: 'rejected' }).errors).toEqual({
+			reason: 'reason-missing',
+		});
+		expect(checkAnswerForm({ ...blankAnswer, status: 'not-relevant' }).errors).toEqual({
+			reason: 'reason-missing',
+		});
+	});
+
+	it('keeps a complete KPI for adopted and adapted, and ignores it for other answers', () => {
+		const kpi = { kpiLabel: 'Leads', kpiUnit: '%', kpiBefore: '10,5', kpiAfter: '12 %' };
+		expect(checkAnswerForm({ ...blankAnswer, status: 'adopted', ...kpi }).input?.kpi).toEqual({
+			label: 'Leads',
+			unit: '%',
+			before: 10.5,
+			after: 12,
+		});
+		expect(
+			checkAnswerForm({ ...blankAnswer, status: 'on-hold', ...kpi, kpiAfter: 'x' }).input?.kpi,
+		).toBeNull();
+		expect(
+			checkAnswerForm({ ...blankAnswer, status: 'adopted', kpiLabel: 'Leads', kpiBefore: 'ten' })
+				.errors,
+		).toEqual({ kpiBefore: 'kpi-number-invalid', kpiAfter: 'kpi-number-missing' });
+	});
+
+	it('stores only the text that fits the status', () => {
+		const { input } = checkAnswerForm({
+			...blankAnswer,
+			status: 'rejected',
+			change: 'left over',
+			reason: 'Too costly',
+		});
+		expect(input).toMatchObject({ status: 'rejected', change: '', reason: 'Too costly' });
+	});
+
+	it('prefills the form from a saved answer', () => {
+		expect(
+			getAnswerFormValues({
+				status: 'adapted',
+				period: 'Q1',
+				change: 'Smaller',
+				reason: '',
+				note: '',
+				kpi: { label: 'Leads', unit: '', before: 1, after: 2 },
+			}),
+		).toMatchObject({ status: 'adapted', change: 'Smaller', kpiBefore: '1', kpiAfter: '2' });
 	});
 });

@@ -1,6 +1,7 @@
-// "We applied this" marks in SQLite: one per member and practice (UNIQUE(user_id, case_study)), saved
-// and withdrawn in one transaction each, read for a case study's island, the members' form and the
-// diffusion view. Marks are normal member contributions: they carry the member's name.
+// Members' experience notes ("we applied this" marks) in SQLite, shown under their country's answer:
+// one per member and practice (UNIQUE(user_id, case_study)), saved and withdrawn in one transaction
+// each. Tallies and the diffusion view use the countries' answers (answers/), not these. Notes are
+// normal member contributions: they carry the member's name.
 import type { Database } from 'better-sqlite3';
 import { prepare } from './db';
 import { getNowSeconds } from './time';

@@ -17,6 +17,12 @@ export const AUDIT_ACTIONS = [
 	'feed-token-revoke',
 	'practice-confirm',
 	'practice-retire',
+	// The adoption loop (answers/): focal points named and removed, countries' answers, and the
+	// country an admin sets on a member (who answers for which country depends on it).
+	'focal-point-name',
+	'focal-point-remove',
+	'country-answer',
+	'member-country',
 ] as const;
 
 /**

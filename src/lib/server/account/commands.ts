@@ -4,7 +4,7 @@ import { checkNewPassword } from '../../password-policy';
 import { useTranslations } from '../../i18n';
 import { recordAudit } from '../audit';
 import type { CommandContext } from '../context';
-import { getDataDir } from '../db';
+import { getDataDir, prepare } from '../db';
 import { recordFailure, secondsToWait, signInAccountRule } from '../login-throttle';
 import { hashPassword, verifyPasswordHash } from '../password';
 import { deleteProfilePhoto, processProfilePhoto, saveProfilePhoto } from '../photos';
@@ -29,6 +29,9 @@ export async function saveProfile(
 	if (!user) return { ok: false, kind: 'forbidden' };
 	const t = useTranslations(ctx.lang);
 	const errors: FieldErrors = { ...submission.errors };
+	// A member's country is required once set: it decides which answers their country owes.
+	if (user.country && !submission.values.country && !errors.country)
+		errors.country = t('members.required');
 	let webp: Buffer | null = null;
 	if (submission.photo && !errors.photo) {
 		webp = await processProfilePhoto(new Uint8Array(await submission.photo.arrayBuffer()));
@@ -44,17 +47,25 @@ export async function saveProfile(
 			? null
 			: previous;
 	try {
-		updateUserProfile(ctx.db, user.id, {
-			name: values.name,
-			title: values.title || null,
-			country: values.country || null,
-			languages: submission.languageCodes,
-			phone: values.phone || null,
-			showPhone: values.showPhone,
-			bio: values.bio || null,
-			photo,
-			timeZone: values.timeZone,
-		});
+		ctx.db.transaction(() => {
+			updateUserProfile(ctx.db, user.id, {
+				name: values.name,
+				title: values.title || null,
+				country: values.country || null,
+				languages: submission.languageCodes,
+				phone: values.phone || null,
+				showPhone: values.showPhone,
+				bio: values.bio || null,
+				photo,
+				timeZone: values.timeZone,
+			});
+			// Moving to another country ends answering for the old one (admins name focal points anew).
+			if (values.country && values.country !== user.country)
+				prepare(ctx.db, 'DELETE FROM focal_point WHERE user_id = ? AND country != ?').run(
+					user.id,
+					values.country,
+				);
+		})();
 	} catch (error) {
 		// The new file is referenced by nothing: remove it, keep the old one.
 		if (photo !== previous) await deleteProfilePhoto(dataDir, photo);

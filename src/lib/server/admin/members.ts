@@ -186,3 +186,41 @@ export function listLastSignIns(db: Database): Map<number, number> {
 	).all() as { id: number; at: number }[];
 	return new Map(rows.map((row) => [row.id, row.at]));
 }
+
+/**
+ * Sets a member's country (required: the country decides which answers a member may give as a
+ * focal point). A focal point moved to another country stops answering for the old one.
+ */
+export function changeMemberCountry(
+	ctx: CommandContext,
+	input: { userId: string; country: string },
+): AdminResult<{ target: User; country: string }> {
+	const { db, user: actor } = ctx;
+	if (!isAdmin(actor)) return { ok: false, kind: 'forbidden' };
+	const target = findTarget(db, input.userId);
+	if (!target) return { ok: false, kind: 'not-found' };
+	const t = useTranslations(ctx.lang);
+	if (!input.country)
+		return { ok: false, kind: 'invalid', errors: { country: t('members.required') } };
+	if (!isCountryCode(input.country))
+		return { ok: false, kind: 'invalid', errors: { country: t('admin.invite.countryInvalid') } };
+	if (target.country === input.country) return { ok: true, target, country: input.country };
+	db.transaction(() => {
+		prepare(db, 'UPDATE user SET country = ?, updated_at = unixepoch() WHERE user.id = ?').run(
+			input.country,
+			target.id,
+		);
+		prepare(db, 'DELETE FROM focal_point WHERE focal_point.user_id = ? AND country != ?').run(
+			target.id,
+			input.country,
+		);
+		recordAudit(db, {
+			actorId: actor.id,
+			action: 'member-country',
+			target: target.email,
+			ip: ctx.ip,
+			detail: `${target.country ?? '—'} → ${input.country}`,
+		});
+	}).immediate();
+	return { ok: true, target, country: input.country };
+}

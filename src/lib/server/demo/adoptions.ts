@@ -10,7 +10,7 @@ import type { AdoptionKpi, AdoptionStatus } from '../../adoption';
 import { getClientDir } from '../../config';
 
 /** The demo case studies (content/case-studies/*) with their country: marks come from elsewhere. */
-const DEMO_PRACTICES: Readonly<Record<string, string>> = {
+export const DEMO_PRACTICES: Readonly<Record<string, string>> = {
 	'concession-zero-papier': 'BE',
 	'connected-car-service-reminders': 'DE',
 	'crm-right-employee-right-moment': 'BE',

@@ -1,0 +1,95 @@
+// The answers countries still owe, as the overdue lists show them: who answers for each country (or
+// that nobody does), how late it is. Shared with the dashboard and digests ("overdue per country").
+import type { Database } from 'better-sqlite3';
+import { prepare } from '../db';
+import { listOwedAnswers, type OwedAnswer } from '../practices/owed';
+import { SECONDS_PER_DAY } from '../time';
+
+/** An owed answer with the country's focal points and how many days it is late (0 while not). */
+export interface OwedAnswerRow extends OwedAnswer {
+	focalPoints: { id: number; name: string }[];
+	daysOverdue: number;
+}
+
+/** Active focal points of every country, in one query. */
+function listAllFocalPoints(db: Database): Map<string, { id: number; name: string }[]> {
+	const rows = prepare(
+		db,
+		`SELECT f.country, user.id, user.name FROM focal_point f JOIN user ON user.id = f.user_id
+			WHERE user.active = 1 ORDER BY f.created_at, user.id`,
+	).all() as { country: string; id: number; name: string }[];
+	const byCountry = new Map<string, { id: number; name: string }[]>();
+	for (const r of rows) {
+		let list = byCountry.get(r.country);
+		if (!list) byCountry.set(r.country, (list = []));
+		list.push({ id: r.id, name: r.name });
+	}
+	return byCountry;
+}
+
+/**
+ * The owed answers (optionally of one country), overdue first (most late first), then by due date.
+ * @example listOwedAnswerRows(db, now, { country: 'PT' })[0].daysOverdue // 12
+ */
+export function listOwedAnswerRows(
+	db: Database,
+	nowSeconds: number,
+	filter: { country?: string; overdueOnly?: boolean } = {},
+): OwedAnswerRow[] {
+	const focal = listAllFocalPoints(db);
+	return listOwedAnswers(db, nowSeconds, filter.country ? { country: filter.country } : {})
+		.filter((a) => !filter.overdueOnly || a.overdue)
+		.map((a) => ({
+			...a,
+			focalPoints: focal.get(a.country) ?? [],
+			daysOverdue: a.overdue ? Math.max(1, Math.ceil((nowSeconds - a.dueAt) / SECONDS_PER_DAY)) : 0,
+		}))
+		.sort(
+			(a, b) =>
+				b.daysOverdue - a.daysOverdue ||
+				a.dueAt - b.dueAt ||
+				a.country.localeCompare(b.country) ||
+				a.caseStudy.localeCompare(b.caseStudy),
+		);
+}
+
+/** Per country of the network: answers owed, of which overdue, and whether it has a focal point. */
+export interface CountryOwedCount {
+	country: string;
+	owed: number;
+	overdue: number;
+	hasFocalPoint: boolean;
+}
+
+/**
+ * Owed and overdue answers per country (every network country, even at zero), by country code.
+ * @example countOwedByCountry(db, now).find((c) => c.country === 'PT')?.overdue // 3
+ */
+export function countOwedByCountry(db: Database, nowSeconds: number): CountryOwedCount[] {
+	const focal = listAllFocalPoints(db);
+	const counts = new Map<string, CountryOwedCount>();
+	const countries = prepare(
+		db,
+		`SELECT DISTINCT user.country FROM user WHERE user.active = 1 AND user.country IS NOT NULL
+			AND user.country != '' ORDER BY user.country`,
+	)
+		.pluck()
+		.all() as string[];
+	for (const country of countries)
+		counts.set(country, { country, owed: 0, overdue: 0, hasFocalPoint: focal.has(country) });
+	for (const a of listOwedAnswers(db, nowSeconds)) {
+		const c = counts.get(a.country);
+		if (!c) continue;
+		c.owed++;
+		if (a.overdue) c.overdue++;
+	}
+	return [...counts.values()];
+}
+
+/**
+ * Overdue answers per country code, for badges and the dashboard.
+ * @example countOverdueByCountry(db, now).get('PT') // 3
+ */
+export function countOverdueByCountry(db: Database, nowSeconds: number): Map<string, number> {
+	return new Map(countOwedByCountry(db, nowSeconds).map((c) => [c.country, c.overdue]));
+}
