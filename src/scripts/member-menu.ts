@@ -1,4 +1,4 @@
-// Fills the member menu of prerendered pages from /api/me (name, unread count, review and admin links).
+// Fills the member menu of prerendered pages from /api/me (name, unread counts, answers, review and admin links).
 export async function fillMemberMenu() {
 	const menu = document.querySelector<HTMLElement>('[data-cd-member]');
 	if (!menu) return;
@@ -27,6 +27,10 @@ export async function fillMemberMenu() {
 			unreadLabel: string;
 			/** Practices past or near their review date that this member may confirm or retire. */
 			review: boolean;
+			notifications: number;
+			notificationsLabel: string;
+			/** The answers link's text when the member answers for a country or watches them all. */
+			answersLabel: string | null;
 		};
 		const name = menu.querySelector<HTMLElement>('[data-cd-member-name]');
 		if (name) name.textContent = me.name;
@@ -35,6 +39,17 @@ export async function fillMemberMenu() {
 			badge.hidden = me.unread === 0;
 			badge.children[0].textContent = String(me.unread);
 			badge.children[1].textContent = me.unreadLabel;
+		}
+		const notifications = menu.querySelector<HTMLElement>('[data-cd-notifications-unread]');
+		if (notifications) {
+			notifications.hidden = me.notifications === 0;
+			notifications.children[0].textContent = String(me.notifications);
+			notifications.children[1].textContent = me.notificationsLabel;
+		}
+		const answers = menu.querySelector<HTMLElement>('[data-cd-answers]');
+		if (answers) {
+			answers.hidden = me.answersLabel === null;
+			if (me.answersLabel) answers.textContent = me.answersLabel;
 		}
 		const admin = menu.querySelector<HTMLElement>('[data-cd-admin]');
 		if (admin) admin.hidden = me.role !== 'admin';
