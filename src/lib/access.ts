@@ -15,7 +15,7 @@ const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 
 /** Members' features: signed in even when reading is public. */
 const MEMBERS_ONLY = [
-	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions)(\/|$)/,
+	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions|requests|impact)(\/|$)/,
 	/^(\/fr)?\/case-studies\/[^/]+\/applied(\/|$)/,
 	/^\/(api|data|members-search|submission-media)\//,
 	/^\/diffusion\.csv$/,

@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
 	'password-change',
 	'feed-token-regenerate',
 	'feed-token-revoke',
+	'request-post',
+	'request-answer',
+	'search-miss-dismiss',
+	'search-miss-request',
 ] as const;
 
 /**
