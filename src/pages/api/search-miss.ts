@@ -35,7 +35,11 @@ export const POST: APIRoute = async ({ locals, request }) => {
 	const result = recordSearchMiss(locals.command, { query, lang });
 	if (result.ok) return json(result.recorded ? 201 : 200, { recorded: result.recorded });
 	if (result.kind === 'rate-limited')
-		return json(429, { error: 'rate limited' }, { 'Retry-After': String(result.retryAfterSeconds) });
+		return json(
+			429,
+			{ error: 'rate limited' },
+			{ 'Retry-After': String(result.retryAfterSeconds) },
+		);
 	if (result.kind === 'invalid') return json(400, { error: 'invalid query' });
 	return json(403, { error: 'forbidden' });
 };

@@ -102,7 +102,12 @@ export function listRequests(
 		ORDER BY r.state = 'open' DESC, CASE WHEN r.state = 'open' THEN votes END DESC,
 			r.answered_at DESC, r.created_at DESC, r.id DESC
 		LIMIT ?`,
-	).all(viewerId, options.state ?? null, options.state ?? null, options.limit ?? -1) as RequestRow[];
+	).all(
+		viewerId,
+		options.state ?? null,
+		options.state ?? null,
+		options.limit ?? -1,
+	) as RequestRow[];
 	return rows.map((r) => toRequest(r, viewerId));
 }
 
@@ -125,8 +130,15 @@ export function insertRequest(
 			db,
 			`INSERT INTO practice_request (author_id, title, detail, lang, country, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		).run(input.authorId, input.title, input.detail, input.lang, input.country, nowSeconds, nowSeconds)
-			.lastInsertRowid,
+		).run(
+			input.authorId,
+			input.title,
+			input.detail,
+			input.lang,
+			input.country,
+			nowSeconds,
+			nowSeconds,
+		).lastInsertRowid,
 	);
 	prepare(
 		db,
@@ -212,10 +224,12 @@ export function insertSearchMiss(
 		`SELECT 1 FROM search_miss WHERE query = ? AND country = ? AND created_at > ? LIMIT 1`,
 	).get(input.query, input.country, nowSeconds - SEARCH_MISS_DEDUPE_SECONDS);
 	if (recent) return false;
-	prepare(
-		db,
-		'INSERT INTO search_miss (query, lang, country, created_at) VALUES (?, ?, ?, ?)',
-	).run(input.query, input.lang, input.country, nowSeconds);
+	prepare(db, 'INSERT INTO search_miss (query, lang, country, created_at) VALUES (?, ?, ?, ?)').run(
+		input.query,
+		input.lang,
+		input.country,
+		nowSeconds,
+	);
 	return true;
 }
 
