@@ -22,7 +22,6 @@ import { formatCountry, formatNumber, tPlural, useTranslations, type UiKey } fro
 import { formatKpiValue } from '../../kpi';
 import type { Lang } from '../../taxonomy';
 import { listNetworkCountries, listOwedAnswers } from '../practices/owed';
-import { getAllCaseStudies } from '../submissions/catalogue';
 import type { User } from '../user';
 import {
 	queryAnswerRows,
@@ -83,6 +82,16 @@ export interface ImpactContext {
 	countries: string[];
 	now: number;
 	lang: Lang;
+	/** Titles and languages of the visible practices, by slug. */
+	loadPractices: () => Promise<Map<string, { title: string; lang: string }>>;
+}
+
+async function loadCataloguePractices(db: Database) {
+	// Loaded on use: the catalogue reads Astro's content layer, which only exists inside Astro.
+	const { getAllCaseStudies } = await import('../submissions/catalogue');
+	return new Map(
+		(await getAllCaseStudies(db)).map((s) => [s.id, { title: s.data.title, lang: s.data.lang }]),
+	);
 }
 
 /** The viewer's scope and the network's countries, once per request. */
@@ -93,7 +102,14 @@ export function createImpactContext(
 	lang: Lang,
 ): ImpactContext {
 	const countries = listNetworkCountries(db);
-	return { db, scope: getImpactScope(viewer, countries.length), countries, now: nowSeconds, lang };
+	return {
+		db,
+		scope: getImpactScope(viewer, countries.length),
+		countries,
+		now: nowSeconds,
+		lang,
+		loadPractices: () => loadCataloguePractices(db),
+	};
 }
 
 const pct = (value: number | null, lang: Lang) =>
@@ -427,7 +443,7 @@ export async function getWeekPractices(
 	const { db, scope, now, lang } = ctx;
 	const range = resolveWeek(week, now);
 	const published = queryPracticesPublished(db, range.from, range.to);
-	const catalogue = new Map((await getAllCaseStudies(db)).map((s) => [s.id, s]));
+	const catalogue = published.length ? await ctx.loadPractices() : new Map();
 	const answers = queryAnswersOn(
 		db,
 		published.map((p) => p.caseStudy),
@@ -441,8 +457,8 @@ export async function getWeekPractices(
 		const study = catalogue.get(p.caseStudy);
 		return {
 			caseStudy: p.caseStudy,
-			title: study?.data.title ?? p.caseStudy,
-			lang: study?.data.lang ?? lang,
+			title: study?.title ?? p.caseStudy,
+			lang: study?.lang ?? lang,
 			country: p.country,
 			publishedAt: p.publishedAt,
 			answers: answers
@@ -517,6 +533,10 @@ export async function getImpactRows(
 	// A country's member asking for another country's key gets their own rows filter, i.e. nothing.
 	const countryFilter = scope.country ?? (key && key !== NETWORK_KEY ? key : null);
 	const keyAllowed = (c: string) => scope.country === null || c === scope.country;
+	const countryKeyed =
+		id === 'coverage' || id === 'answers' || id === 'verified' || id === 'messages';
+	if (countryKeyed && key && key !== NETWORK_KEY && !keyAllowed(key))
+		return { columns: [], rows: [] };
 	switch (id) {
 		case 'coverage': {
 			const rows = queryCoverageRows(db, countryFilter).filter((r) => keyAllowed(r.country));

@@ -23,7 +23,7 @@ export function queryCoverage(
 			FROM practice p
 			WHERE ${VISIBLE} AND (?1 IS NULL OR p.country = ?1)
 			GROUP BY p.country ORDER BY p.country`,
-	).all(country) as { country: string; practices: number; answered: number }[];
+	).all({ 1: country }) as { country: string; practices: number; answered: number }[];
 }
 
 /**
@@ -52,7 +52,7 @@ export function queryAnswersWithinDue(
 			WHERE ${VISIBLE} AND p.owed_from + ?1 <= ?2 AND a.country != p.country
 				AND a.country IN (SELECT value FROM json_each(?3))
 			GROUP BY a.country`,
-	).all(DUE_SECONDS, nowSeconds, JSON.stringify(countries)) as {
+	).all({ 1: DUE_SECONDS, 2: nowSeconds, 3: JSON.stringify(countries) }) as {
 		country: string;
 		answered: number;
 		within: number;
@@ -90,7 +90,7 @@ export function queryAnswerRows(
 					LEFT JOIN country_answer a ON a.case_study = p.slug AND a.country = c.value
 				WHERE ${VISIBLE} AND p.owed_from + ?1 <= ?2
 				ORDER BY c.value, p.owed_from, p.slug`,
-		).all(DUE_SECONDS, nowSeconds, JSON.stringify(countries)) as {
+		).all({ 1: DUE_SECONDS, 2: nowSeconds, 3: JSON.stringify(countries) }) as {
 			slug: string;
 			practice_country: string;
 			country: string;
@@ -127,7 +127,7 @@ export function queryReviewRows(
 				WHERE ${VISIBLE} AND p.review_by != '' AND (?1 IS NULL OR p.country = ?1)
 					AND (p.verified_at IS NOT NULL OR p.review_by < ?2)
 				ORDER BY p.country, p.review_by, p.slug`,
-		).all(country, today) as {
+		).all({ 1: country, 2: today }) as {
 			slug: string;
 			country: string;
 			review_by: string;
@@ -186,7 +186,7 @@ export function querySubmissionRows(
 		SELECT published_month, 'post-mortem', CAST(id AS TEXT) FROM post_mortem
 			WHERE status = 'published' AND published_month >= ?2
 		ORDER BY 1, 2, 3`,
-	).all(fromSeconds, fromMonth) as {
+	).all({ 1: fromSeconds, 2: fromMonth }) as {
 		month: string;
 		kind: 'case-study' | 'post-mortem';
 		id: string;
@@ -224,7 +224,7 @@ export function queryThreadReplies(
 			SELECT thread_id, coalesce(country, '') AS country, asked_at, replied_at FROM addressed
 			WHERE ?2 IS NULL OR country = ?2
 			ORDER BY asked_at, thread_id`,
-		).all(sinceSeconds, country) as {
+		).all({ 1: sinceSeconds, 2: country }) as {
 			thread_id: number;
 			country: string;
 			asked_at: number;
@@ -259,7 +259,7 @@ export function queryKpiSums(
 			WHERE typeof(before) IN ('integer', 'real') AND typeof(after) IN ('integer', 'real')
 			GROUP BY unit, label
 			ORDER BY answers DESC, unit, label`,
-	).all(country) as {
+	).all({ 1: country }) as {
 		unit: string;
 		label: string;
 		sum: number;
@@ -291,7 +291,7 @@ export function queryKpiRows(
 				WHERE a.status IN ('adopted', 'adapted') AND a.kpi IS NOT NULL
 					AND (?1 IS NULL OR a.country = ?1)
 				ORDER BY a.country, a.case_study`,
-		).all(country) as {
+		).all({ 1: country }) as {
 			case_study: string;
 			country: string;
 			status: string;
@@ -325,7 +325,11 @@ export function queryTopSearchMisses(
 		`SELECT query, count(*) AS count, count(DISTINCT country) AS countries FROM search_miss
 			WHERE created_at >= ?1 AND (?2 IS NULL OR country = ?2)
 			GROUP BY query ORDER BY count DESC, query LIMIT ?3`,
-	).all(sinceSeconds, country, limit) as { query: string; count: number; countries: number }[];
+	).all({ 1: sinceSeconds, 2: country, 3: limit }) as {
+		query: string;
+		count: number;
+		countries: number;
+	}[];
 }
 
 /** The rows behind the searches chart. */
@@ -340,7 +344,7 @@ export function querySearchMissRows(
 			`SELECT query, lang, country, triage, created_at FROM search_miss
 				WHERE created_at >= ?1 AND (?2 IS NULL OR country = ?2)
 				ORDER BY query, created_at`,
-		).all(sinceSeconds, country) as {
+		).all({ 1: sinceSeconds, 2: country }) as {
 			query: string;
 			lang: string;
 			country: string;
@@ -417,7 +421,7 @@ export function queryAnswersOn(
 			`SELECT a.case_study, a.country, a.status, a.kpi, a.created_at FROM country_answer a
 				WHERE a.case_study IN (SELECT value FROM json_each(?1)) AND (?2 IS NULL OR a.country = ?2)
 				ORDER BY a.case_study, a.country`,
-		).all(JSON.stringify(slugs), country) as {
+		).all({ 1: JSON.stringify(slugs), 2: country }) as {
 			case_study: string;
 			country: string;
 			status: string;
@@ -447,6 +451,6 @@ export function queryCoverageRows(
 					(SELECT count(*) FROM country_answer a WHERE a.case_study = p.slug AND a.country != p.country) AS answers
 				FROM practice p WHERE ${VISIBLE} AND (?1 IS NULL OR p.country = ?1)
 				ORDER BY p.country, p.slug`,
-		).all(country) as { slug: string; country: string; answers: number }[]
+		).all({ 1: country }) as { slug: string; country: string; answers: number }[]
 	).map((r) => ({ caseStudy: r.slug, country: r.country, answers: r.answers }));
 }

@@ -12,7 +12,6 @@ import {
 	searchMissBucket,
 	type TokenBucket,
 } from '../rate-limit';
-import { findCaseStudy } from '../submissions/catalogue';
 import { getNowSeconds } from '../time';
 import {
 	canTriage,
@@ -151,6 +150,7 @@ export async function answerRequest(
 	ctx: CommandContext,
 	input: AnswerInput,
 	nowSeconds = getNowSeconds(),
+	isPractice: (db: CommandContext['db'], slug: string) => Promise<boolean> = isVisiblePractice,
 ): Promise<{ ok: true; id: number } | Failure | Invalid | { ok: false; kind: 'not-open' }> {
 	const user = ctx.user;
 	if (!user || !canTriage(user)) return { ok: false, kind: 'forbidden' };
@@ -165,7 +165,7 @@ export async function answerRequest(
 	let caseStudy: string | null = null;
 	let postMortemId: number | null = null;
 	if (slug !== '') {
-		if (await findCaseStudy(ctx.db, slug)) caseStudy = slug;
+		if (await isPractice(ctx.db, slug)) caseStudy = slug;
 		else errors.caseStudy = t('requests.error.unknownPractice');
 	}
 	if (pmText !== '') {
@@ -212,6 +212,13 @@ export async function answerRequest(
 		nowSeconds,
 	);
 	return { ok: true, id: input.id };
+}
+
+/** A case study readers can see now (either source), from the catalogue. */
+async function isVisiblePractice(db: CommandContext['db'], slug: string): Promise<boolean> {
+	// Loaded on use: the catalogue reads Astro's content layer, which only exists inside Astro.
+	const { findCaseStudy } = await import('../submissions/catalogue');
+	return (await findCaseStudy(db, slug)) !== null;
 }
 
 /** An editor sets aside every new miss of a query (noise, typo, out of scope). */
