@@ -483,8 +483,8 @@ class CdSearch extends HTMLElement {
 			method: 'POST',
 			credentials: 'same-origin',
 			keepalive: true,
-			headers: { 'Content-Type': 'application/json' },
-			body: JSON.stringify({ query: term, lang: this.uiLang }),
+			// A form body: the server takes no other kind of POST (CSRF defence).
+			body: new URLSearchParams({ query: term, lang: this.uiLang }),
 		}).catch(() => {});
 	}
 

@@ -9,7 +9,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 		headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
 	});
 
-// The search page reports a query that found nothing (JSON, or a form post). Signed-in members only;
+// The search page reports a query that found nothing (a form post; JSON is read too, though the
+// Node server only lets form bodies through). Signed-in members only;
 // the server has already refused a POST from another origin. Stored without the member's id.
 export const POST: APIRoute = async ({ locals, request }) => {
 	if (!locals.user) return json(401, { error: 'not signed in' });
