@@ -63,8 +63,10 @@ async function startServer(access, dataDir = fs.mkdtempSync(path.join(os.tmpdir(
 			PORTAL_ACCESS: access,
 			WEB_CONCURRENCY: String(workers),
 		},
-		stdio: ['ignore', 'ignore', 'inherit'],
+		stdio: ['ignore', 'pipe', 'inherit'],
 	});
+	let log = '';
+	child.stdout.on('data', (d) => (log += d));
 	const url = `http://127.0.0.1:${port}`;
 	for (let i = 0; i < 200; i++) {
 		try {
@@ -75,6 +77,13 @@ async function startServer(access, dataDir = fs.mkdtempSync(path.join(os.tmpdir(
 	return {
 		url,
 		dataDir,
+		/** Resolves once the server's log matches (e.g. the members' index built at start). */
+		async waitForLog(pattern, timeoutMs = 120_000) {
+			for (const end = Date.now() + timeoutMs; Date.now() < end; )
+				if (pattern.test(log)) return;
+				else await new Promise((r) => setTimeout(r, 100));
+			throw new Error(`server log never matched ${pattern}`);
+		},
 		stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))),
 	};
 }
@@ -240,10 +249,16 @@ async function timeRequests(url, cookie, n, concurrency) {
 		while (next < n) {
 			next++;
 			const started = performance.now();
-			const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
-			await res.arrayBuffer();
-			times.push(performance.now() - started);
-			if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+			try {
+				const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+				await res.arrayBuffer();
+				if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+				times.push(performance.now() - started);
+			} catch (error) {
+				// Counted and shown; a page that fails under load is a result too.
+				times.errors = (times.errors ?? 0) + 1;
+				console.error(`  ${url}: ${error.cause?.code ?? error.message}`);
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));
@@ -253,7 +268,13 @@ async function timeRequests(url, cookie, n, concurrency) {
 function stats(times) {
 	const sorted = [...times].sort((a, b) => a - b);
 	const at = (q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-	return { n: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1) };
+	return {
+		n: sorted.length,
+		errors: times.errors ?? 0,
+		p50: at(0.5) ?? NaN,
+		p95: at(0.95) ?? NaN,
+		max: sorted.at(-1) ?? NaN,
+	};
 }
 
 async function benchImpact() {
@@ -265,6 +286,9 @@ async function benchImpact() {
 	const seeded = seedImpactNetwork(dataDir);
 	console.log('\nSeeded:', JSON.stringify(seeded.sizes));
 	server = await startServer('members', dataDir);
+	// The main process indexes the post-mortems and web studies for search at start: let it finish,
+	// so it does not compete with the pages timed.
+	await server.waitForLog(/\[members-search\] indexed/);
 	const pages = [
 		['/impact/ (admin: 100 countries)', '/impact/', seeded.cookies.admin],
 		['/impact/ (member of PT)', '/impact/', seeded.cookies.member],
@@ -276,12 +300,15 @@ async function benchImpact() {
 			const url = server.url + pathname;
 			const first = await timeRequests(url, cookie, 1, 1);
 			// Warm both workers (catalogue, prepared statements) before timing.
-			await timeRequests(url, cookie, 10, 2);
+			await timeRequests(url, cookie, 4, 2);
 			const res = await fetch(url, { headers: { cookie } });
 			const bytes = (await res.arrayBuffer()).byteLength;
-			const sequential = stats(await timeRequests(url, cookie, impactRequests, 1));
-			const concurrent = stats(await timeRequests(url, cookie, impactRequests, connections));
-			rows.push({ name, first: first[0], bytes, sequential, concurrent });
+			// A page taking seconds gets fewer requests: the figure is clear long before 100.
+			const n = first[0] > 1000 ? Math.min(impactRequests, 10) : impactRequests;
+			const sequential = stats(await timeRequests(url, cookie, n, 1));
+			const pair = stats(await timeRequests(url, cookie, n, workers));
+			const concurrent = stats(await timeRequests(url, cookie, n, connections));
+			rows.push({ name, first: first[0], bytes, sequential, pair, concurrent });
 			console.log(
 				`  ${name}: sequential p95 ${sequential.p95.toFixed(0)} ms, concurrent p95 ${concurrent.p95.toFixed(0)} ms`,
 			);
@@ -291,6 +318,8 @@ async function benchImpact() {
 		fs.rmSync(dataDir, { recursive: true, force: true });
 	}
 	const ms = (v) => v.toFixed(0);
+	const triple = (s) =>
+		`${ms(s.p50)} / ${ms(s.p95)} / ${ms(s.max)}${s.errors ? ` (${s.errors} failed)` : ''}`;
 	console.log(
 		`\nImpact and diffusion at scale — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, WEB_CONCURRENCY=${workers}, ${impactRequests} requests per series, concurrent = ${connections} at a time, build ${path.relative(root, dist) || '.'}\n`,
 	);
@@ -300,7 +329,7 @@ async function benchImpact() {
 	console.log('|---|---|---|---|---|---|');
 	for (const r of rows)
 		console.log(
-			`| ${r.name} | ${ms(r.first)} | ${(r.bytes / 1024).toFixed(0)} | ${ms(r.sequential.p50)} / ${ms(r.sequential.p95)} / ${ms(r.sequential.max)} | ${ms(r.concurrent.p50)} / ${ms(r.concurrent.p95)} / ${ms(r.concurrent.max)} | ${r.sequential.p95 <= 200 && r.concurrent.p95 <= 200 ? 'yes' : 'no'} |`,
+			`| ${r.name} | ${ms(r.first)} | ${(r.bytes / 1024).toFixed(0)} | ${r.sequential.n} | ${triple(r.sequential)} | ${triple(r.pair)} | ${triple(r.concurrent)} | ${r.sequential.p95 <= 200 && r.pair.p95 <= 200 ? 'yes' : 'no'} |`,
 		);
 	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
 	fs.writeFileSync(

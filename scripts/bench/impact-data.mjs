@@ -110,6 +110,20 @@ export function seedImpactNetwork(dataDir, options = {}) {
 			'INSERT INTO submission_version (submission_id, number, fields, published_at) VALUES (?, 1, ?, ?)',
 		);
 		const setLive = db.prepare('UPDATE submission SET live_version_id = ? WHERE id = ?');
+		const addMedia = db.prepare(
+			`INSERT INTO submission_media (id, submission_id, kind, state, progress, meta, original_name, created_at, updated_at)
+				VALUES (?, ?, 'image', 'ready', 1, ?, 'cover.jpg', ?, ?)`,
+		);
+		const coverMeta = JSON.stringify({
+			dir: 'bench-cover',
+			width: 1600,
+			height: 1000,
+			variants: [480, 800, 1200].map((width) => ({
+				file: `image-${width}.webp`,
+				width,
+				height: Math.round(width / 1.6),
+			})),
+		});
 		const addPractice = db.prepare(
 			`INSERT INTO practice (slug, country, source, published_at, first_seen_at, owed_from, review_by, verified_at)
 				VALUES (?, ?, 'web', ?, ?, ?, ?, ?)`,
@@ -152,11 +166,16 @@ export function seedImpactNetwork(dataDir, options = {}) {
 				contacts: [author],
 				blocks: [{ type: 'text', markdown: `Practice ${i}. ${WORDS.join(' ')}.` }],
 			};
+			// A cover (a ready image; its files are not needed by the pages benchmarked), without which
+			// a web study is not in the catalogue.
+			const media = crypto.createHash('sha256').update(slug).digest('hex').slice(0, 32);
+			fields.cover = { media, alt: 'Bench cover' };
 			const json = JSON.stringify(fields);
 			const sid = Number(
 				addSubmission.run(slug, author, country, json, publishedAt, publishedAt).lastInsertRowid,
 			);
 			setLive.run(addVersion.run(sid, json, publishedAt).lastInsertRowid, sid);
+			addMedia.run(media, sid, coverMeta, publishedAt, publishedAt);
 			addPractice.run(
 				slug,
 				country,

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
 import { createTestDatabase, T0 } from './test-db';
 import { createUser, type User } from '../../../src/lib/server/user';
 import {
@@ -18,6 +19,7 @@ const NOW = T0 + 100 * DAY; // 2026-04-11
 
 let db: Database;
 let cleanup: () => void;
+let dbFile: string;
 let admin: User;
 let pt: User;
 let it_: User;
@@ -109,7 +111,9 @@ const ctxFor = (user: User): ImpactContext => ({
 });
 
 beforeEach(() => {
-	({ db, cleanup } = createTestDatabase());
+	let file: string;
+	({ db, cleanup, file } = createTestDatabase());
+	dbFile = file;
 	const make = (email: string, role: 'member' | 'admin', country: string) =>
 		createUser(db, { email, name: email, role, passwordHash: 'x', country }, T0);
 	admin = make('admin@hq.example', 'admin', 'IT');
@@ -303,5 +307,24 @@ describe('what a country’s member sees', () => {
 		expect(table.map((r) => r[0])).toEqual(['Portugal (PT)', 'Network (all countries)']);
 		// ES and DE owe a, b, c, f too: 8 + 4 + 4 due, 2 within.
 		expect(table[1]).toEqual(['Network (all countries)', 2, 16, 12.5]);
+	});
+});
+
+describe('kept figures', () => {
+	it('are recomputed as soon as any connection writes', async () => {
+		const before = await rows(ctxFor(admin), 'answers');
+		expect(before[0]).toEqual(['France (FR)', 1, 4, 25]);
+		// Same connection: FR answers c in time.
+		answer('c', 'FR', 10);
+		expect((await rows(ctxFor(admin), 'answers'))[0]).toEqual(['France (FR)', 2, 4, 50]);
+		// Another connection (another worker process): FR answers f in time.
+		const other = new Sqlite(dbFile);
+		other
+			.prepare(
+				`INSERT INTO country_answer (case_study, country, status, created_at, updated_at) VALUES ('f', 'FR', 'trying', ?, ?)`,
+			)
+			.run(T0 + 55 * DAY, T0 + 55 * DAY);
+		other.close();
+		expect((await rows(ctxFor(admin), 'answers'))[0]).toEqual(['France (FR)', 3, 4, 75]);
 	});
 });

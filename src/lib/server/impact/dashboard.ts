@@ -29,6 +29,7 @@ import {
 	queryAnswersWithinDue,
 	queryCoverage,
 	queryCoverageRows,
+	queryDataStamp,
 	queryKpiRows,
 	queryKpiSums,
 	queryPracticesPublished,
@@ -106,7 +107,8 @@ export function createImpactContext(
 		db,
 		scope: getImpactScope(viewer, countries.length),
 		countries,
-		now: nowSeconds,
+		// Whole minutes: figures computed for the same minute and data can be shared (see memo).
+		now: Math.floor(nowSeconds / 60) * 60,
 		lang,
 		loadPractices: () => loadCataloguePractices(db),
 	};
@@ -176,8 +178,34 @@ function countryLabel(code: string, lang: Lang): string {
 	return code ? `${formatCountry(code, lang)} (${code})` : '–';
 }
 
+// The dashboard is read far more often than its rows change, and at 100 countries × 1000 practices
+// its queries take tens of milliseconds: a chart is kept until the database changes (any commit by
+// another connection moves `data_version`, any by this one `total_changes()`) or the minute ends.
+const MEMO_MAX = 200;
+const memos = new WeakMap<Database, Map<string, unknown>>();
+
+async function memo<T>(ctx: ImpactContext, key: string, compute: () => Promise<T>): Promise<T> {
+	let map = memos.get(ctx.db);
+	if (!map) memos.set(ctx.db, (map = new Map()));
+	const full = `${queryDataStamp(ctx.db)}|${ctx.now}|${ctx.scope.country}|${ctx.scope.network}|${ctx.lang}|${key}`;
+	if (map.has(full)) return map.get(full) as T;
+	const value = await compute();
+	// Stamps only grow: an entry of an older stamp is never read again.
+	if (map.size >= MEMO_MAX) map.clear();
+	map.set(full, value);
+	return value;
+}
+
 /** One chart of the dashboard. */
-export async function getImpactChart(
+export function getImpactChart(
+	ctx: ImpactContext,
+	id: ImpactChartId,
+	week?: string | null,
+): Promise<ImpactChart> {
+	return memo(ctx, `chart:${id}:${week ?? ''}`, () => computeImpactChart(ctx, id, week));
+}
+
+async function computeImpactChart(
 	ctx: ImpactContext,
 	id: ImpactChartId,
 	week?: string | null,
@@ -436,7 +464,14 @@ export interface WeekPractice {
 }
 
 /** Last week's practices: who answered what (with the KPI), which answers are overdue or still owed. */
-export async function getWeekPractices(
+export function getWeekPractices(
+	ctx: ImpactContext,
+	week: string | null,
+): Promise<{ from: number; to: number; label: string | null; practices: WeekPractice[] }> {
+	return memo(ctx, `week:${week ?? ''}`, () => computeWeekPractices(ctx, week));
+}
+
+async function computeWeekPractices(
 	ctx: ImpactContext,
 	week: string | null,
 ): Promise<{ from: number; to: number; label: string | null; practices: WeekPractice[] }> {

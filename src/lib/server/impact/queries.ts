@@ -462,3 +462,12 @@ export function queryCoverageRows(
 		).all({ 1: country }) as { slug: string; country: string; answers: number }[]
 	).map((r) => ({ caseStudy: r.slug, country: r.country, answers: r.answers }));
 }
+
+/**
+ * Changes whenever the database does: any commit by another connection moves `data_version`, any by
+ * this connection `total_changes()`.
+ */
+export function queryDataStamp(db: Database): string {
+	const version = db.pragma('data_version', { simple: true }) as number;
+	return `${version}:${prepare(db, 'SELECT total_changes()').pluck().get() as number}`;
+}
