@@ -242,12 +242,13 @@ async function benchThroughput() {
 }
 
 /** Milliseconds of each of `n` GETs, `concurrency` at a time; every answer must be 200. */
-async function timeRequests(url, cookie, n, concurrency) {
+async function timeRequests(url, cookie, n, concurrency, before = () => {}) {
 	const times = [];
 	let next = 0;
 	const worker = async () => {
 		while (next < n) {
 			next++;
+			before();
 			const started = performance.now();
 			try {
 				const res = await fetch(url, { headers: { cookie }, redirect: 'manual' });
@@ -295,6 +296,12 @@ async function benchImpact() {
 		['/diffusion/ (admin)', '/diffusion/', seeded.cookies.admin],
 	];
 	const rows = [];
+	const writer = new Database(path.join(dataDir, 'portal.db'));
+	writer.pragma('busy_timeout = 5000');
+	const touch = writer.prepare(
+		'INSERT INTO search_miss (query, lang, country, created_at) VALUES (?, ?, ?, ?)',
+	);
+	let changes = 0;
 	try {
 		for (const [name, pathname, cookie] of pages) {
 			const url = server.url + pathname;
@@ -306,14 +313,22 @@ async function benchImpact() {
 			// A page taking seconds gets fewer requests: the figure is clear long before 100.
 			const n = first[0] > 1000 ? Math.min(impactRequests, 10) : impactRequests;
 			const sequential = stats(await timeRequests(url, cookie, n, 1));
+			// Each request right after a write (a search that found nothing, as members make): the
+			// dashboard's kept figures are void, so this times computing them.
+			const changed = stats(
+				await timeRequests(url, cookie, Math.min(n, 30), 1, () =>
+					touch.run(`bench change ${changes++}`, 'en', 'PT', Math.floor(Date.now() / 1000)),
+				),
+			);
 			const pair = stats(await timeRequests(url, cookie, n, workers));
 			const concurrent = stats(await timeRequests(url, cookie, n, connections));
-			rows.push({ name, first: first[0], bytes, sequential, pair, concurrent });
+			rows.push({ name, first: first[0], bytes, sequential, changed, pair, concurrent });
 			console.log(
 				`  ${name}: sequential p95 ${sequential.p95.toFixed(0)} ms, concurrent p95 ${concurrent.p95.toFixed(0)} ms`,
 			);
 		}
 	} finally {
+		writer.close();
 		await server.stop();
 		fs.rmSync(dataDir, { recursive: true, force: true });
 	}
@@ -324,12 +339,12 @@ async function benchImpact() {
 		`\nImpact and diffusion at scale — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, WEB_CONCURRENCY=${workers}, ${impactRequests} requests per series, concurrent = ${connections} at a time, build ${path.relative(root, dist) || '.'}\n`,
 	);
 	console.log(
-		'| Page | first (ms) | HTML (KB) | sequential p50 / p95 / max (ms) | concurrent p50 / p95 / max (ms) | ≤ 200 ms p95 |',
+		`| Page | first (ms) | HTML (KB) | requests | sequential p50 / p95 / max (ms) | after a change, sequential | ${workers} at a time | ${connections} at a time | ≤ 200 ms p95 (sequential, after a change, ${workers} at a time) |`,
 	);
-	console.log('|---|---|---|---|---|---|');
+	console.log('|---|---|---|---|---|---|---|---|---|');
 	for (const r of rows)
 		console.log(
-			`| ${r.name} | ${ms(r.first)} | ${(r.bytes / 1024).toFixed(0)} | ${r.sequential.n} | ${triple(r.sequential)} | ${triple(r.pair)} | ${triple(r.concurrent)} | ${r.sequential.p95 <= 200 && r.pair.p95 <= 200 ? 'yes' : 'no'} |`,
+			`| ${r.name} | ${ms(r.first)} | ${(r.bytes / 1024).toFixed(0)} | ${r.sequential.n} | ${triple(r.sequential)} | ${triple(r.changed)} | ${triple(r.pair)} | ${triple(r.concurrent)} | ${r.sequential.p95 <= 200 && r.changed.p95 <= 200 && r.pair.p95 <= 200 ? 'yes' : 'no'} |`,
 		);
 	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
 	fs.writeFileSync(
