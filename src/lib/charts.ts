@@ -56,7 +56,8 @@ function open(id: string, title: string, desc: string, height: number): string {
 }
 
 function langAttr(lang: string | undefined): string {
-	return lang ? ` xml:lang="${escapeXml(lang)}" lang="${escapeXml(lang)}"` : '';
+	// In HTML, SVG's text takes xml:lang (a `lang` attribute is not valid there).
+	return lang ? ` xml:lang="${escapeXml(lang)}"` : '';
 }
 
 /**
