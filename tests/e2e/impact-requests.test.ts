@@ -200,6 +200,20 @@ describe('the impact dashboard', () => {
 		await page.context().close();
 	});
 
+	it('fits a phone: charts scale, tables scroll in their own box, the page never sideways', async () => {
+		for (const pathname of ['/impact/', '/requests/', '/requests/searches/']) {
+			const page = await signInPage(browser, server, CLAIRE, {
+				start: pathname,
+				viewport: { width: 390, height: 844 },
+			});
+			expect(
+				await page.evaluate(() => document.documentElement.scrollWidth),
+				pathname,
+			).toBeLessThanOrEqual(390);
+			await page.context().close();
+		}
+	});
+
 	it('shows a member of Portugal Portugal’s rows only, whatever the address asks', async () => {
 		const res = await client.get('/impact/?country=IT', BRUNO);
 		expect(res.status).toBe(200);
