@@ -194,6 +194,13 @@ describe('the impact dashboard', () => {
 		expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
 			1024,
 		);
+		// On screen the data tables wait behind "Data table"; on paper they are printed.
+		const table = page.locator('#searches table');
+		await expect(table.isVisible()).resolves.toBe(false);
+		await page.emulateMedia({ media: 'print' });
+		await expect(table.isVisible()).resolves.toBe(true);
+		await expect(page.locator('#searches summary').isVisible()).resolves.toBe(false);
+		await page.emulateMedia({ media: 'screen' });
 		const csv = await (await client.get('/impact/searches.csv?rows=1', CLAIRE)).text();
 		expect(csv.split('\r\n')[0]).toBe('query,lang,country,triage,date');
 		expect(csv).toContain(`${NONSENSE},en,PT,requested,`);
