@@ -17,7 +17,7 @@ const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 
 /** Members' features: signed in even when reading is public. */
 const MEMBERS_ONLY = [
-	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions|notifications|answers)(\/|$)/,
+	/^(\/fr)?\/(messages|account|admin|dev|logout|post-mortems|member-photos|diffusion|submissions|notifications|answers|requests|impact)(\/|$)/,
 	/^(\/fr)?\/case-studies\/[^/]+\/applied(\/|$)/,
 	// Trust and reading figures: for the practice's owners and the admins, never the public.
 	/^(\/fr)?\/practices(\/|$)/,

@@ -61,6 +61,11 @@ const REFETCHED_GROUPS = 4;
 const COUNTED_PARTIAL = 30;
 // Filters on wide screens are a sidebar, always open; on small ones they wait to be asked for.
 const WIDE = '(min-width: 60rem)';
+// A query that found nothing is reported once typing has settled, so editors see what members looked
+// for in vain; half-typed words are never sent.
+const MISS_SETTLE_MS = 1500;
+const MISS_MIN_CHARS = 3;
+const MISS_ENDPOINT = '/api/search-miss';
 
 class CdSearch extends HTMLElement {
 	private pagefind: PagefindApi | null = null;
@@ -84,6 +89,8 @@ class CdSearch extends HTMLElement {
 	/** Filter groups whose zero-count values the reader asked to see. */
 	private expanded = new Set<string>();
 	private regionNames = new Intl.DisplayNames([this.uiLang], { type: 'region' });
+	private missTimer: number | undefined;
+	private reportedMisses = new Set<string>();
 
 	async connectedCallback() {
 		const params = new URLSearchParams(location.search);
@@ -441,6 +448,10 @@ class CdSearch extends HTMLElement {
 		}
 		this.hideEmptyValues();
 		if (countsOnly) return;
+		window.clearTimeout(this.missTimer);
+		// With filters, "nothing" may only mean the filters exclude it: only bare queries count.
+		if (results.length === 0 && Object.keys(filters).length === 0)
+			this.missTimer = window.setTimeout(() => this.reportMiss(term), MISS_SETTLE_MS);
 		this.results = results;
 		// Merged results come back ordered by score, whatever the sort: put them in date order here.
 		if (this.merged && !partial && (sort || !term))
@@ -459,6 +470,22 @@ class CdSearch extends HTMLElement {
 						: this.strings.other
 					).replace('{count}', new Intl.NumberFormat(this.uiLang).format(n));
 		await this.showMore();
+	}
+
+	/** Tells the portal a settled query found nothing; signed-out visitors get a 401, ignored. */
+	private reportMiss(term: string) {
+		const current = String(new FormData(this.form).get('q') ?? '').trim();
+		if (current !== term || [...term].length < MISS_MIN_CHARS || this.results.length > 0) return;
+		const key = term.toLowerCase();
+		if (this.reportedMisses.has(key)) return;
+		this.reportedMisses.add(key);
+		void fetch(MISS_ENDPOINT, {
+			method: 'POST',
+			credentials: 'same-origin',
+			keepalive: true,
+			// A form body: the server takes no other kind of POST (CSRF defence).
+			body: new URLSearchParams({ query: term, lang: this.uiLang }),
+		}).catch(() => {});
 	}
 
 	private async sortByDate(results: PagefindResult[]): Promise<PagefindResult[]> {

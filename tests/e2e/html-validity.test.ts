@@ -449,6 +449,27 @@ describe('pages rendered on request', () => {
 			return { cover, photo };
 		}
 		const draft = await newDraft();
+		// A requested practice (with typed HTML in it) and a search that found nothing, for the
+		// requests pages and the impact dashboard.
+		const request = new URL(
+			(
+				await must(
+					client.post('/requests/', BRUNO, {
+						title: 'A rural launch <b>for</b> a compact SUV?',
+						detail: 'Small towns.',
+						lang: 'en',
+					}),
+					303,
+					'request',
+				)
+			).headers.get('location')!,
+			server.url,
+		).pathname;
+		await must(
+			client.post('/api/search-miss', BRUNO, { query: 'amphibious van', lang: 'en' }),
+			201,
+			'search miss',
+		);
 		const outbox = await (await client.get('/dev/outbox/', CLAIRE)).text();
 		const mail = /href="(\/dev\/outbox\/[^"]+)"/.exec(outbox)?.[1];
 		if (!mail) throw new Error('no mail in the outbox');
@@ -497,6 +518,19 @@ describe('pages rendered on request', () => {
 			...[1, 2, 3, 4, 5, 6].map((s) => ({ path: `${draft}?step=${s}`, as: BRUNO, status: 200 })),
 			{ path: '/post-mortems/actions/', as: BRUNO, status: 200 },
 			{ path: '/diffusion/', as: BRUNO, status: 200 },
+			{ path: '/impact/', as: CLAIRE, status: 200 },
+			{ path: '/impact/', as: BRUNO, status: 200 },
+			{ path: '/requests/', as: BRUNO, status: 200 },
+			{ path: request, as: BRUNO, status: 200 },
+			{ path: request, as: CLAIRE, status: 200 },
+			{ path: '/requests/searches/', as: CLAIRE, status: 200 },
+			{ path: '/requests/', as: BRUNO, status: 400, post: { title: '' } },
+			{
+				path: request,
+				as: CLAIRE,
+				status: 400,
+				post: { action: 'answer', caseStudySlug: 'no-such-practice' },
+			},
 			{ path: '/case-studies/alpha-launch/applied/', as: BRUNO, status: 200 },
 			{ path: '/case-studies/beta-rally/applied/', as: ANNA, status: 200 },
 			{ path: '/practices/review/', as: CLAIRE, status: 200 },

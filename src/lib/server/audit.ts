@@ -23,6 +23,10 @@ export const AUDIT_ACTIONS = [
 	'focal-point-remove',
 	'country-answer',
 	'member-country',
+	'request-post',
+	'request-answer',
+	'search-miss-dismiss',
+	'search-miss-request',
 ] as const;
 
 /**

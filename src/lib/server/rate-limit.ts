@@ -19,8 +19,33 @@ export const messageSendBucket: TokenBucket = {
 	refillIntervalSeconds: SECONDS_PER_HOUR / 30,
 };
 
+/** 10 practice requests per member, one more every 6 minutes. */
+export const practiceRequestBucket: TokenBucket = {
+	name: 'practice-request',
+	max: 10,
+	refillIntervalSeconds: 360,
+};
+/** +1s on requests: 60 per member, one more a second (toggling is cheap, flooding is not). */
+export const requestVoteBucket: TokenBucket = {
+	name: 'request-vote',
+	max: 60,
+	refillIntervalSeconds: 1,
+};
+/** Zero-result searches a member's page reports: 30, one more every 2 minutes. */
+export const searchMissBucket: TokenBucket = {
+	name: 'search-miss',
+	max: 30,
+	refillIntervalSeconds: 120,
+};
+
 /** Every named bucket, for `deleteFullBuckets`. */
-export const rateLimitBuckets: readonly TokenBucket[] = [resetIpBucket, messageSendBucket];
+export const rateLimitBuckets: readonly TokenBucket[] = [
+	resetIpBucket,
+	messageSendBucket,
+	practiceRequestBucket,
+	requestVoteBucket,
+	searchMissBucket,
+];
 
 /**
  * Takes one token from the bucket for `key`; `false` when none is left (answer 429). Read, refill and
