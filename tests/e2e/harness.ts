@@ -43,8 +43,17 @@ export async function startServer(
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
 	const port = await freePort();
 	let log = '';
+	// PORTAL_URL 'self': the links in mails lead to this server, so a test can follow them.
+	const self = env.PORTAL_URL === 'self' ? { PORTAL_URL: `http://127.0.0.1:${port}` } : {};
 	const child: ChildProcess = spawn(process.execPath, [path.join(distDir, 'portal.mjs')], {
-		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, ...env },
+		env: {
+			...process.env,
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			DATA_DIR: dataDir,
+			...env,
+			...self,
+		},
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
 	child.stdout!.on('data', (d) => (log += d));
