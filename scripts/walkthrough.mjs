@@ -75,6 +75,21 @@ for (const [name, viewport] of sizes) {
 	await page.screenshot({ path: `${out}/${name}-messages.png` });
 	await page.goto(`${base}/diffusion/`);
 	await page.screenshot({ path: `${out}/${name}-diffusion.png` });
+	// Inês answers for Portugal: what her country owes, one answer form, requests, notifications.
+	for (const [shot, pathname] of [
+		['answers', '/answers/'],
+		['requests', '/requests/'],
+		['notifications', '/notifications/'],
+		['fr-answers', '/fr/answers/'],
+	]) {
+		await page.goto(`${base}${pathname}`);
+		await page.screenshot({ path: `${out}/${name}-${shot}.png`, fullPage: shot === 'answers' });
+	}
+	const owed = page.locator('a[href*="/answer/"]').first();
+	if (await owed.count()) {
+		await page.goto(base + (await owed.getAttribute('href')));
+		await page.screenshot({ path: `${out}/${name}-answer-form.png`, fullPage: true });
+	}
 	const header = await page.locator('header').first().boundingBox();
 	console.log(
 		name,
@@ -109,6 +124,7 @@ for (const [name, viewport] of sizes) {
 	await editor.close();
 	const reviewer = await browser.newContext({ viewport });
 	const elodie = await reviewer.newPage();
+	elodie.on('pageerror', (e) => errors.push(String(e)));
 	await elodie.goto(`${base}/login/`);
 	await elodie.getByLabel('Email').fill('elodie.garnier@hq.brand.example');
 	await elodie.locator('#cd-password').fill('kestrel-rally-lisbon-2026');
@@ -120,6 +136,17 @@ for (const [name, viewport] of sizes) {
 	const waiting = await elodie.locator('#cd-sub-queue ~ * a, #cd-sub-queue + * a').count();
 	console.log(name, 'waiting for review:', waiting, 'errors', errors.length);
 	await elodie.screenshot({ path: `${out}/${name}-review-queue.png` });
+	// The HQ head of sales excellence on Monday: the dashboard, in both languages, and what to review.
+	for (const [shot, pathname] of [
+		['impact', '/impact/'],
+		['fr-impact', '/fr/impact/'],
+		['practices-review', '/practices/review/'],
+		['searches', '/requests/searches/'],
+	]) {
+		await elodie.goto(`${base}${pathname}`);
+		await elodie.screenshot({ path: `${out}/${name}-${shot}.png`, fullPage: shot === 'impact' });
+	}
+	console.log(name, 'after the dashboard: errors', errors.length, errors.slice(0, 2));
 	await reviewer.close();
 }
 await browser.close();

@@ -25,7 +25,8 @@ import {
 	scheduleMembersIndexRebuild,
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
-import { seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
+import { listBuiltCaseStudySlugs, seedDemoAdoptions } from '../src/lib/server/demo/adoptions';
+import { seedDemoRequests } from '../src/lib/server/demo/requests';
 import { seedDemoAnswers } from '../src/lib/server/demo/answers';
 import { REINDEX_MESSAGE, TRANSCODE_MESSAGE } from '../src/lib/server/context';
 import { kickTranscoder } from '../src/lib/server/submissions/transcoder';
@@ -99,6 +100,7 @@ async function prepareData(config: ServerConfig) {
 			if (created) console.log(`Demo: created ${created} accounts (password in the README)`);
 			seedDemoPostMortems(db, people);
 			seedDemoAdoptions(db);
+			seedDemoRequests(db, new Set(listBuiltCaseStudySlugs()));
 			// Before the register syncs: it keeps the owed dates the demo backdates.
 			seedDemoAnswers(db);
 			await seedDemoSubmissions(db, config.dataDir);

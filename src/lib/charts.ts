@@ -67,7 +67,8 @@ function langAttr(lang: string | undefined): string {
  */
 export function renderBarChart(options: ChartOptions): string {
 	const { id, data } = options;
-	const labelWidth = 190;
+	// Wide enough for 24 characters at the chart's font size; longer labels are clipped (the table has them whole).
+	const labelWidth = 200;
 	const valueWidth = 150;
 	const row = 26;
 	const bar = 16;
@@ -88,7 +89,7 @@ export function renderBarChart(options: ChartOptions): string {
 		const w = Math.max(Math.abs(x(d.value) - zero), d.value === 0 ? 0 : 1);
 		const fill = d.emphasis ? `url(#${id}-hatch)` : '#1d3f66';
 		out +=
-			`<g><text x="${labelWidth - 8}" y="${y + bar - 3}" text-anchor="end" fill="#1a1a1a"${langAttr(d.lang)}>${escapeXml(clip(d.label, 26))}</text>` +
+			`<g><text x="${labelWidth - 8}" y="${y + bar - 3}" text-anchor="end" fill="#1a1a1a"${langAttr(d.lang)}>${escapeXml(clip(d.label, 24))}</text>` +
 			`<rect x="${x0.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${fill}" stroke="#1d3f66" stroke-width="1"/>` +
 			`<text x="${WIDTH - valueWidth + 8}" y="${y + bar - 3}" fill="#1a1a1a">${escapeXml(d.display)}</text></g>`;
 	});
