@@ -189,6 +189,7 @@ export type AnswerFieldError =
 	| 'reason-missing'
 	| 'too-long'
 	| 'kpi-label-missing'
+	| 'kpi-required'
 	| 'kpi-number-missing'
 	| 'kpi-number-invalid';
 
@@ -247,6 +248,17 @@ export function checkAnswerForm(values: AnswerFormValues): {
 	if (length(values.reason) > CHANGE_MAX_CHARS) errors.reason = 'too-long';
 	if (length(values.note) > NOTE_MAX_CHARS) errors.note = 'too-long';
 	const kpi = status && KPI_STATUSES.includes(status) ? checkKpi(values, errors) : null;
+	// The measured value is what makes an adoption worth copying: a country that has none yet is
+	// still trying it.
+	if (
+		status &&
+		KPI_STATUSES.includes(status) &&
+		!values.kpiLabel &&
+		!values.kpiUnit &&
+		!values.kpiBefore &&
+		!values.kpiAfter
+	)
+		errors.kpiLabel = 'kpi-required';
 	if (Object.keys(errors).length > 0 || !status) return { input: null, errors };
 	return {
 		input: {

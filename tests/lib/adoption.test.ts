@@ -303,11 +303,16 @@ describe('CSV', () => {
 describe('checkAnswerForm (a country’s answer)', () => {
 	const blankAnswer = getAnswerFormValues(null);
 
-	it('needs a status; what changed for adapted; why for rejected and not relevant', () => {
+	it('needs a status; what changed and the measured result for adapted; why for rejected and not relevant', () => {
 		expect(checkAnswerForm(blankAnswer).errors).toEqual({ status: 'status-missing' });
 		expect(checkAnswerForm({ ...blankAnswer, status: 'adapted' }).errors).toEqual({
 			change: 'change-missing',
+			kpiLabel: 'kpi-required',
 		});
+		expect(checkAnswerForm({ ...blankAnswer, status: 'adopted' }).errors).toEqual({
+			kpiLabel: 'kpi-required',
+		});
+		expect(checkAnswerForm({ ...blankAnswer, status: 'trying' }).errors).toEqual({});
 		expect(checkAnswerForm({ ...blankAnswer, status: 'rejected' }).errors).toEqual({
 			reason: 'reason-missing',
 		});

@@ -9,10 +9,12 @@ import { deleteOldReadWeeks, deleteStaleReadSeen } from './analytics/reads';
 import { getAnalyticsRetentionMonths } from '../config';
 import { getNowSeconds } from './time';
 import { deleteOldJobs } from './jobs/runner';
+import { deleteOldNotifications } from './notifications/store';
 
 /**
  * Deletes what can no longer be used (expired sessions, links, refilled limiter rows, message form
- * keys older than a day, the two-day "already counted" read hashes, jobs done more than 90 days ago)
+ * keys older than a day, the two-day "already counted" read hashes, jobs done more than 90 days ago,
+ * notifications read a year ago)
  * and what is kept no longer (reading figures older than ANALYTICS_RETENTION_MONTHS); hourly.
  */
 export function runMaintenance(
@@ -29,4 +31,5 @@ export function runMaintenance(
 	deleteStaleReadSeen(db, now);
 	deleteOldReadWeeks(db, now, options.analyticsRetentionMonths ?? getAnalyticsRetentionMonths());
 	deleteOldJobs(db);
+	deleteOldNotifications(db, now);
 }

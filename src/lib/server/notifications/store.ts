@@ -100,3 +100,21 @@ export function markNotificationsRead(db: Database, userId: number, nowSeconds: 
 		'UPDATE notification SET read_at = ? WHERE user_id = ? AND read_at IS NULL',
 	).run(nowSeconds, userId).changes;
 }
+
+/** Notifications are kept a year once read, two years at most: the mail or the page said it already. */
+export const NOTIFICATION_READ_RETENTION_SECONDS = 365 * 24 * 3600;
+export const NOTIFICATION_MAX_RETENTION_SECONDS = 2 * 365 * 24 * 3600;
+
+/**
+ * Deletes notifications read more than a year ago, and any older than two years; hourly upkeep.
+ * @example deleteOldNotifications(db, getNowSeconds()) // 0
+ */
+export function deleteOldNotifications(db: Database, nowSeconds: number): number {
+	return prepare(
+		db,
+		`DELETE FROM notification WHERE (read_at IS NOT NULL AND read_at < ?) OR created_at < ?`,
+	).run(
+		nowSeconds - NOTIFICATION_READ_RETENTION_SECONDS,
+		nowSeconds - NOTIFICATION_MAX_RETENTION_SECONDS,
+	).changes;
+}
