@@ -123,13 +123,8 @@ async function prepareData(config: ServerConfig) {
  * The one job runner (reminders, digests, notifications), in the main process: it polls at start, so
  * a job missed while the server was down runs now, once. JOBS_POLL_MS shortens the poll for tests.
  */
-function startJobs(): () => Promise<void> {
-	const pollMs = Number(process.env.JOBS_POLL_MS);
-	const runner = createJobRunner({
-		db: getDatabase,
-		handlers: jobHandlers,
-		pollMs: Number.isFinite(pollMs) && pollMs >= 50 ? pollMs : 30_000,
-	});
+function startJobs(pollMs: number): () => Promise<void> {
+	const runner = createJobRunner({ db: getDatabase, handlers: jobHandlers, pollMs });
 	runner.start();
 	return () => runner.stop();
 }
@@ -213,7 +208,7 @@ async function main() {
 	await prepareData(config);
 	// Videos queued or half-converted when the server last stopped are converted now, once.
 	kickTranscoder();
-	const stopJobs = startJobs();
+	const stopJobs = startJobs(config.jobsPollMs);
 	if (config.workers === 1) {
 		const portal = await serve(config);
 		keepServingOnErrors();

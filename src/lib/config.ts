@@ -21,6 +21,8 @@ export interface ServerConfig {
 	portalUrl: string;
 	/** Months of weekly reading figures kept (ANALYTICS_RETENTION_MONTHS, default 24). */
 	analyticsRetentionMonths: number;
+	/** How often the job runner looks for due jobs, in ms (JOBS_POLL_MS, default 30 s; tests shorten it). */
+	jobsPollMs: number;
 }
 
 /** A configuration mistake the operator must fix; its message is the one line printed. */
@@ -91,6 +93,11 @@ export function readServerConfig(
 	}
 	const portalUrl = readPortalUrl({ ...env, PORT: portText });
 	const analyticsRetentionMonths = readAnalyticsRetentionMonths(env);
+	const pollText = env.JOBS_POLL_MS?.trim() || '30000';
+	if (!/^\d+$/.test(pollText) || Number(pollText) < 50 || Number(pollText) > 3_600_000)
+		throw new ConfigError(
+			`JOBS_POLL_MS must be a whole number of milliseconds from 50 to 3600000 (got "${env.JOBS_POLL_MS}")`,
+		);
 	return {
 		port: Number(portText),
 		host,
@@ -102,6 +109,7 @@ export function readServerConfig(
 		workers: Number(workersText),
 		portalUrl,
 		analyticsRetentionMonths,
+		jobsPollMs: Number(pollText),
 	};
 }
 

@@ -87,3 +87,15 @@ describe('worker processes', () => {
 		);
 	});
 });
+
+describe('job runner', () => {
+	it('looks for due jobs every 30 s unless JOBS_POLL_MS says otherwise, within 50 ms–1 h', () => {
+		expect(readServerConfig({}, tmp()).jobsPollMs).toBe(30_000);
+		expect(readServerConfig({ JOBS_POLL_MS: '200' }, tmp()).jobsPollMs).toBe(200);
+		expect(() => readServerConfig({ JOBS_POLL_MS: '1s' }, tmp())).toThrow(
+			new ConfigError(
+				'JOBS_POLL_MS must be a whole number of milliseconds from 50 to 3600000 (got "1s")',
+			),
+		);
+	});
+});
