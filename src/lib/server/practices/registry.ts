@@ -71,7 +71,10 @@ function queuePracticeJobs(
 			},
 			nowSeconds,
 		);
-	if (p.reviewBy)
+	// A date already past when first seen (an old practice, a first start on existing content) is
+	// not mailed about: it is listed as expired on the review page; one passed while the server was
+	// down was queued before, and runs.
+	if (p.reviewBy && dayToSeconds(p.reviewBy) > nowSeconds)
 		enqueueJob(
 			db,
 			{
