@@ -243,6 +243,8 @@ describe('the inbox and message times', () => {
 			name: 'Anna Verdi',
 			languages: 'it, en',
 			timeZone: 'Europe/Paris',
+			// A member's country, once set, is required (it decides what their country owes).
+			country: 'IT',
 		});
 		expect(saved.status).toBe(303);
 		const stamp = query<{ created_at: number }>(
