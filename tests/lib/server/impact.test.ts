@@ -310,6 +310,87 @@ describe('what a country’s member sees', () => {
 	});
 });
 
+describe('overdue answers per answering country', () => {
+	// Two practices, three countries: IT's "p1" (owed 40 days ago, so 10 days overdue) answered by PT,
+	// not by FR; PT's "p2" (owed 5 days ago) not yet due for IT and FR. FR has no focal point.
+	const titled = (user: User): ImpactContext => ({
+		...createImpactContext(db, user, NOW, 'en'),
+		loadPractices: async () => new Map([['p1', { title: 'Pilot practice', lang: 'en' }]]),
+	});
+	beforeEach(() => {
+		db.exec('DELETE FROM country_answer; DELETE FROM practice;');
+		practice('p1', 'IT', 60);
+		practice('p2', 'PT', 95);
+		answer('p1', 'PT', 75);
+		const focal = db.prepare(
+			'INSERT INTO focal_point (country, user_id, named_by, created_at) VALUES (?, ?, ?, ?)',
+		);
+		focal.run('PT', pt.id, admin.id, T0);
+		focal.run('IT', it_.id, admin.id, T0);
+	});
+
+	it('counts owed and overdue answers, most overdue first, flags no focal point, links the answers list', async () => {
+		const chart = await getImpactChart(titled(admin), 'overdue');
+		expect(chart.table.rows).toEqual([
+			['France (FR)', 1, 2, 'no focal point'],
+			['Italy (IT)', 0, 1, 'yes'],
+			['Portugal (PT)', 0, 0, 'yes'],
+			['Network (all countries)', 1, 3, ''],
+		]);
+		expect(chart.data.map((d) => [d.label, d.value, d.display])).toEqual([
+			['France (FR)', 1, '1 overdue of 2 owed · no focal point'],
+			['Italy (IT)', 0, '0 overdue of 1 owed'],
+			['Portugal (PT)', 0, '0 overdue of 0 owed'],
+		]);
+		expect(chart.rowKeys).toEqual(['FR', 'IT', 'PT', null]);
+		expect(chart.rowLinks).toEqual([
+			'/answers/?country=FR&overdue=1',
+			'/answers/?country=IT&overdue=1',
+			'/answers/?country=PT&overdue=1',
+			'/answers/?overdue=1',
+		]);
+		expect(serializeTableCsv(chart.table)).toBe(
+			'country,overdue,owed,focal_point\r\n' +
+				'France (FR),1,2,no focal point\r\n' +
+				'Italy (IT),0,1,yes\r\n' +
+				'Portugal (PT),0,0,yes\r\n' +
+				'Network (all countries),1,3,\r\n',
+		);
+	});
+
+	it('traces the figure to each overdue practice × country, with due date, days late and focal points', async () => {
+		const expected =
+			'case_study,title,practice_country,country,due,days_overdue,focal_points\r\n' +
+			'p1,Pilot practice,IT,FR,2026-04-01,10,\r\n';
+		expect(serializeTableCsv(await getImpactRows(titled(admin), 'overdue', null))).toBe(expected);
+		expect(serializeTableCsv(await getImpactRows(titled(admin), 'overdue', 'FR'))).toBe(expected);
+		expect((await getImpactRows(titled(admin), 'overdue', 'IT')).rows).toEqual([]);
+		// Once IT's answer is overdue too, its row names IT's focal point.
+		const later = { ...titled(admin), now: NOW + 30 * DAY };
+		expect((await getImpactRows(later, 'overdue', 'IT')).rows).toEqual([
+			['p2', 'p2', 'PT', 'IT', '2026-05-06', 5, 'giulia@it.example'],
+		]);
+		const excel = serializeTableCsv(await getImpactRows(titled(admin), 'overdue', 'FR'), {
+			format: 'excel',
+		});
+		expect(excel.split('\r\n')[0]).toBe(
+			'\uFEFFPractice (address name);Practice;Country of the practice;Country;Due on;Days overdue;Focal points',
+		);
+	});
+
+	it('shows a member of Portugal Portugal’s row only, and no other country’s rows', async () => {
+		const ctx = titled(pt);
+		expect(await rows(ctx, 'overdue')).toEqual([['Portugal (PT)', 0, 0, 'yes']]);
+		expect((await getImpactRows(ctx, 'overdue', 'FR')).rows).toEqual([]);
+		expect((await getImpactRows(ctx, 'overdue', null)).rows).toEqual([]);
+		// France's member sees France's overdue answer, and only that.
+		expect(await rows(titled(fr), 'overdue')).toEqual([['France (FR)', 1, 2, 'no focal point']]);
+		expect((await getImpactRows(titled(fr), 'overdue', null)).rows.map((r) => r[3])).toEqual([
+			'FR',
+		]);
+	});
+});
+
 describe('kept figures', () => {
 	it('are recomputed as soon as any connection writes', async () => {
 		const before = await rows(ctxFor(admin), 'answers');

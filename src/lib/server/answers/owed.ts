@@ -62,22 +62,31 @@ export interface CountryOwedCount {
 }
 
 /**
- * Owed and overdue answers per country (every network country, even at zero), by country code.
+ * Owed and overdue answers per country (every network country, even at zero), by country code;
+ * with `country`, that country's row only (its owed answers alone are read: a member's dashboard).
  * @example countOwedByCountry(db, now).find((c) => c.country === 'PT')?.overdue // 3
  */
-export function countOwedByCountry(db: Database, nowSeconds: number): CountryOwedCount[] {
+export function countOwedByCountry(
+	db: Database,
+	nowSeconds: number,
+	filter: { country?: string } = {},
+): CountryOwedCount[] {
 	const focal = listAllFocalPoints(db);
 	const counts = new Map<string, CountryOwedCount>();
-	const countries = prepare(
-		db,
-		`SELECT DISTINCT user.country FROM user WHERE user.active = 1 AND user.country IS NOT NULL
+	const countries = (
+		prepare(
+			db,
+			`SELECT DISTINCT user.country FROM user WHERE user.active = 1 AND user.country IS NOT NULL
 			AND user.country != '' ORDER BY user.country`,
-	)
-		.pluck()
-		.all() as string[];
+		)
+			.pluck()
+			.all() as string[]
+	).filter((c) => !filter.country || c === filter.country);
+	if (countries.length === 0) return [];
 	for (const country of countries)
 		counts.set(country, { country, owed: 0, overdue: 0, hasFocalPoint: focal.has(country) });
-	for (const a of listOwedAnswers(db, nowSeconds)) {
+	const only = filter.country ? { country: filter.country } : {};
+	for (const a of listOwedAnswers(db, nowSeconds, only)) {
 		const c = counts.get(a.country);
 		if (!c) continue;
 		c.owed++;

@@ -32,6 +32,8 @@ import {
 	queryDataStamp,
 	queryKpiRows,
 	queryKpiSums,
+	queryOverdueRows,
+	queryOwedByCountry,
 	queryPracticesPublished,
 	queryReviewRows,
 	querySearchMissRows,
@@ -42,7 +44,9 @@ import {
 	queryTopSearchMisses,
 } from './queries';
 
+// In the page's order: the overdue answers come first, right after last week's practices.
 export const IMPACT_CHARTS = [
+	'overdue',
 	'coverage',
 	'answers',
 	'verified',
@@ -214,6 +218,56 @@ async function computeImpactChart(
 	const t = useTranslations(lang);
 	const country = (code: string) => countryLabel(code, lang);
 	switch (id) {
+		case 'overdue': {
+			// Most overdue first: the countries to chase are the top bars.
+			const counts = queryOwedByCountry(db, scope.country, now).sort(
+				(a, b) => b.overdue - a.overdue || b.owed - a.owed || a.country.localeCompare(b.country),
+			);
+			const focal = (c: { hasFocalPoint: boolean }) =>
+				c.hasFocalPoint ? t('impact.overdue.hasFocal') : t('impact.overdue.noFocal');
+			const rows: Cell[][] = counts.map((c) => [country(c.country), c.overdue, c.owed, focal(c)]);
+			const keys: (string | null)[] = counts.map((c) => c.country);
+			const links: (string | null)[] = counts.map(
+				(c) => `/answers/?${new URLSearchParams({ country: c.country, overdue: '1' })}`,
+			);
+			// The network's total is for those who see every country (a sum, not a share: see 'kpi').
+			if (scope.country === null && counts.length > 0) {
+				rows.push([
+					t('impact.network'),
+					counts.reduce((s, c) => s + c.overdue, 0),
+					counts.reduce((s, c) => s + c.owed, 0),
+					'',
+				]);
+				keys.push(null);
+				links.push(`/answers/?${new URLSearchParams({ overdue: '1' })}`);
+			}
+			return {
+				id,
+				kind: 'bars',
+				data: counts.map((c) => ({
+					label: country(c.country),
+					value: c.overdue,
+					display: [
+						t('impact.overdue.display', {
+							overdue: formatNumber(c.overdue, lang),
+							owed: formatNumber(c.owed, lang),
+						}),
+						...(c.hasFocalPoint ? [] : [t('impact.overdue.noFocal')]),
+					].join(' · '),
+				})),
+				table: {
+					columns: [
+						{ key: 'country', label: t('impact.col.country') },
+						{ key: 'overdue', label: t('impact.col.overdue') },
+						{ key: 'owed', label: t('impact.col.owed') },
+						{ key: 'focal_point', label: t('impact.col.focalPoint') },
+					],
+					rows,
+				},
+				rowKeys: keys,
+				rowLinks: links,
+			};
+		}
 		case 'coverage': {
 			const all = queryCoverage(db, scope.network ? null : scope.country).map((r) => ({
 				...r,
@@ -569,10 +623,38 @@ export async function getImpactRows(
 	const countryFilter = scope.country ?? (key && key !== NETWORK_KEY ? key : null);
 	const keyAllowed = (c: string) => scope.country === null || c === scope.country;
 	const countryKeyed =
-		id === 'coverage' || id === 'answers' || id === 'verified' || id === 'messages';
+		id === 'overdue' ||
+		id === 'coverage' ||
+		id === 'answers' ||
+		id === 'verified' ||
+		id === 'messages';
 	if (countryKeyed && key && key !== NETWORK_KEY && !keyAllowed(key))
 		return { columns: [], rows: [] };
 	switch (id) {
+		case 'overdue': {
+			const owed = queryOverdueRows(db, countryFilter, now);
+			const catalogue = owed.length ? await ctx.loadPractices() : new Map();
+			return {
+				columns: [
+					col('case_study', 'impact.col.slug'),
+					col('title', 'impact.col.practice'),
+					col('practice_country', 'impact.col.practiceCountry'),
+					col('country', 'impact.col.country'),
+					col('due', 'impact.col.dueOn'),
+					col('days_overdue', 'impact.col.daysOverdue'),
+					col('focal_points', 'impact.col.focalPoints'),
+				],
+				rows: owed.map((r) => [
+					r.caseStudy,
+					catalogue.get(r.caseStudy)?.title ?? r.caseStudy,
+					r.practiceCountry,
+					r.country,
+					isoDay(r.dueAt),
+					r.daysOverdue,
+					r.focalPoints.map((f) => f.name).join('; '),
+				]),
+			};
+		}
 		case 'coverage': {
 			const rows = queryCoverageRows(db, countryFilter).filter((r) => keyAllowed(r.country));
 			return {

@@ -3,6 +3,12 @@
 // and tables is pure (src/lib/impact.ts). Every query is a single pass over an indexed table, so the
 // page stays fast at 100 countries × 1000 practices × 20 answers each (npm run bench:server).
 import type { Database } from 'better-sqlite3';
+import {
+	countOwedByCountry,
+	listOwedAnswerRows,
+	type CountryOwedCount,
+	type OwedAnswerRow,
+} from '../answers/owed';
 import { prepare } from '../db';
 import { ANSWER_DUE_DAYS } from '../practices/registry';
 import { SECONDS_PER_DAY } from '../time';
@@ -10,6 +16,34 @@ import { SECONDS_PER_DAY } from '../time';
 const DUE_SECONDS = ANSWER_DUE_DAYS * SECONDS_PER_DAY;
 // Visible practices: in the catalogue and not retired.
 const VISIBLE = 'p.gone_at IS NULL AND p.retired_at IS NULL';
+
+/**
+ * Per answering country: answers owed now, of which overdue, and whether it has a focal point. The
+ * answers pages count them the same way (src/lib/server/answers/owed.ts): one read of the owed
+ * answers for the whole network, or of one country's for a country's member.
+ */
+export function queryOwedByCountry(
+	db: Database,
+	country: string | null,
+	nowSeconds: number,
+): CountryOwedCount[] {
+	// '' is a member without a country: no country's row.
+	if (country === '') return [];
+	return countOwedByCountry(db, nowSeconds, country === null ? {} : { country });
+}
+
+/** The overdue answers (practice × country), with the country's focal points and days late. */
+export function queryOverdueRows(
+	db: Database,
+	country: string | null,
+	nowSeconds: number,
+): OwedAnswerRow[] {
+	if (country === '') return [];
+	return listOwedAnswerRows(db, nowSeconds, {
+		...(country === null ? {} : { country }),
+		overdueOnly: true,
+	});
+}
 
 /** Per practice country: visible practices, and how many have at least one other country's answer. */
 export function queryCoverage(
