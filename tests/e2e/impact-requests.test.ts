@@ -187,6 +187,24 @@ describe('the impact dashboard', () => {
 			const labelled = (await svg.getAttribute('aria-labelledby'))!.split(' ');
 			for (const ref of labelled) expect(await page.locator(`#${ref}`).count()).toBe(1);
 		}
+		// Overdue answers come right after last week's practices, on the page and in its contents;
+		// each country's row opens the answers list filtered to that country's overdue answers.
+		const order = (sel: string, attr: string) =>
+			page.locator(sel).evaluateAll((els, a) => els.map((e) => e.getAttribute(a)), attr);
+		expect((await order('.cd-impact__toc a', 'href')).slice(0, 2)).toEqual(['#week', '#overdue']);
+		expect((await order('section.cd-impact__section', 'id')).slice(0, 2)).toEqual([
+			'week',
+			'overdue',
+		]);
+		const toAnswers = page.locator('#overdue tbody th a[href*="/answers/?country="]');
+		expect(await toAnswers.count()).toBeGreaterThan(0);
+		expect(await toAnswers.first().getAttribute('href')).toMatch(
+			/^\/answers\/\?country=[A-Z]{2}&overdue=1$/,
+		);
+		const overdueRows = await (await client.get('/impact/overdue.csv?rows=1', CLAIRE)).text();
+		expect(overdueRows.split('\r\n')[0]).toBe(
+			'case_study,title,practice_country,country,due,days_overdue,focal_points',
+		);
 		// The searches chart names what was not found, and its CSV holds the rows behind it.
 		await expect(page.locator('#searches').textContent()).resolves.toContain(NONSENSE);
 		expect(await seriousAxeViolations(page)).toEqual([]);
