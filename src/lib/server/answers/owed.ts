@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import { prepare } from '../db';
 import { listOwedAnswers, type OwedAnswer } from '../practices/owed';
+import { ANSWER_DUE_DAYS } from '../practices/registry';
 import { SECONDS_PER_DAY } from '../time';
 
 /** An owed answer with the country's focal points and how many days it is late (0 while not). */
@@ -85,12 +86,32 @@ export function countOwedByCountry(
 	if (countries.length === 0) return [];
 	for (const country of countries)
 		counts.set(country, { country, owed: 0, overdue: 0, hasFocalPoint: focal.has(country) });
-	const only = filter.country ? { country: filter.country } : {};
-	for (const a of listOwedAnswers(db, nowSeconds, only)) {
-		const c = counts.get(a.country);
-		if (!c) continue;
-		c.owed++;
-		if (a.overdue) c.overdue++;
+	// Counted, not listed: owed = open practices of other countries − those the country answered,
+	// so the cost follows practices + answers, not practices × countries (100 × 1000 at network scale).
+	const dueBefore = nowSeconds - ANSWER_DUE_DAYS * SECONDS_PER_DAY;
+	const open = prepare(
+		db,
+		`SELECT practice.country, COUNT(*) AS n, SUM(practice.owed_from < ?) AS late FROM practice
+			WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL GROUP BY practice.country`,
+	).all(dueBefore) as { country: string; n: number; late: number }[];
+	const total = open.reduce((sum, r) => sum + r.n, 0);
+	const totalLate = open.reduce((sum, r) => sum + r.late, 0);
+	const own = new Map(open.map((r) => [r.country, r]));
+	const answered = new Map(
+		(
+			prepare(
+				db,
+				`SELECT a.country, COUNT(*) AS n, SUM(practice.owed_from < ?) AS late
+					FROM country_answer a JOIN practice ON practice.slug = a.case_study
+					WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL
+						AND practice.country != a.country
+					GROUP BY a.country`,
+			).all(dueBefore) as { country: string; n: number; late: number }[]
+		).map((r) => [r.country, r]),
+	);
+	for (const c of counts.values()) {
+		c.owed = total - (own.get(c.country)?.n ?? 0) - (answered.get(c.country)?.n ?? 0);
+		c.overdue = totalLate - (own.get(c.country)?.late ?? 0) - (answered.get(c.country)?.late ?? 0);
 	}
 	return [...counts.values()];
 }
