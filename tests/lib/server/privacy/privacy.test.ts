@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listAudit, recordAudit } from '../../../../src/lib/server/audit';
 import { createContextFor } from '../../../../src/lib/server/context';
 import { runMaintenance } from '../../../../src/lib/server/maintenance';
+import { whenMembersIndexIdle } from '../../../../src/lib/server/members-search';
 import {
 	getThreadForUser,
 	replyToThread,
@@ -38,7 +39,11 @@ beforeEach(() => {
 	bruno = addUser(t.db, 'bruno.costa@example.com', 'Bruno Costa');
 	admin = addUser(t.db, 'hannah@example.com', 'Hannah Price', 'admin');
 });
-afterEach(() => t.cleanup());
+afterEach(async () => {
+	// An erasure asks for the members' index to be rebuilt: let it finish before the file goes.
+	await whenMembersIndexIdle();
+	t.cleanup();
+});
 
 function publishPostMortem(authorId: number, disclosure: string, title: string): number {
 	return Number(
