@@ -55,15 +55,17 @@ export function exportMemberData(
 	if (!Number.isSafeInteger(targetId)) return { ok: false, kind: 'not-found' };
 	// Someone else's data is the admins' business only; others learn nothing, not even that it exists.
 	if (targetId !== actor.id && actor.role !== 'admin') return { ok: false, kind: 'forbidden' };
+	if (!getUserById(ctx.db, targetId)) return { ok: false, kind: 'not-found' };
 	const now = input.nowSeconds ?? getNowSeconds();
-	const collected = collectMemberData(ctx.db, input.dataDir ?? getDataDir(), targetId, now);
-	if (!collected) return { ok: false, kind: 'not-found' };
+	// Taken before reading anything: the limit is there to spare the server repeated full reads.
 	if (!consumeToken(ctx.db, privacyExportBucket, String(actor.id), now))
 		return {
 			ok: false,
 			kind: 'rate-limited',
 			retryAfterSeconds: privacyExportBucket.refillIntervalSeconds,
 		};
+	const collected = collectMemberData(ctx.db, input.dataDir ?? getDataDir(), targetId, now);
+	if (!collected) return { ok: false, kind: 'not-found' };
 	recordAudit(
 		ctx.db,
 		{ actorId: actor.id, action: 'privacy-export', target: `user:${targetId}`, ip: ctx.ip },
