@@ -185,6 +185,27 @@ describe('privacy', () => {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}, 60_000);
 
+	it("lets an admin download a member's data from the members page, and audits it", async () => {
+		const page = await signInPage(browser, server, CLAIRE, { start: '/admin/' });
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('button', { name: 'Download data for Anna Verdi' }).click(),
+		]);
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-export-'));
+		const zip = path.join(dir, 'anna.zip');
+		await download.saveAs(zip);
+		await page.goto(`${server.url}/admin/audit/`);
+		const audit = await page.locator('tr[data-action="privacy-export"]').first().textContent();
+		await page.context().close();
+		const data = JSON.parse(execFileSync('unzip', ['-p', zip, 'data.json'], { encoding: 'utf8' }));
+		expect(data.profile).toMatchObject({ email: ANNA, name: 'Anna Verdi' });
+		// Anna received Zoe's message: Zoe's words are Zoe's data, not in Anna's export.
+		expect(data.threads[0]).toMatchObject({ subject: 'Winter test drives', messagesYouWrote: [] });
+		expect(JSON.stringify(data)).not.toContain('winter test drives go?');
+		expect(audit).toContain(`user:${data.profile.id}`);
+		fs.rmSync(dir, { recursive: true, force: true });
+	}, 60_000);
+
 	it('shows the privacy page to signed-out visitors, with the configured retention', async () => {
 		for (const [prefix, days] of [
 			['', '90 days'],
