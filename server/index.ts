@@ -107,7 +107,13 @@ async function prepareData(config: ServerConfig) {
 		}
 		linkMembersToPeople(db, people);
 		syncGitPractices(db, getPracticeRecords(), getNowSeconds());
-		const upkeep = { analyticsRetentionMonths: config.analyticsRetentionMonths };
+		const upkeep = {
+			dataDir: config.dataDir,
+			analyticsRetentionMonths: config.analyticsRetentionMonths,
+			sessionMetaRetentionDays: config.sessionMetaRetentionDays,
+			auditRetentionMonths: config.auditRetentionMonths,
+			outboxRetentionDays: config.outboxRetentionDays,
+		};
 		runMaintenance(db, upkeep);
 		// The members-only search index lives in DATA_DIR: bring it up to date with the database.
 		scheduleMembersIndexRebuild({ delayMs: 0 });

@@ -8,6 +8,9 @@ const ALWAYS_OPEN = [
 	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
 	// Unsubscribe links of mails: the signed token in the path is the authority, not a session.
 	/^(\/fr)?\/unsubscribe\/[^/]+\/?$/,
+	// The privacy notice: owed to anyone whose data the portal keeps, before they sign in (an invitee
+	// deciding whether to accept, a former member); it shows configuration, never data.
+	/^(\/fr)?\/privacy\/?$/,
 	// Members' private feeds: feed readers do not sign in; the page answers 404 without a valid token.
 	/^\/feeds\/[^/]+\.xml$/,
 ];

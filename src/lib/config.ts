@@ -21,6 +21,12 @@ export interface ServerConfig {
 	portalUrl: string;
 	/** Months of weekly reading figures kept (ANALYTICS_RETENTION_MONTHS, default 24). */
 	analyticsRetentionMonths: number;
+	/** Days a session keeps its IP address and browser (SESSION_META_RETENTION_DAYS, default 90). */
+	sessionMetaRetentionDays: number;
+	/** Months of audit log kept (AUDIT_RETENTION_MONTHS, default 24). */
+	auditRetentionMonths: number;
+	/** Days an outbox mail file is kept (OUTBOX_RETENTION_DAYS, default 30). */
+	outboxRetentionDays: number;
 	/** How often the job runner looks for due jobs, in ms (JOBS_POLL_MS, default 30 s; tests shorten it). */
 	jobsPollMs: number;
 }
@@ -92,7 +98,7 @@ export function readServerConfig(
 		);
 	}
 	const portalUrl = readPortalUrl({ ...env, PORT: portText });
-	const analyticsRetentionMonths = readAnalyticsRetentionMonths(env);
+	const retention = readRetention(env);
 	const pollText = env.JOBS_POLL_MS?.trim() || '30000';
 	if (!/^\d+$/.test(pollText) || Number(pollText) < 50 || Number(pollText) > 3_600_000)
 		throw new ConfigError(
@@ -108,7 +114,7 @@ export function readServerConfig(
 		demo: flag('DEMO', false),
 		workers: Number(workersText),
 		portalUrl,
-		analyticsRetentionMonths,
+		...retention,
 		jobsPollMs: Number(pollText),
 	};
 }
@@ -126,6 +132,42 @@ export function readAnalyticsRetentionMonths(env: Record<string, string | undefi
 		);
 	}
 	return Number(text);
+}
+
+/** How long personal data is kept, as the privacy page states it and the hourly upkeep enforces it. */
+export interface Retention {
+	sessionMetaRetentionDays: number;
+	auditRetentionMonths: number;
+	outboxRetentionDays: number;
+	analyticsRetentionMonths: number;
+}
+
+/**
+ * The retention settings: SESSION_META_RETENTION_DAYS (1–3650, default 90), AUDIT_RETENTION_MONTHS
+ * (1–120, default 24), OUTBOX_RETENTION_DAYS (1–3650, default 30) and ANALYTICS_RETENTION_MONTHS.
+ * @example readRetention({ AUDIT_RETENTION_MONTHS: '12' }).auditRetentionMonths // 12
+ */
+export function readRetention(env: Record<string, string | undefined>): Retention {
+	const whole = (name: string, fallback: number, max: number, unit: string): number => {
+		const text = env[name]?.trim() || String(fallback);
+		if (!/^\d{1,4}$/.test(text) || Number(text) < 1 || Number(text) > max) {
+			throw new ConfigError(
+				`${name} must be a whole number of ${unit} from 1 to ${max} (got "${env[name]}")`,
+			);
+		}
+		return Number(text);
+	};
+	return {
+		sessionMetaRetentionDays: whole('SESSION_META_RETENTION_DAYS', 90, 3650, 'days'),
+		auditRetentionMonths: whole('AUDIT_RETENTION_MONTHS', 24, 120, 'months'),
+		outboxRetentionDays: whole('OUTBOX_RETENTION_DAYS', 30, 3650, 'days'),
+		analyticsRetentionMonths: readAnalyticsRetentionMonths(env),
+	};
+}
+
+/** The retention settings of this process (checked at start). */
+export function getRetention(env: Record<string, string | undefined> = process.env): Retention {
+	return readRetention(env);
 }
 
 /**

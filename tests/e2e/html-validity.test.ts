@@ -554,6 +554,9 @@ describe('pages rendered on request', () => {
 			{ path: '/dev/outbox/', as: CLAIRE, status: 200 },
 			{ path: mail, as: CLAIRE, status: 200 },
 			{ path: '/post-mortems/999999/', as: BRUNO, status: 404 },
+			{ path: '/privacy/', as: null, status: 200 },
+			{ path: '/privacy/', as: BRUNO, status: 200 },
+			{ path: `/admin/?confirm=erase&userId=${brunoId}`, as: CLAIRE, status: 200 },
 			{ path: '/login/', as: null, status: 200 },
 			{ path: '/reset-password/', as: null, status: 200 },
 			{ path: '/reset-password/not-a-token/', as: null, status: 410 },
@@ -577,6 +580,12 @@ describe('pages rendered on request', () => {
 				post: { intent: 'retire', slug: 'gamma-crm', reason: '' },
 			},
 			{ path: '/admin/', as: CLAIRE, status: 400, post: { action: 'invite', email: 'nope' } },
+			{
+				path: '/admin/',
+				as: CLAIRE,
+				status: 400,
+				post: { action: 'erase', userId: brunoId, confirmEmail: 'not-bruno@example.com' },
+			},
 			{ path: postMortem, as: ANNA, status: 400, post: { intent: 'comment', body: '' } },
 			...[
 				{ step: '1', title: '' },

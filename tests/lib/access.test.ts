@@ -36,10 +36,13 @@ describe('access rules', () => {
 			// Unsubscribe links of mails: the signed token is the authority.
 			'/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/',
 			'/fr/unsubscribe/3-digest-0123456789abcdef0123456789abcdef/',
+			// The privacy notice is owed before signing in.
+			'/privacy/',
+			'/fr/privacy/',
 		]) {
 			expect(requiredAccess(p, 'members'), p).toBe('open');
 		}
-		for (const p of ['/unsubscribe/', '/unsubscribe/a/b/'])
+		for (const p of ['/unsubscribe/', '/unsubscribe/a/b/', '/privacy/x/', '/account/data.zip'])
 			expect(requiredAccess(p, 'members'), p).toBe('member');
 		for (const p of ['/notifications/', '/fr/notifications/'])
 			expect(requiredAccess(p, 'public'), p).toBe('member');

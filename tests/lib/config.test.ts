@@ -99,3 +99,45 @@ describe('job runner', () => {
 		);
 	});
 });
+
+describe('retention of personal data', () => {
+	it('keeps session IPs 90 days, the audit log 24 months and outbox mails 30 days unless told otherwise', () => {
+		expect(readServerConfig({}, tmp())).toMatchObject({
+			sessionMetaRetentionDays: 90,
+			auditRetentionMonths: 24,
+			outboxRetentionDays: 30,
+			analyticsRetentionMonths: 24,
+		});
+		expect(
+			readServerConfig(
+				{
+					SESSION_META_RETENTION_DAYS: '30',
+					AUDIT_RETENTION_MONTHS: '12',
+					OUTBOX_RETENTION_DAYS: '7',
+				},
+				tmp(),
+			),
+		).toMatchObject({
+			sessionMetaRetentionDays: 30,
+			auditRetentionMonths: 12,
+			outboxRetentionDays: 7,
+		});
+	});
+
+	it.each([
+		[
+			{ SESSION_META_RETENTION_DAYS: '0' },
+			'SESSION_META_RETENTION_DAYS must be a whole number of days from 1 to 3650 (got "0")',
+		],
+		[
+			{ AUDIT_RETENTION_MONTHS: '2y' },
+			'AUDIT_RETENTION_MONTHS must be a whole number of months from 1 to 120 (got "2y")',
+		],
+		[
+			{ OUTBOX_RETENTION_DAYS: '9999' },
+			'OUTBOX_RETENTION_DAYS must be a whole number of days from 1 to 3650 (got "9999")',
+		],
+	])('refuses %o with one clear line', (env, message) => {
+		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
+	});
+});

@@ -27,6 +27,10 @@ export const AUDIT_ACTIONS = [
 	'request-answer',
 	'search-miss-dismiss',
 	'search-miss-request',
+	// Privacy duties (privacy/): a member's data downloaded (by them or an admin), a member erased.
+	// An erasure entry says who erased whom (by id), never what was erased.
+	'privacy-export',
+	'privacy-erase',
 ] as const;
 
 /**

@@ -38,6 +38,19 @@ export const searchMissBucket: TokenBucket = {
 	refillIntervalSeconds: 120,
 };
 
+/** Data exports a member (or an admin) may start: 5, one more every 10 minutes (each reads everything). */
+export const privacyExportBucket: TokenBucket = {
+	name: 'privacy-export',
+	max: 5,
+	refillIntervalSeconds: 600,
+};
+/** Erasures an admin may do: 20, one more every 3 minutes (a slip of the hand cannot empty the portal). */
+export const privacyEraseBucket: TokenBucket = {
+	name: 'privacy-erase',
+	max: 20,
+	refillIntervalSeconds: 180,
+};
+
 /** Every named bucket, for `deleteFullBuckets`. */
 export const rateLimitBuckets: readonly TokenBucket[] = [
 	resetIpBucket,
@@ -45,6 +58,8 @@ export const rateLimitBuckets: readonly TokenBucket[] = [
 	practiceRequestBucket,
 	requestVoteBucket,
 	searchMissBucket,
+	privacyExportBucket,
+	privacyEraseBucket,
 ];
 
 /**
