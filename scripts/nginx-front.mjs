@@ -49,10 +49,10 @@ export function fillNginxTemplate(template, values) {
 
 /**
  * Starts nginx in front of `portalUrl` serving `distDir`'s current release; resolves once it answers.
- * @param {{ distDir: string, portalUrl: string }} options
+ * @param {{ distDir: string, portalUrl: string, workers?: string }} options
  * @returns {Promise<RunningNginx>}
  */
-export async function startNginx({ distDir, portalUrl }) {
+export async function startNginx({ distDir, portalUrl, workers = '1' }) {
 	if (!fs.existsSync(NGINX))
 		throw new Error(
 			`Debian's nginx is not installed (${NGINX} missing): apt-get install -y nginx libnginx-mod-http-brotli-static (.ci/run does it)`,
@@ -101,7 +101,7 @@ export async function startNginx({ distDir, portalUrl }) {
 	const main = [
 		fs.existsSync(BROTLI_MODULE) ? `load_module ${BROTLI_MODULE};` : '',
 		process.getuid?.() === 0 ? 'user root;' : '',
-		'worker_processes 1;',
+		`worker_processes ${workers};`,
 		`error_log ${path.join(dir, 'error.log')} warn;`,
 		`pid ${path.join(dir, 'nginx.pid')};`,
 		'events { worker_connections 1024; }',
