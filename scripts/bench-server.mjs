@@ -7,7 +7,11 @@
 // .bench/server-result.json and .bench/impact-result.json. Options: --duration <s> (default 10),
 // --connections <n> (default 10), --workers <n> (WEB_CONCURRENCY of the servers, default 2: one per
 // core of the machine kind), --only throughput|impact, --dist <dir> (another build, e.g. the e2e
-// fixture's), --requests <n> (impact part: requests per series, default 100).
+// fixture's), --requests <n> (impact part: requests per series, default 100), --page <path> (the
+// case study of the throughput and nginx parts).
+// The nginx part (--only nginx; Debian's nginx, deploy/nginx/coaching-dealer.conf, TLS): a gated page
+// through nginx (auth_request answered from its 5 s cache), the same page from the portal directly,
+// and an ungated static file of about the same size through nginx; all asked with gzip.
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -30,7 +34,7 @@ const workers = opt('workers', 2);
 const only = optText('only', '');
 const impactRequests = opt('requests', 100);
 const dist = path.resolve(root, optText('dist', 'dist'));
-const PAGE = '/case-studies/kestrel-launch-italy/';
+const PAGE = optText('page', '/case-studies/kestrel-launch-italy/');
 
 if (!fs.existsSync(path.join(dist, 'portal.mjs'))) {
 	console.log('No build in dist/: building…');
@@ -51,7 +55,11 @@ function freePort() {
 	});
 }
 
-async function startServer(access, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-'))) {
+async function startServer(
+	access,
+	dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-')),
+	extraEnv = {},
+) {
 	const port = await freePort();
 	const child = spawn(process.execPath, [path.join(dist, 'portal.mjs')], {
 		env: {
@@ -62,6 +70,7 @@ async function startServer(access, dataDir = fs.mkdtempSync(path.join(os.tmpdir(
 			DEMO: 'true',
 			PORTAL_ACCESS: access,
 			WEB_CONCURRENCY: String(workers),
+			...extraEnv,
 		},
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
@@ -139,6 +148,31 @@ function createBenchMembers(dataDir, count) {
 	return members;
 }
 
+/** A session cookie for the first active member (demo or fixture build alike). */
+function createSessionOfAnyMember(dataDir) {
+	const db = new Database(path.join(dataDir, 'portal.db'));
+	try {
+		const now = Math.floor(Date.now() / 1000);
+		const user = db.prepare('SELECT id FROM user WHERE active = 1 ORDER BY id LIMIT 1').get();
+		const token = Array.from(
+			crypto.randomBytes(32),
+			(b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32],
+		)
+			.join('')
+			.slice(0, 32);
+		const hash = crypto.createHash('sha256').update(token).digest('hex');
+		db.prepare('INSERT INTO session (id, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)').run(
+			hash,
+			user.id,
+			now + 86400 * 20,
+			now,
+		);
+		return `cd_session=${token}`;
+	} finally {
+		db.close();
+	}
+}
+
 async function run(name, opts) {
 	const result = await autocannon({ duration, connections, ...opts });
 	const row = {
@@ -153,8 +187,73 @@ async function run(name, opts) {
 	return row;
 }
 
-if (only !== 'impact') await benchThroughput();
-if (only !== 'throughput') await benchImpact();
+if (!only || only === 'throughput') await benchThroughput();
+if (!only || only === 'nginx') await benchNginx();
+if (!only || only === 'impact') await benchImpact();
+
+async function benchNginx() {
+	const { startNginx } = await import('./nginx-front.mjs');
+	const portal = await startServer('members', undefined, { TRUST_PROXY: '1' });
+	let nginx, cookie;
+	try {
+		cookie = createSessionOfAnyMember(portal.dataDir);
+		nginx = await startNginx({ distDir: dist, portalUrl: portal.url, workers: 'auto' });
+	} catch (error) {
+		await portal.stop();
+		throw error;
+	}
+	// The open file (code of the sign-in page) whose gzip body is closest in size to the page's.
+	const client = path.join(dist, 'current', 'client');
+	const pageGz = fs.statSync(path.join(client, PAGE, 'index.html.gz')).size;
+	const asset = fs
+		.readdirSync(path.join(client, '_astro'))
+		.filter((f) => /\.(css|js)\.gz$/.test(f))
+		.map((f) => ({ f, size: fs.statSync(path.join(client, '_astro', f)).size }))
+		.sort((a, b) => Math.abs(a.size - pageGz) - Math.abs(b.size - pageGz))[0];
+	const ungated = `/_astro/${asset.f.slice(0, -3)}`;
+	const tlsOptions = { ca: nginx.ca };
+	const headers = { cookie, 'accept-encoding': 'gzip' };
+	const rows = [];
+	try {
+		await run('warm-up', { url: nginx.url + PAGE, headers, tlsOptions, duration: 2 });
+		await run('warm-up', { url: portal.url + PAGE, headers, duration: 2 });
+		rows.push(
+			await run(`gated page through nginx (gzip ${pageGz} B)`, {
+				url: nginx.url + PAGE,
+				headers,
+				tlsOptions,
+			}),
+		);
+		rows.push(await run('same page, portal directly (http)', { url: portal.url + PAGE, headers }));
+		rows.push(
+			await run(`ungated static file through nginx (gzip ${asset.size} B)`, {
+				url: nginx.url + ungated,
+				headers: { 'accept-encoding': 'gzip' },
+				tlsOptions,
+			}),
+		);
+	} finally {
+		await nginx.stop();
+		await portal.stop();
+	}
+	const [gated, direct, open] = rows;
+	console.log(
+		`\nBehind nginx — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, nginx 1.22 (worker_processes auto), ${duration} s × ${connections} connections, portal WEB_CONCURRENCY=${workers}\n`,
+	);
+	console.log('| Scenario | req/s | p50 (ms) | p99 (ms) | non-2xx | errors |');
+	console.log('|---|---|---|---|---|---|');
+	for (const r of rows)
+		console.log(`| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+	const ratio = gated.reqPerSec / open.reqPerSec;
+	console.log(
+		`\nGated through nginx = ${Math.round(100 * ratio)} % of ungated nginx (goal ≥ 80 %: ${ratio >= 0.8 ? 'yes' : 'no'}); ${Math.round((100 * gated.reqPerSec) / direct.reqPerSec)} % of the portal alone.`,
+	);
+	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
+	fs.writeFileSync(
+		path.join(root, '.bench', 'nginx-result.json'),
+		JSON.stringify({ date: new Date().toISOString(), duration, connections, rows }, null, 2),
+	);
+}
 
 async function benchThroughput() {
 	const gated = await startServer('members');

@@ -251,6 +251,7 @@ export async function createPortalHandler(
 		req.url = target.url;
 		const { pathname } = target;
 		if (pathname === '/healthz') return answerHealth(res);
+		if (pathname === '/auth/gate') return answerGate(req, res, secure, config);
 		// Astro's on-demand image endpoint would run sharp per request for anyone who asks; every
 		// image the portal shows is optimised at build time instead.
 		if (pathname === '/_image') return answerText(res, 404, 'Not found');
@@ -478,6 +479,43 @@ function answerText(res: http.ServerResponse, status: number, text: string) {
 	res.setHeader('Content-Type', 'text/plain; charset=utf-8');
 	res.setHeader('Cache-Control', 'no-store');
 	res.end(text);
+}
+
+/**
+ * nginx's `auth_request` (deploy/nginx/): may the sender of this cookie read `X-Original-URI`? 204
+ * yes, 401 sign in first, 403 no (an admin area, or a target with no single reading: nginx then
+ * hands the request to this server, which answers it as it would without nginx). No body, and no
+ * Astro: it runs before every file nginx serves, so it costs one indexed session read. Only a yes
+ * for a valid session on a non-admin path may be cached by nginx (keyed on the cookie): that answer
+ * is the same for every other such path; the rest say `no-store`.
+ */
+function answerGate(
+	req: http.IncomingMessage,
+	res: http.ServerResponse,
+	secure: boolean,
+	config: ServerConfig,
+) {
+	const answer = (status: number, cacheable = false) => {
+		res.statusCode = status;
+		if (!cacheable) res.setHeader('Cache-Control', 'no-store');
+		res.end();
+	};
+	if (req.method !== 'GET' && req.method !== 'HEAD') return answer(405);
+	const original = normalizeRequestTarget(String(req.headers['x-original-uri'] ?? ''));
+	if (!original) return answer(403);
+	const access = requiredAccess(original.pathname, config.access);
+	const token = readSessionToken(req.headers.cookie);
+	const { session, user } = token
+		? validateSessionToken(getDatabase(), token)
+		: { session: null, user: null };
+	// The sliding expiry, as on any other request: nginx passes this cookie on with the file.
+	if (session?.fresh)
+		res.appendHeader('Set-Cookie', serializeSessionCookie(token!, session.expiresAt, secure));
+	if (!user) return answer(access === 'open' ? 204 : 401);
+	if (access === 'admin') return answer(user.role === 'admin' ? 204 : 403);
+	// nginx serves git-authored case studies itself: their reads are counted here instead.
+	if (req.headers['x-original-method'] === 'GET') countStaticRead(req, original.pathname, user);
+	return answer(204, true);
 }
 
 function answerHealth(res: http.ServerResponse) {
