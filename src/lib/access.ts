@@ -6,6 +6,8 @@ const ALWAYS_OPEN = [
 	/^\/healthz$/,
 	/^\/favicon\.svg$/,
 	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
+	// Single sign-on: start, the provider's redirect back, and the page saying why it failed.
+	/^(\/fr)?\/auth\/oidc\/(start|callback|refused\/?)$/,
 	// Unsubscribe links of mails: the signed token in the path is the authority, not a session.
 	/^(\/fr)?\/unsubscribe\/[^/]+\/?$/,
 	// Members' private feeds: feed readers do not sign in; the page answers 404 without a valid token.

@@ -29,6 +29,8 @@ import enImpact from '../i18n/en/impact.json';
 import frImpact from '../i18n/fr/impact.json';
 import enRequests from '../i18n/en/requests.json';
 import frRequests from '../i18n/fr/requests.json';
+import enSso from '../i18n/en/sso.json';
+import frSso from '../i18n/fr/sso.json';
 import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
@@ -46,6 +48,7 @@ const en = {
 	...enTrust,
 	...enImpact,
 	...enRequests,
+	...enSso,
 };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
@@ -68,6 +71,7 @@ export const dictionaries: Record<Lang, Dictionary> = {
 		...frTrust,
 		...frImpact,
 		...frRequests,
+		...frSso,
 	}),
 };
 

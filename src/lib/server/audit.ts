@@ -27,6 +27,12 @@ export const AUDIT_ACTIONS = [
 	'request-answer',
 	'search-miss-dismiss',
 	'search-miss-request',
+	// Single sign-on and SCIM provisioning: accounts the provider created or linked, refused sign-ins.
+	'sso-account-create',
+	'sso-account-link',
+	'sso-refused',
+	'scim-create',
+	'scim-update',
 ] as const;
 
 /**

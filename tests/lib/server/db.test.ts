@@ -32,6 +32,8 @@ describe('openDatabase', () => {
 			'message',
 			'message_send_key',
 			'notification',
+			'oidc_identity',
+			'oidc_login',
 			'password_reset',
 			'post_mortem',
 			'post_mortem_action',
