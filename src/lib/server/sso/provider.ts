@@ -23,8 +23,18 @@ export function getProviderConfiguration(oidc: OidcConfig): Promise<client.Confi
 			oidc.clientId,
 			{ [client.clockTolerance]: CLOCK_TOLERANCE_SECONDS },
 			client.ClientSecretPost(oidc.clientSecret),
-			// config.ts allows http only on loopback (the tests' provider).
-			{ execute: insecure ? [client.allowInsecureRequests] : [], timeout: 10 },
+			{
+				execute: [
+					// The token endpoint's TLS already vouches for the ID token (OIDC Core 3.1.3.7), which
+					// is why openid-client skips its signature by default; we check it against the
+					// provider's published keys as well, so a token swapped in by anything between the two
+					// (a TLS-intercepting proxy, a compromised token endpoint route) is refused.
+					client.enableNonRepudiationChecks,
+					// config.ts allows http only on loopback (the tests' provider).
+					...(insecure ? [client.allowInsecureRequests] : []),
+				],
+				timeout: 10,
+			},
 		)
 		.catch((error: unknown) => {
 			if (cached?.configuration === configuration) cached = undefined;
