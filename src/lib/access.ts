@@ -14,6 +14,16 @@ const ALWAYS_OPEN = [
 	/^\/feeds\/[^/]+\.xml$/,
 ];
 
+/**
+ * APIs authorised by a bearer token, never by the session cookie: SCIM provisioning. Open at the
+ * gate (the endpoint checks the token), and exempt from the Origin and form-body checks, which
+ * protect cookie-authenticated forms (a browser cannot send another site's bearer token).
+ * @example isBearerApi('/scim/v2/Users') // true
+ */
+export function isBearerApi(pathname: string): boolean {
+	return /^\/scim\/v2(\/|$)/.test(pathname);
+}
+
 /** Code and styles of the pages above; content images and video under /_astro/ stay gated. */
 const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
 
@@ -49,7 +59,12 @@ export function isTokenAuthorizedPost(pathname: string): boolean {
  */
 export function requiredAccess(pathname: string, mode: 'members' | 'public'): Access {
 	if (ADMIN_ONLY.some((r) => r.test(pathname))) return 'admin';
-	if (ALWAYS_OPEN.some((r) => r.test(pathname)) || OPEN_ASSET.test(pathname)) return 'open';
+	if (
+		ALWAYS_OPEN.some((r) => r.test(pathname)) ||
+		OPEN_ASSET.test(pathname) ||
+		isBearerApi(pathname)
+	)
+		return 'open';
 	if (MEMBERS_ONLY.some((r) => r.test(pathname))) return 'member';
 	return mode === 'members' ? 'member' : 'open';
 }

@@ -27,6 +27,8 @@ export interface ServerConfig {
 	oidc: OidcConfig | null;
 	/** Local passwords (LOCAL_PASSWORDS, default true); false leaves single sign-on as the only way in. */
 	localPasswords: boolean;
+	/** Bearer token of the directory's SCIM client (SCIM_TOKEN); `null`: /scim/v2 answers 404. */
+	scimToken: string | null;
 }
 
 export interface OidcConfig {
@@ -133,6 +135,7 @@ export function readServerConfig(
 		jobsPollMs: Number(pollText),
 		oidc: readOidcConfig(env),
 		localPasswords: readLocalPasswords(env),
+		scimToken: readScimToken(env),
 	};
 }
 
@@ -223,6 +226,21 @@ export function readOidcConfig(env: Record<string, string | undefined>): OidcCon
 		hqGroups: groups('OIDC_HQ_GROUPS'),
 		logout: ['true', '1', 'yes', 'on'].includes(logoutText),
 	};
+}
+
+/**
+ * SCIM_TOKEN: the secret the directory sends as `Authorization: Bearer …`; at least 32 printable
+ * characters (e.g. `openssl rand -hex 32`), `null` when unset.
+ * @example readScimToken({ SCIM_TOKEN: 'f3a…' }) // 'f3a…'
+ */
+export function readScimToken(env: Record<string, string | undefined>): string | null {
+	const text = env.SCIM_TOKEN?.trim() ?? '';
+	if (!text) return null;
+	if (!/^[\x21-\x7e]{32,512}$/.test(text))
+		throw new ConfigError(
+			`SCIM_TOKEN must be at least 32 printable characters without spaces, e.g. from openssl rand -hex 32 (got ${text.length} characters)`,
+		);
+	return text;
 }
 
 /**
@@ -357,4 +375,9 @@ export function getLocalPasswordsEnabled(
 	env: Record<string, string | undefined> = process.env,
 ): boolean {
 	return readLocalPasswords(env);
+}
+
+/** The SCIM bearer token (SCIM_TOKEN, checked at start); `null` when provisioning is off. */
+export function getScimToken(env: Record<string, string | undefined> = process.env): string | null {
+	return readScimToken(env);
 }
