@@ -86,6 +86,8 @@ export async function startTestIdp(
 		findAccount: async (_ctx, sub) =>
 			users[sub] ? { accountId: sub, claims: async () => ({ sub, ...users[sub] }) } : undefined,
 	});
+	// A provider failure shows in the test's output, not only as "oops! something went wrong".
+	provider.on('server_error', (_ctx, error) => console.error('test provider:', error));
 	const handleProvider = provider.callback();
 	const idp: TestIdp = {
 		issuer,
@@ -108,15 +110,16 @@ export async function startTestIdp(
 			let result: Record<string, unknown>;
 			if ('error' in next) {
 				result = { error: next.error, error_description: next.description };
-			} else if (details.prompt.name === 'login') {
-				result = { login: { accountId: next.user } };
 			} else {
+				// Signs in and consents in one step, the grant covering the scopes asked for.
+				const accountId = details.prompt.name === 'login' ? next.user : details.session!.accountId!;
 				const grant = new provider.Grant({
-					accountId: details.session!.accountId!,
+					accountId,
 					clientId: details.params.client_id as string,
 				});
 				grant.addOIDCScope(String(details.params.scope));
-				result = { consent: { grantId: await grant.save() } };
+				const grantId = await grant.save();
+				result = { login: { accountId }, consent: { grantId } };
 			}
 			await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
 		} catch (error) {

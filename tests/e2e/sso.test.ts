@@ -39,8 +39,15 @@ const USERS = {
 		name: 'Lena Berg',
 		country: 'SE',
 	},
+	nina: {
+		email: 'nina.novak@si.sso.example',
+		email_verified: true,
+		name: 'Nina Novak',
+		country: 'SI',
+	},
 };
 
+const SCIM_TOKEN = 'scim-token-for-the-sso-tests-0123456789abcdef';
 let idp: TestIdp;
 let server: RunningServer;
 let ssoOnly: RunningServer;
@@ -58,7 +65,13 @@ beforeAll(async () => {
 		OIDC_EDITOR_GROUPS: 'portal-editors',
 		OIDC_HQ_GROUPS: 'portal-hq',
 	};
-	server = await startServer({ ...oidcEnv, PORTAL_URL: 'self', DEMO: 'true', OIDC_LOGOUT: 'true' });
+	server = await startServer({
+		...oidcEnv,
+		PORTAL_URL: 'self',
+		DEMO: 'true',
+		OIDC_LOGOUT: 'true',
+		SCIM_TOKEN,
+	});
 	ssoOnly = await startServer({
 		...oidcEnv,
 		PORTAL_URL: 'self',
@@ -186,8 +199,11 @@ describe('signing in with the company account', () => {
 		expect(userRows(USERS.hans.email)).toEqual([
 			expect.objectContaining({ country: 'DE', role: 'admin' }),
 		]);
-		await page.goto(`${server.url}/admin/`);
-		expect(new URL(page.url()).pathname).toBe('/admin/');
+		await page.goto(`${server.url}/admin/audit/`);
+		expect(new URL(page.url()).pathname).toBe('/admin/audit/');
+		await expect(page.locator('main').textContent()).resolves.toContain(
+			'Account created by single sign-on',
+		);
 	});
 
 	it('links a local account with the same verified email instead of making a second one', async () => {
@@ -290,6 +306,33 @@ describe('refusals, in plain words', () => {
 		await signInWithCompany(page, 'lena');
 		expect(page.url()).toBe(`${server.url}/case-studies/`);
 		expect(userRows(USERS.lena.email)).toHaveLength(1);
+	});
+});
+
+describe('deprovisioning', () => {
+	it('signs out at once a member the directory deactivates (SCIM), and the company account no longer lets them in', async () => {
+		const page = await newPage();
+		await signInWithCompany(page, 'nina');
+		expect(page.url()).toBe(`${server.url}/case-studies/`);
+		const [{ id }] = userRows(USERS.nina.email);
+		const res = await fetch(`${server.url}/scim/v2/Users/${id}`, {
+			method: 'PATCH',
+			headers: {
+				Authorization: `Bearer ${SCIM_TOKEN}`,
+				'Content-Type': 'application/scim+json',
+			},
+			body: JSON.stringify({
+				schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+				Operations: [{ op: 'replace', path: 'active', value: false }],
+			}),
+		});
+		expect(res.status).toBe(200);
+		expect(sessionCount(USERS.nina.email)).toBe(0);
+		await page.goto(`${server.url}/account/`);
+		expect(new URL(page.url()).pathname).toBe('/login/');
+		await signInWithCompany(page, 'nina');
+		expect(page.url()).toBe(`${server.url}/auth/oidc/refused/?reason=inactive`);
+		expect(sessionCount(USERS.nina.email)).toBe(0);
 	});
 });
 

@@ -294,7 +294,8 @@ export function updateScimUser(
 					action: 'deactivate',
 					target: input.userName ?? user.email,
 					ip: ctx.ip,
-					detail: 'SCIM: reactivated',
+					// The audit page shows this detail as a reactivation.
+					detail: 'reactivated',
 				});
 			}
 			if (changes.length)
