@@ -10,7 +10,12 @@ import { pathToFileURL } from 'node:url';
 import compression from 'compression';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
-import { isPageRequest, isTokenAuthorizedPost, requiredAccess } from '../src/lib/access';
+import {
+	isBearerApi,
+	isPageRequest,
+	isTokenAuthorizedPost,
+	requiredAccess,
+} from '../src/lib/access';
 import { normalizeRequestTarget } from '../src/lib/request-target';
 import { createStaticHandler, type StaticHandler } from './static-files';
 import { markServedRelease, resolveReleaseDir, watchReleases } from './release-watcher';
@@ -256,8 +261,10 @@ export async function createPortalHandler(
 		// image the portal shows is optimised at build time instead.
 		if (pathname === '/_image') return answerText(res, 404, 'Not found');
 		const isRead = req.method === 'GET' || req.method === 'HEAD';
+		const bearerApi = isBearerApi(pathname);
 		if (
 			!isRead &&
+			!bearerApi &&
 			!isSameOrigin(req, secure, config.proxyHops) &&
 			!isTokenAuthorizedPost(pathname)
 		) {
@@ -267,7 +274,7 @@ export async function createPortalHandler(
 				'Cross-site request refused: this form must be sent from the portal itself.',
 			);
 		}
-		if (!isRead && !isFormBody(req.headers['content-type'])) {
+		if (!isRead && !bearerApi && !isFormBody(req.headers['content-type'])) {
 			return answerText(
 				res,
 				415,

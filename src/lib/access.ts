@@ -6,6 +6,8 @@ const ALWAYS_OPEN = [
 	/^\/healthz$/,
 	/^\/favicon\.svg$/,
 	/^(\/fr)?\/(login|reset-password|invite)(\/|$)/,
+	// Single sign-on: start, the provider's redirect back, and the page saying why it failed.
+	/^(\/fr)?\/auth\/oidc\/(start|callback|refused\/?)$/,
 	// Unsubscribe links of mails: the signed token in the path is the authority, not a session.
 	/^(\/fr)?\/unsubscribe\/[^/]+\/?$/,
 	// The privacy notice: owed to anyone whose data the portal keeps, before they sign in (an invitee
@@ -14,6 +16,16 @@ const ALWAYS_OPEN = [
 	// Members' private feeds: feed readers do not sign in; the page answers 404 without a valid token.
 	/^\/feeds\/[^/]+\.xml$/,
 ];
+
+/**
+ * APIs authorised by a bearer token, never by the session cookie: SCIM provisioning. Open at the
+ * gate (the endpoint checks the token), and exempt from the Origin and form-body checks, which
+ * protect cookie-authenticated forms (a browser cannot send another site's bearer token).
+ * @example isBearerApi('/scim/v2/Users') // true
+ */
+export function isBearerApi(pathname: string): boolean {
+	return /^\/scim\/v2(\/|$)/.test(pathname);
+}
 
 /** Code and styles of the pages above; content images and video under /_astro/ stay gated. */
 const OPEN_ASSET = /^\/_astro\/[^/]+\.(css|js|woff2?)$/;
@@ -50,7 +62,12 @@ export function isTokenAuthorizedPost(pathname: string): boolean {
  */
 export function requiredAccess(pathname: string, mode: 'members' | 'public'): Access {
 	if (ADMIN_ONLY.some((r) => r.test(pathname))) return 'admin';
-	if (ALWAYS_OPEN.some((r) => r.test(pathname)) || OPEN_ASSET.test(pathname)) return 'open';
+	if (
+		ALWAYS_OPEN.some((r) => r.test(pathname)) ||
+		OPEN_ASSET.test(pathname) ||
+		isBearerApi(pathname)
+	)
+		return 'open';
 	if (MEMBERS_ONLY.some((r) => r.test(pathname))) return 'member';
 	return mode === 'members' ? 'member' : 'open';
 }

@@ -29,6 +29,29 @@ export interface ServerConfig {
 	outboxRetentionDays: number;
 	/** How often the job runner looks for due jobs, in ms (JOBS_POLL_MS, default 30 s; tests shorten it). */
 	jobsPollMs: number;
+	/** Single sign-on through the company's OpenID provider (OIDC_*); `null` when not configured. */
+	oidc: OidcConfig | null;
+	/** Local passwords (LOCAL_PASSWORDS, default true); false leaves single sign-on as the only way in. */
+	localPasswords: boolean;
+	/** Bearer token of the directory's SCIM client (SCIM_TOKEN); `null`: /scim/v2 answers 404. */
+	scimToken: string | null;
+}
+
+export interface OidcConfig {
+	/** The issuer's address exactly as the provider announces it (https, or http on loopback for tests). */
+	issuer: string;
+	clientId: string;
+	clientSecret: string;
+	scopes: string;
+	/** Claim holding the member's ISO country code. */
+	countryClaim: string;
+	/** Claim holding the member's groups (a list or one string). */
+	roleClaim: string;
+	adminGroups: string[];
+	editorGroups: string[];
+	hqGroups: string[];
+	/** Also end the provider's session on sign-out (RP-initiated logout). */
+	logout: boolean;
 }
 
 /** A configuration mistake the operator must fix; its message is the one line printed. */
@@ -116,7 +139,130 @@ export function readServerConfig(
 		portalUrl,
 		...retention,
 		jobsPollMs: Number(pollText),
+		oidc: readOidcConfig(env),
+		localPasswords: readLocalPasswords(env),
+		scimToken: readScimToken(env),
 	};
+}
+
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+const OIDC_OPTIONAL = [
+	'OIDC_SCOPES',
+	'OIDC_COUNTRY_CLAIM',
+	'OIDC_ROLE_CLAIM',
+	'OIDC_ADMIN_GROUPS',
+	'OIDC_EDITOR_GROUPS',
+	'OIDC_HQ_GROUPS',
+	'OIDC_LOGOUT',
+] as const;
+
+/**
+ * Single sign-on settings: all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET or none (then
+ * `null`, and no other OIDC_ variable may be set, so a half-done setup fails at start, not at sign-in).
+ * @example readOidcConfig({ OIDC_ISSUER: 'https://login.example.com', OIDC_CLIENT_ID: 'portal', OIDC_CLIENT_SECRET: 's' })?.scopes // 'openid email profile'
+ */
+export function readOidcConfig(env: Record<string, string | undefined>): OidcConfig | null {
+	const value = (name: string) => env[name]?.trim() || '';
+	const set = OIDC_REQUIRED.filter((name) => value(name));
+	if (set.length === 0) {
+		const stray = OIDC_OPTIONAL.find((name) => value(name));
+		if (stray)
+			throw new ConfigError(
+				`${stray} is set but single sign-on is not: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too, or unset ${stray}`,
+			);
+		return null;
+	}
+	if (set.length < OIDC_REQUIRED.length) {
+		const missing = OIDC_REQUIRED.filter((name) => !value(name));
+		throw new ConfigError(
+			`Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (missing ${missing.join(', ')})`,
+		);
+	}
+	let issuer: URL | null = null;
+	try {
+		issuer = new URL(value('OIDC_ISSUER'));
+	} catch {
+		issuer = null;
+	}
+	// Plain http only to a provider on this machine (the tests'); anywhere else codes and tokens would cross the network in clear.
+	const loopback =
+		issuer?.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(issuer.hostname);
+	if (
+		!issuer ||
+		(issuer.protocol !== 'https:' && !loopback) ||
+		issuer.search ||
+		issuer.hash ||
+		issuer.username
+	) {
+		throw new ConfigError(
+			`OIDC_ISSUER must be the provider's https address such as https://login.example.com/tenant (got "${env.OIDC_ISSUER}")`,
+		);
+	}
+	const scopes = value('OIDC_SCOPES') || 'openid email profile';
+	if (!scopes.split(/\s+/).includes('openid') || !/^[\x21\x23-\x5b\x5d-\x7e ]+$/.test(scopes)) {
+		throw new ConfigError(
+			`OIDC_SCOPES must be space-separated scopes including openid (got "${env.OIDC_SCOPES}")`,
+		);
+	}
+	const claimName = (name: string, fallback: string) => {
+		const text = value(name) || fallback;
+		if (!/^[A-Za-z0-9_:./-]{1,200}$/.test(text))
+			throw new ConfigError(
+				`${name} must be a claim name such as ${fallback} (got "${env[name]}")`,
+			);
+		return text;
+	};
+	const groups = (name: string) =>
+		value(name)
+			.split(',')
+			.map((g) => g.trim())
+			.filter(Boolean);
+	const logoutText = value('OIDC_LOGOUT').toLowerCase();
+	if (logoutText && !['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(logoutText))
+		throw new ConfigError(`OIDC_LOGOUT must be true or false (got "${env.OIDC_LOGOUT}")`);
+	return {
+		issuer: issuer.href,
+		clientId: value('OIDC_CLIENT_ID'),
+		clientSecret: value('OIDC_CLIENT_SECRET'),
+		scopes,
+		countryClaim: claimName('OIDC_COUNTRY_CLAIM', 'country'),
+		roleClaim: claimName('OIDC_ROLE_CLAIM', 'groups'),
+		adminGroups: groups('OIDC_ADMIN_GROUPS'),
+		editorGroups: groups('OIDC_EDITOR_GROUPS'),
+		hqGroups: groups('OIDC_HQ_GROUPS'),
+		logout: ['true', '1', 'yes', 'on'].includes(logoutText),
+	};
+}
+
+/**
+ * SCIM_TOKEN: the secret the directory sends as `Authorization: Bearer …`; at least 32 printable
+ * characters (e.g. `openssl rand -hex 32`), `null` when unset.
+ * @example readScimToken({ SCIM_TOKEN: 'f3a…' }) // 'f3a…'
+ */
+export function readScimToken(env: Record<string, string | undefined>): string | null {
+	const text = env.SCIM_TOKEN?.trim() ?? '';
+	if (!text) return null;
+	if (!/^[\x21-\x7e]{32,512}$/.test(text))
+		throw new ConfigError(
+			`SCIM_TOKEN must be at least 32 printable characters without spaces, e.g. from openssl rand -hex 32 (got ${text.length} characters)`,
+		);
+	return text;
+}
+
+/**
+ * LOCAL_PASSWORDS (default true). False needs single sign-on, or nobody could sign in.
+ * @example readLocalPasswords({ LOCAL_PASSWORDS: 'false', OIDC_ISSUER: '…', … }) // false
+ */
+export function readLocalPasswords(env: Record<string, string | undefined>): boolean {
+	const text = env.LOCAL_PASSWORDS?.trim().toLowerCase() || 'true';
+	if (!['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(text))
+		throw new ConfigError(`LOCAL_PASSWORDS must be true or false (got "${env.LOCAL_PASSWORDS}")`);
+	const enabled = ['true', '1', 'yes', 'on'].includes(text);
+	if (!enabled && !readOidcConfig(env))
+		throw new ConfigError(
+			'LOCAL_PASSWORDS=false needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET): nobody could sign in',
+		);
+	return enabled;
 }
 
 /**
@@ -253,4 +399,27 @@ export function getAnalyticsRetentionMonths(
 	env: Record<string, string | undefined> = process.env,
 ): number {
 	return readAnalyticsRetentionMonths(env);
+}
+
+let oidcCache: { env: string; config: OidcConfig | null } | undefined;
+
+/** Single sign-on settings (checked at start); `null` when not configured. */
+export function getOidcConfig(
+	env: Record<string, string | undefined> = process.env,
+): OidcConfig | null {
+	const key = [...OIDC_REQUIRED, ...OIDC_OPTIONAL].map((name) => env[name] ?? '').join('\n');
+	if (oidcCache?.env !== key) oidcCache = { env: key, config: readOidcConfig(env) };
+	return oidcCache.config;
+}
+
+/** Whether password sign-in and reset are offered (LOCAL_PASSWORDS, checked at start). */
+export function getLocalPasswordsEnabled(
+	env: Record<string, string | undefined> = process.env,
+): boolean {
+	return readLocalPasswords(env);
+}
+
+/** The SCIM bearer token (SCIM_TOKEN, checked at start); `null` when provisioning is off. */
+export function getScimToken(env: Record<string, string | undefined> = process.env): string | null {
+	return readScimToken(env);
 }

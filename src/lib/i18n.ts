@@ -31,6 +31,8 @@ import enRequests from '../i18n/en/requests.json';
 import frRequests from '../i18n/fr/requests.json';
 import enPrivacy from '../i18n/en/privacy.json';
 import frPrivacy from '../i18n/fr/privacy.json';
+import enSso from '../i18n/en/sso.json';
+import frSso from '../i18n/fr/sso.json';
 import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
@@ -49,6 +51,7 @@ const en = {
 	...enImpact,
 	...enRequests,
 	...enPrivacy,
+	...enSso,
 };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
@@ -72,6 +75,7 @@ export const dictionaries: Record<Lang, Dictionary> = {
 		...frImpact,
 		...frRequests,
 		...frPrivacy,
+		...frSso,
 	}),
 };
 

@@ -561,6 +561,7 @@ describe('pages rendered on request', () => {
 			{ path: '/reset-password/', as: null, status: 200 },
 			{ path: '/reset-password/not-a-token/', as: null, status: 410 },
 			{ path: '/invite/not-a-token/', as: null, status: 410 },
+			{ path: '/auth/oidc/refused/?reason=no-country', as: null, status: 403 },
 			// Forms sent back with their errors.
 			{
 				path: '/login/',

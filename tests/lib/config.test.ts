@@ -141,3 +141,62 @@ describe('retention of personal data', () => {
 		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
 	});
 });
+
+describe('single sign-on', () => {
+	const sso = {
+		OIDC_ISSUER: 'https://login.example.com/tenant',
+		OIDC_CLIENT_ID: 'portal',
+		OIDC_CLIENT_SECRET: 's3cret',
+	};
+
+	it('is off unless configured, and then has the documented defaults', () => {
+		expect(readServerConfig({}, tmp())).toMatchObject({ oidc: null, localPasswords: true });
+		expect(readServerConfig({ ...sso, OIDC_ADMIN_GROUPS: 'a, b' }, tmp()).oidc).toEqual({
+			issuer: 'https://login.example.com/tenant',
+			clientId: 'portal',
+			clientSecret: 's3cret',
+			scopes: 'openid email profile',
+			countryClaim: 'country',
+			roleClaim: 'groups',
+			adminGroups: ['a', 'b'],
+			editorGroups: [],
+			hqGroups: [],
+			logout: false,
+		});
+	});
+
+	it.each([
+		[
+			{ OIDC_ISSUER: sso.OIDC_ISSUER },
+			'Single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together (missing OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)',
+		],
+		[
+			{ OIDC_LOGOUT: 'true' },
+			'OIDC_LOGOUT is set but single sign-on is not: set OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too, or unset OIDC_LOGOUT',
+		],
+		[
+			{ ...sso, OIDC_ISSUER: 'http://login.example.com' },
+			`OIDC_ISSUER must be the provider's https address such as https://login.example.com/tenant (got "http://login.example.com")`,
+		],
+		[
+			{ ...sso, OIDC_SCOPES: 'email profile' },
+			'OIDC_SCOPES must be space-separated scopes including openid (got "email profile")',
+		],
+		[{ ...sso, OIDC_LOGOUT: 'maybe' }, 'OIDC_LOGOUT must be true or false (got "maybe")'],
+		[{ ...sso, LOCAL_PASSWORDS: 'nope' }, 'LOCAL_PASSWORDS must be true or false (got "nope")'],
+		[
+			{ LOCAL_PASSWORDS: 'false' },
+			'LOCAL_PASSWORDS=false needs single sign-on (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET): nobody could sign in',
+		],
+	])('refuses %o with one line', (env, message) => {
+		expect(() => readServerConfig(env, tmp())).toThrow(new ConfigError(message));
+	});
+
+	it('accepts a plain-http provider only on this machine (the tests’)', () => {
+		const c = readServerConfig({ ...sso, OIDC_ISSUER: 'http://127.0.0.1:9000' }, tmp());
+		expect(c.oidc?.issuer).toBe('http://127.0.0.1:9000/');
+		expect(readServerConfig({ ...sso, LOCAL_PASSWORDS: 'false' }, tmp()).localPasswords).toBe(
+			false,
+		);
+	});
+});

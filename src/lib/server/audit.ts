@@ -31,6 +31,12 @@ export const AUDIT_ACTIONS = [
 	// An erasure entry says who erased whom (by id), never what was erased.
 	'privacy-export',
 	'privacy-erase',
+	// Single sign-on and SCIM provisioning: accounts the provider created or linked, refused sign-ins.
+	'sso-account-create',
+	'sso-account-link',
+	'sso-refused',
+	'scim-create',
+	'scim-update',
 ] as const;
 
 /**

@@ -493,6 +493,31 @@ export const migrations: readonly string[] = [
 	UPDATE post_mortem SET first_published_at = updated_at WHERE published_month IS NOT NULL;
 	CREATE INDEX post_mortem_first_published_at_idx ON post_mortem (first_published_at);
 	`,
+	// 11: single sign-on. A member's account at the company's OpenID provider (issuer + subject, which
+	// stay stable when the email changes); sign-ins under way (state, nonce, PKCE verifier; one use,
+	// ten minutes); the ID token of an SSO session, kept only for RP-initiated logout's id_token_hint.
+	`
+	CREATE TABLE oidc_identity (
+		issuer TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		created_at INTEGER NOT NULL,
+		PRIMARY KEY (issuer, subject)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX oidc_identity_user_id_idx ON oidc_identity (user_id);
+
+	CREATE TABLE oidc_login (
+		state_hash TEXT PRIMARY KEY,
+		nonce TEXT NOT NULL,
+		code_verifier TEXT NOT NULL,
+		next TEXT NOT NULL,
+		lang TEXT NOT NULL,
+		created_at INTEGER NOT NULL
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX oidc_login_created_at_idx ON oidc_login (created_at);
+
+	ALTER TABLE session ADD COLUMN oidc_id_token TEXT;
+	`,
 ];
 
 /**

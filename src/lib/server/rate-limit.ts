@@ -50,10 +50,20 @@ export const privacyEraseBucket: TokenBucket = {
 	max: 20,
 	refillIntervalSeconds: 180,
 };
+/** Single sign-on starts per IP: 30, one more every 20 s (each one leaves a row until it is used). */
+export const ssoStartBucket: TokenBucket = {
+	name: 'sso-start',
+	max: 30,
+	refillIntervalSeconds: 20,
+};
+/** SCIM requests: 1000 in a burst (a directory's first sync), then one a second. */
+export const scimBucket: TokenBucket = { name: 'scim', max: 1000, refillIntervalSeconds: 1 };
 
 /** Every named bucket, for `deleteFullBuckets`. */
 export const rateLimitBuckets: readonly TokenBucket[] = [
 	resetIpBucket,
+	ssoStartBucket,
+	scimBucket,
 	messageSendBucket,
 	practiceRequestBucket,
 	requestVoteBucket,

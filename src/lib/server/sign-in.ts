@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { getLocalPasswordsEnabled } from '../config';
 import { recordAudit } from './audit';
 import {
 	clearFailures,
@@ -20,6 +21,7 @@ let decoyHash: Promise<string> | undefined;
 export type SignInResult =
 	| { ok: true; token: string; session: Session; user: User }
 	| { ok: false; error: 'invalid' }
+	| { ok: false; error: 'disabled' }
 	| { ok: false; error: 'rate-limited'; retryAfterSeconds: number };
 
 /** The throttle keys of one sign-in attempt: the address, the account, and the two together. */
@@ -40,6 +42,8 @@ export async function attemptSignIn(
 	db: Database,
 	input: { email: string; password: string; ip: string; userAgent: string | null },
 ): Promise<SignInResult> {
+	// LOCAL_PASSWORDS=false: the company's provider is the only way in, whatever a form sends.
+	if (!getLocalPasswordsEnabled()) return { ok: false, error: 'disabled' };
 	const email = normalizeEmail(input.email);
 	const keys = signInKeys(email, input.ip);
 	const wait = secondsToWait(db, keys);
@@ -54,7 +58,8 @@ export async function attemptSignIn(
 		return { ok: false, error: 'rate-limited', retryAfterSeconds: wait };
 	}
 	const user = getUserByEmail(db, email);
-	const hash = user?.active ? getUserPasswordHash(db, user.id) : null;
+	// Members created by single sign-on have an empty hash: no password matches it.
+	const hash = (user?.active ? getUserPasswordHash(db, user.id) : null) || null;
 	decoyHash ??= hashPassword('decoy password that matches nothing at all');
 	const valid = await verifyPasswordHash(hash ?? (await decoyHash), input.password);
 	if (!user || !hash || !valid) {

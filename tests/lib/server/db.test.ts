@@ -32,6 +32,8 @@ describe('openDatabase', () => {
 			'message',
 			'message_send_key',
 			'notification',
+			'oidc_identity',
+			'oidc_login',
 			'password_reset',
 			'post_mortem',
 			'post_mortem_action',
@@ -84,7 +86,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(31);
+		expect(rows.length).toBe(33);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

@@ -1,5 +1,6 @@
 // Account actions that happen around signing in: asking for a reset link, choosing a new password
 // from it, signing out. Commands as everywhere else: validate, limit, one transaction, then effects.
+import { getLocalPasswordsEnabled } from '../../config';
 import { checkNewPassword } from '../../password-policy';
 import { charCount, isEmail, type FieldErrors } from '../../forms';
 import { localizePath, useTranslations } from '../../i18n';
@@ -31,7 +32,9 @@ export function requestPasswordReset(
 ):
 	| { ok: true }
 	| { ok: false; kind: 'invalid'; errors: FieldErrors }
-	| { ok: false; kind: 'rate-limited'; retryAfterSeconds: number } {
+	| { ok: false; kind: 'rate-limited'; retryAfterSeconds: number }
+	| { ok: false; kind: 'disabled' } {
+	if (!getLocalPasswordsEnabled()) return { ok: false, kind: 'disabled' };
 	const t = useTranslations(ctx.lang);
 	if (!input.email) return { ok: false, kind: 'invalid', errors: { email: t('members.required') } };
 	if (!isEmail(input.email))
@@ -70,7 +73,7 @@ export async function resetPassword(
 ): Promise<
 	{ ok: true } | { ok: false; kind: 'gone' } | { ok: false; kind: 'invalid'; errors: FieldErrors }
 > {
-	const reset = getPasswordReset(ctx.db, input.token);
+	const reset = getLocalPasswordsEnabled() ? getPasswordReset(ctx.db, input.token) : null;
 	if (!reset) return { ok: false, kind: 'gone' };
 	const t = useTranslations(ctx.lang);
 	const check = checkNewPassword(input.password, input.confirm, {
