@@ -36,6 +36,27 @@ export default defineConfig({
 					globalSetup: ['tests/e2e/global-setup.ts'],
 				},
 			},
+			// The commands again, on PostgreSQL: the same tests, each on a fresh database of a throwaway
+			// cluster (tests/pg/global-setup.ts). Left out: what only SQLite has (its file, pragmas and
+			// the migration of an old SQLite file), and tests that touch no database.
+			{
+				test: {
+					...shared,
+					name: 'pg',
+					include: ['tests/lib/server/**/*.test.ts'],
+					exclude: [
+						'tests/lib/server/db.test.ts',
+						'tests/lib/server/migration-8.test.ts',
+						'tests/lib/server/password.test.ts',
+						'tests/lib/server/photos.test.ts',
+						'tests/lib/server/mail.test.ts',
+						'tests/lib/server/submissions/media/**',
+						'tests/lib/server/store/translate.test.ts',
+					],
+					env: { ...shared.env, TEST_STORE: 'postgres' },
+					globalSetup: ['tests/pg/global-setup.ts'],
+				},
+			},
 			// Astro components through the Container API; its own config loads Astro's Vite plugins.
 			'vitest.components.config.ts',
 		],

@@ -35,6 +35,8 @@ export interface ServerConfig {
 	localPasswords: boolean;
 	/** Bearer token of the directory's SCIM client (SCIM_TOKEN); `null`: /scim/v2 answers 404. */
 	scimToken: string | null;
+	/** PostgreSQL instead of SQLite (DATABASE_URL, postgres://…); `null`: DATA_DIR/portal.db. */
+	databaseUrl: string | null;
 }
 
 export interface OidcConfig {
@@ -142,7 +144,34 @@ export function readServerConfig(
 		oidc: readOidcConfig(env),
 		localPasswords: readLocalPasswords(env),
 		scimToken: readScimToken(env),
+		databaseUrl: readDatabaseUrl(env),
 	};
+}
+
+/**
+ * DATABASE_URL: a postgres:// (or postgresql://) address with a database name; empty or unset means
+ * SQLite in DATA_DIR. Other schemes stop the start rather than silently using SQLite.
+ * @example readDatabaseUrl({ DATABASE_URL: 'postgres://portal@db/portal' }) // 'postgres://portal@db/portal'
+ */
+export function readDatabaseUrl(env: Record<string, string | undefined>): string | null {
+	const text = env.DATABASE_URL?.trim() ?? '';
+	if (text === '') return null;
+	let url: URL | null = null;
+	try {
+		url = new URL(text);
+	} catch {
+		url = null;
+	}
+	const shown = text.replace(/\/\/([^:/@]*):[^@]*@/, '//$1:***@');
+	if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+		throw new ConfigError(
+			`DATABASE_URL must be a PostgreSQL address such as postgres://user:password@host:5432/portal (got "${shown}")`,
+		);
+	}
+	if (url.pathname.replace(/^\//, '') === '') {
+		throw new ConfigError(`DATABASE_URL must name a database after the host (got "${shown}")`);
+	}
+	return text;
 }
 
 const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;

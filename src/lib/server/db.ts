@@ -3,7 +3,8 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import { runMigrations } from './migrations';
-import { getDataDirFromEnv } from '../config';
+import { getDataDirFromEnv, readDatabaseUrl } from '../config';
+import { isPostgres, openPostgres } from './store/postgres';
 
 export type { Database };
 
@@ -12,6 +13,8 @@ export type { Database };
  * @example const db = openDatabase('/tmp/test.db')
  */
 export function openDatabase(file: string): Database {
+	// A postgres:// address opens that store instead (tests open a second connection this way).
+	if (/^postgres(ql)?:\/\//.test(file)) return openPostgres(file, (db) => runMigrations(db));
 	const db = new BetterSqlite3(file);
 	try {
 		// WAL lets page renders read while a write is in flight; NORMAL is durable enough under WAL
@@ -42,16 +45,48 @@ const singletonKey = Symbol.for('coaching-dealer.database');
 type GlobalWithDatabase = typeof globalThis & { [singletonKey]?: Database };
 
 /**
- * The process-wide connection to `DATA_DIR/portal.db`, opened (and migrated) on first use.
+ * Opens the store the configuration names: PostgreSQL at `DATABASE_URL` when it is set, else the
+ * SQLite file `DATA_DIR/portal.db`; migrated either way.
+ * @example openStore({ dataDir: '/srv/portal/data', databaseUrl: null })
+ */
+export function openStore({
+	dataDir,
+	databaseUrl,
+	migrate = true,
+}: {
+	dataDir: string;
+	databaseUrl: string | null;
+	/** false: connect only (PostgreSQL's maintenance database, to create others). */
+	migrate?: boolean;
+}): Database {
+	if (databaseUrl) {
+		return openPostgres(databaseUrl, migrate ? (db) => runMigrations(db) : null);
+	}
+	fs.mkdirSync(dataDir, { recursive: true });
+	return openDatabase(path.join(dataDir, 'portal.db'));
+}
+
+/**
+ * The statement for this store: `sqlite` as written, or `postgres` for PostgreSQL, where the two
+ * dialects cannot say it the same way (the rest is translated; see store/translate.ts).
+ * @example prepare(db, sqlFor(db, { sqlite: "… GLOB '[0-9]*'", postgres: "… ~ '^[0-9]'" }))
+ */
+export function sqlFor(db: Database, variants: { sqlite: string; postgres: string }): string {
+	return isPostgres(db) ? variants.postgres : variants.sqlite;
+}
+
+export { isPostgres };
+
+/**
+ * The process-wide connection (PostgreSQL at `DATABASE_URL`, else `DATA_DIR/portal.db`), opened
+ * (and migrated) on first use.
  * @example getDatabase().prepare('SELECT 1').get()
  */
 export function getDatabase(): Database {
 	const store = globalThis as GlobalWithDatabase;
 	const existing = store[singletonKey];
 	if (existing?.open) return existing;
-	const dir = getDataDir();
-	fs.mkdirSync(dir, { recursive: true });
-	const db = openDatabase(path.join(dir, 'portal.db'));
+	const db = openStore({ dataDir: getDataDir(), databaseUrl: readDatabaseUrl(process.env) });
 	store[singletonKey] = db;
 	return db;
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, T0 } from './test-db';
+import { createTestDatabase, listColumns, T0 } from './test-db';
 import { createUser, type User } from '../../../src/lib/server/user';
 import { registerPractice } from '../../../src/lib/server/practices/registry';
 import { SECONDS_PER_DAY } from '../../../src/lib/server/time';
@@ -97,8 +97,8 @@ describe('counting reads', () => {
 		read(bruno, NOW);
 		read(rui, NOW);
 		const columns = [
-			...t.db.prepare("SELECT name FROM pragma_table_info('practice_read')").pluck().all(),
-			...t.db.prepare("SELECT name FROM pragma_table_info('practice_read_seen')").pluck().all(),
+			...listColumns(t.db, 'practice_read'),
+			...listColumns(t.db, 'practice_read_seen'),
 		];
 		expect(columns).toEqual(['case_study', 'country', 'week', 'reads', 'digest', 'day']);
 		// Every column of every row: the practice, the country, the week and a count; a keyed hash and

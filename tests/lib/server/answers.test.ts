@@ -30,7 +30,7 @@ import { registerPractice, syncGitPractices } from '../../../src/lib/server/prac
 import { seedDemoAnswers } from '../../../src/lib/server/demo/answers';
 import { getUserById, updateUserProfile, type User } from '../../../src/lib/server/user';
 import { getAnswerFormValues, type AnswerFormValues } from '../../../src/lib/adoption';
-import { addUser, createTestDatabase, T0 } from './test-db';
+import { addUser, createTestDatabase, refuseInserts, T0 } from './test-db';
 
 const DAY = 86_400;
 let db: Database;
@@ -263,9 +263,7 @@ describe('answerForCountry', () => {
 	});
 
 	it('writes the answer and its job in one transaction: no job, no answer', () => {
-		db.exec(
-			"CREATE TEMP TRIGGER refuse_job BEFORE INSERT ON job WHEN NEW.kind = 'notify-answer' BEGIN SELECT RAISE(ABORT, 'job store down'); END",
-		);
+		refuseInserts(db, 'job', 'job store down', 'notify-answer');
 		expect(() =>
 			answerForCountry(createContextFor(db, ines), { caseStudy: 'alpha', values: values() }),
 		).toThrow(/job store down/);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
-import Sqlite from 'better-sqlite3';
 import { createTestDatabase, T0 } from './test-db';
+import { openDatabase } from '../../../src/lib/server/db';
 import { createUser, type User } from '../../../src/lib/server/user';
 import {
 	createImpactContext,
@@ -399,7 +399,7 @@ describe('kept figures', () => {
 		answer('c', 'FR', 10);
 		expect((await rows(ctxFor(admin), 'answers'))[0]).toEqual(['France (FR)', 2, 4, 50]);
 		// Another connection (another worker process): FR answers f in time.
-		const other = new Sqlite(dbFile);
+		const other = openDatabase(dbFile);
 		other
 			.prepare(
 				`INSERT INTO country_answer (case_study, country, status, created_at, updated_at) VALUES ('f', 'FR', 'trying', ?, ?)`,

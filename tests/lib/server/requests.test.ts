@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from 'better-sqlite3';
-import { createTestDatabase, T0 } from './test-db';
+import { createTestDatabase, refuseInserts, T0 } from './test-db';
 import { createUser, type User } from '../../../src/lib/server/user';
 import type { CommandContext } from '../../../src/lib/server/context';
 import {
@@ -221,9 +221,7 @@ describe('requested practices', () => {
 			errors: { caseStudy: 'No published practice has this name.' },
 		});
 		// A failing job insert must undo the answer: both are one transaction.
-		db.exec(
-			`CREATE TRIGGER fail_job BEFORE INSERT ON job BEGIN SELECT RAISE(ABORT, 'no jobs'); END`,
-		);
+		const allowJobs = refuseInserts(db, 'job', 'no jobs');
 		await expect(
 			answerRequest(
 				ctxOf(editor),
@@ -233,7 +231,7 @@ describe('requested practices', () => {
 			),
 		).rejects.toThrow('no jobs');
 		expect(getRequest(db, r.id, ana.id)).toMatchObject({ state: 'open', answer: null });
-		db.exec('DROP TRIGGER fail_job');
+		allowJobs();
 
 		const done = await answerRequest(
 			ctxOf(editor),

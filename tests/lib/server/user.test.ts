@@ -13,7 +13,7 @@ import {
 	updateUserPassword,
 	updateUserProfile,
 } from '../../../src/lib/server/user';
-import { addUser, createTestDatabase, T0 } from './test-db';
+import { addUser, createTestDatabase, T0, UNIQUE_VIOLATION } from './test-db';
 
 let t: ReturnType<typeof createTestDatabase>;
 let db: Database;
@@ -32,7 +32,7 @@ describe('users', () => {
 		expect(getUserById(db, 999)).toBeNull();
 		expect(getUserByEmail(db, 'nobody@example.com')).toBeNull();
 		expect(checkEmailAvailability(db, 'ANNA@EXAMPLE.COM')).toBe(false);
-		expect(() => addUser(db, 'anna@EXAMPLE.com', 'Other')).toThrow(/UNIQUE/);
+		expect(() => addUser(db, 'anna@EXAMPLE.com', 'Other')).toThrow(UNIQUE_VIOLATION);
 	});
 
 	it('keep the password hash out of the user object', () => {

@@ -53,12 +53,12 @@ export function getPracticeFigures(
 	const contacts = prepare(
 		db,
 		`SELECT strftime('%G-W%V', thread.created_at, 'unixepoch') AS week, COUNT(*) AS n FROM thread
-			WHERE thread.case_study = ? GROUP BY week HAVING week >= ?`,
+			WHERE thread.case_study = ? GROUP BY week HAVING strftime('%G-W%V', thread.created_at, 'unixepoch') >= ?`,
 	).all(slug, kept) as { week: string; n: number }[];
 	const answers = prepare(
 		db,
 		`SELECT strftime('%G-W%V', country_answer.created_at, 'unixepoch') AS week, COUNT(*) AS n
-			FROM country_answer WHERE country_answer.case_study = ? GROUP BY week HAVING week >= ?`,
+			FROM country_answer WHERE country_answer.case_study = ? GROUP BY week HAVING strftime('%G-W%V', country_answer.created_at, 'unixepoch') >= ?`,
 	).all(slug, kept) as { week: string; n: number }[];
 
 	const current = isoWeek(nowSeconds);

@@ -82,7 +82,7 @@ export function recordPracticeRead(
 			prepare(
 				db,
 				`INSERT INTO practice_read (case_study, country, week, reads) VALUES (?, ?, ?, 1)
-				ON CONFLICT (case_study, country, week) DO UPDATE SET reads = reads + 1`,
+				ON CONFLICT (case_study, country, week) DO UPDATE SET reads = practice_read.reads + 1`,
 			).run(read.slug, read.country ?? '', isoWeek(nowSeconds));
 			return true;
 		})

@@ -91,7 +91,7 @@ export function countOwedByCountry(
 	const dueBefore = nowSeconds - ANSWER_DUE_DAYS * SECONDS_PER_DAY;
 	const open = prepare(
 		db,
-		`SELECT practice.country, COUNT(*) AS n, SUM(practice.owed_from < ?) AS late FROM practice
+		`SELECT practice.country, COUNT(*) AS n, SUM(CASE WHEN practice.owed_from < ? THEN 1 ELSE 0 END) AS late FROM practice
 			WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL GROUP BY practice.country`,
 	).all(dueBefore) as { country: string; n: number; late: number }[];
 	const total = open.reduce((sum, r) => sum + r.n, 0);
@@ -101,7 +101,7 @@ export function countOwedByCountry(
 		(
 			prepare(
 				db,
-				`SELECT a.country, COUNT(*) AS n, SUM(practice.owed_from < ?) AS late
+				`SELECT a.country, COUNT(*) AS n, SUM(CASE WHEN practice.owed_from < ? THEN 1 ELSE 0 END) AS late
 					FROM country_answer a JOIN practice ON practice.slug = a.case_study
 					WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL
 						AND practice.country != a.country

@@ -9,7 +9,7 @@ import {
 	type CountryOwedCount,
 	type OwedAnswerRow,
 } from '../answers/owed';
-import { prepare } from '../db';
+import { isPostgres, prepare, sqlFor } from '../db';
 import { ANSWER_DUE_DAYS } from '../practices/registry';
 import { SECONDS_PER_DAY } from '../time';
 
@@ -53,7 +53,7 @@ export function queryCoverage(
 	return prepare(
 		db,
 		`SELECT p.country, count(*) AS practices,
-				sum(EXISTS (SELECT 1 FROM country_answer a WHERE a.case_study = p.slug AND a.country != p.country)) AS answered
+				sum(CASE WHEN EXISTS (SELECT 1 FROM country_answer a WHERE a.case_study = p.slug AND a.country != p.country) THEN 1 ELSE 0 END) AS answered
 			FROM practice p
 			WHERE ${VISIBLE} AND (?1 IS NULL OR p.country = ?1)
 			GROUP BY p.country ORDER BY p.country`,
@@ -81,7 +81,7 @@ export function queryAnswersWithinDue(
 	const ownDue = new Map(dueByCountry.map((r) => [r.country, r.n]));
 	const given = prepare(
 		db,
-		`SELECT a.country, count(*) AS answered, sum(a.created_at <= p.owed_from + ?1) AS within
+		`SELECT a.country, count(*) AS answered, sum(CASE WHEN a.created_at <= p.owed_from + ?1 THEN 1 ELSE 0 END) AS within
 			FROM country_answer a JOIN practice p ON p.slug = a.case_study
 			WHERE ${VISIBLE} AND p.owed_from + ?1 <= ?2 AND a.country != p.country
 				AND a.country IN (SELECT value FROM json_each(?3))
@@ -280,6 +280,16 @@ export function queryThreadReplies(
 	return out.sort((a, b) => a.askedAt - b.askedAt || a.threadId - b.threadId);
 }
 
+// A KPI figure of an answer, only when the JSON holds a number there (SQLite keeps JSON's types;
+// PostgreSQL is asked for them).
+function kpiNumber(db: Database, field: 'before' | 'after'): string {
+	return sqlFor(db, {
+		sqlite: `json_extract(a.kpi, '$.${field}')`,
+		postgres: `CASE WHEN jsonb_typeof(a.kpi::jsonb -> '${field}') = 'number'
+			THEN (a.kpi::jsonb ->> '${field}')::double precision END`,
+	});
+}
+
 /**
  * Per KPI kind (unit, and label lower-cased with spaces collapsed), the sum of after − before over
  * the answers of adopting countries (adopted, adapted) that reported one, and how many answers.
@@ -294,11 +304,14 @@ export function queryKpiSums(
 				count(DISTINCT country) AS countries
 			FROM (SELECT a.country, trim(coalesce(json_extract(a.kpi, '$.unit'), '')) AS unit,
 					lower(trim(replace(replace(json_extract(a.kpi, '$.label'), char(9), ' '), '  ', ' '))) AS label,
-					json_extract(a.kpi, '$.before') AS before, json_extract(a.kpi, '$.after') AS after
+					${kpiNumber(db, 'before')} AS before, ${kpiNumber(db, 'after')} AS after
 				FROM country_answer a
 				WHERE a.status IN ('adopted', 'adapted') AND a.kpi IS NOT NULL
-					AND (?1 IS NULL OR a.country = ?1))
-			WHERE typeof(before) IN ('integer', 'real') AND typeof(after) IN ('integer', 'real')
+					AND (?1 IS NULL OR a.country = ?1)) AS k
+			WHERE ${sqlFor(db, {
+				sqlite: "typeof(before) IN ('integer', 'real') AND typeof(after) IN ('integer', 'real')",
+				postgres: 'before IS NOT NULL AND after IS NOT NULL',
+			})}
 			GROUP BY unit, label
 			ORDER BY answers DESC, unit, label`,
 	).all({ 1: country }) as {
@@ -328,7 +341,7 @@ export function queryKpiRows(
 			db,
 			`SELECT a.case_study, a.country, a.status, json_extract(a.kpi, '$.label') AS label,
 					coalesce(json_extract(a.kpi, '$.unit'), '') AS unit,
-					json_extract(a.kpi, '$.before') AS before, json_extract(a.kpi, '$.after') AS after
+					${kpiNumber(db, 'before')} AS before, ${kpiNumber(db, 'after')} AS after
 				FROM country_answer a
 				WHERE a.status IN ('adopted', 'adapted') AND a.kpi IS NOT NULL
 					AND (?1 IS NULL OR a.country = ?1)
@@ -499,9 +512,11 @@ export function queryCoverageRows(
 
 /**
  * Changes whenever the database does: any commit by another connection moves `data_version`, any by
- * this connection `total_changes()`.
+ * this connection `total_changes()`. On PostgreSQL, `data_version` is
+ * PostgreSQL's current snapshot, which any committed write by anyone changes.
  */
 export function queryDataStamp(db: Database): string {
 	const version = db.pragma('data_version', { simple: true }) as number;
+	if (isPostgres(db)) return String(version);
 	return `${version}:${prepare(db, 'SELECT total_changes()').pluck().get() as number}`;
 }

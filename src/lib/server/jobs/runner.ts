@@ -78,8 +78,8 @@ function recordFailure(db: Database, job: ClaimedJob, error: unknown, nowSeconds
 	const failed = job.attempts >= MAX_JOB_ATTEMPTS;
 	prepare(
 		db,
-		`UPDATE job SET state = ?, run_at = CASE WHEN ? THEN run_at ELSE ? END, last_error = ?,
-				locked_until = NULL, finished_at = CASE WHEN ? THEN ? ELSE NULL END
+		`UPDATE job SET state = ?, run_at = CASE WHEN ? THEN run_at ELSE CAST(? AS INTEGER) END, last_error = ?,
+				locked_until = NULL, finished_at = CASE WHEN ? THEN CAST(? AS INTEGER) ELSE NULL END
 			WHERE id = ? AND state = 'running' AND locked_until = ?`,
 	).run(
 		failed ? 'failed' : 'pending',

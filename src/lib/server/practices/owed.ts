@@ -102,7 +102,7 @@ export function listPracticeOwners(
 		const contacts = (JSON.parse(web.fields) as { contacts?: number[] }).contacts ?? [];
 		const ids = prepare(
 			db,
-			`SELECT user.id FROM user, json_each(?) AS c WHERE user.id = c.value AND user.active = 1`,
+			`SELECT user.id FROM user, json_each(?) AS c WHERE user.id = CAST(c.value AS INTEGER) AND user.active = 1`,
 		)
 			.pluck()
 			.all(JSON.stringify([web.author_id, ...contacts])) as number[];

@@ -49,6 +49,9 @@ interface RequestRow {
 	voted: number;
 }
 
+// LIMIT -1 is SQLite's "no limit"; PostgreSQL refuses it.
+const NO_LIMIT = 2_147_483_647;
+
 // The post-mortem's title only, and only while it is published: never its author.
 const REQUEST_SELECT = `SELECT r.id, r.author_id, r.title, r.detail, r.lang, r.country, r.state,
 		r.answer_case_study, r.answer_post_mortem_id,
@@ -97,16 +100,17 @@ export function listRequests(
 ): PracticeRequest[] {
 	const rows = prepare(
 		db,
-		`${REQUEST_SELECT}
-		WHERE r.state IN ('open', 'answered') AND (? IS NULL OR r.state = ?)
-		ORDER BY r.state = 'open' DESC, CASE WHEN r.state = 'open' THEN votes END DESC,
-			r.answered_at DESC, r.created_at DESC, r.id DESC
+		// The sort uses `votes`, a column of the select: PostgreSQL sees it only from outside.
+		`SELECT * FROM (${REQUEST_SELECT}
+			WHERE r.state IN ('open', 'answered') AND (? IS NULL OR r.state = ?)) AS q
+		ORDER BY q.state = 'open' DESC, CASE WHEN q.state = 'open' THEN q.votes END DESC,
+			q.answered_at DESC, q.created_at DESC, q.id DESC
 		LIMIT ?`,
 	).all(
 		viewerId,
 		options.state ?? null,
 		options.state ?? null,
-		options.limit ?? -1,
+		options.limit ?? NO_LIMIT,
 	) as RequestRow[];
 	return rows.map((r) => toRequest(r, viewerId));
 }

@@ -1,0 +1,14 @@
+import { openStore } from '/work/main/src/lib/server/db';
+const t = Date.now();
+const db = openStore({ dataDir: '/tmp/x', databaseUrl: 'postgres://postgres@127.0.0.1:55432/t1' });
+console.log('opened', Date.now() - t, 'ms');
+console.log(db.prepare("SELECT count(*) AS n FROM user").get());
+const r = db.prepare("INSERT INTO user (email, name, password_hash, created_at, updated_at) VALUES (?, ?, 'x', unixepoch(), unixepoch())").run('A@b.c', 'Ann');
+console.log(r);
+console.log(db.prepare("SELECT id, email FROM user WHERE email = ? COLLATE NOCASE").get('a@B.c'));
+console.log(db.prepare("SELECT strftime('%G-W%V', 1767225600, 'unixepoch') AS w, json_extract('{\"a\":{\"b\":3}}', '$.a.b') AS x").get());
+console.log(db.prepare("SELECT value FROM json_each(?)").pluck().all('[1,"x"]'));
+console.log(db.pragma('data_version', {simple:true}));
+const t2 = performance.now(); for (let i=0;i<2000;i++) db.prepare('SELECT 1 AS one').get(); console.log('per query us', (performance.now()-t2)/2000*1000);
+const s = db.prepare('SELECT id FROM user WHERE id = ?'); const t3 = performance.now(); for (let i=0;i<2000;i++) s.get(1); console.log('prepared per query us', (performance.now()-t3)/2000*1000);
+db.close();
