@@ -518,6 +518,13 @@ export const migrations: readonly string[] = [
 
 	ALTER TABLE session ADD COLUMN oidc_id_token TEXT;
 	`,
+	// 12: when a member was erased, so pages name them "former member" in the reader's language
+	// (member_name() in member-name.ts) instead of the stored English form. Accounts erased before
+	// are recognised by the address erasure gives them.
+	`
+	ALTER TABLE user ADD COLUMN erased_at INTEGER;
+	UPDATE user SET erased_at = updated_at WHERE email GLOB 'erased-[0-9]*@invalid';
+	`,
 ];
 
 /**
