@@ -4,6 +4,7 @@
 // every sign-in (roles only when a group → role mapping is configured); SCIM Groups push group
 // membership onto the same roles. Real redirects in Debian's Chromium, raw HTTP for SCIM.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -35,6 +36,13 @@ const USERS: Record<string, TestUser> = {
 		name: 'Olga Petrova',
 		country: 'BG',
 		groups: ['sales-bg'],
+	},
+	// Provisioned by SCIM; her ID token carries no groups, so only SCIM Groups give her a role.
+	pia: {
+		email: 'pia.santos@pt.sso.example',
+		email_verified: true,
+		name: 'Pia Santos',
+		country: 'PT',
 	},
 };
 
@@ -245,5 +253,175 @@ describe('claims at every sign-in', () => {
 		await signInWithCompany(await newPage(), 'olga', unmapped);
 		// The country follows the provider; the role stays the admin's choice.
 		expect(member(unmapped, USERS.olga!.email!)).toMatchObject({ country: 'RO', role: 'editor' });
+	}, 60_000);
+});
+
+/** A raw SCIM request to the SSO-only portal, with the directory's bearer token. */
+function scim(
+	method: string,
+	target: string,
+	body?: object,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
+	const url = new URL(ssoOnly.url + target);
+	const data = body ? JSON.stringify(body) : undefined;
+	return new Promise((resolve, reject) => {
+		const req = http.request(
+			{
+				host: url.hostname,
+				port: url.port,
+				method,
+				path: url.pathname + url.search,
+				headers: {
+					Accept: 'application/scim+json',
+					Authorization: `Bearer ${SCIM_TOKEN}`,
+					...(data
+						? { 'Content-Type': 'application/scim+json', 'Content-Length': Buffer.byteLength(data) }
+						: {}),
+				},
+			},
+			(res) => {
+				let text = '';
+				res.on('data', (c) => (text += c));
+				res.on('end', () =>
+					resolve({
+						status: res.statusCode!,
+						headers: res.headers,
+						json: text ? JSON.parse(text) : null,
+					}),
+				);
+			},
+		);
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+describe('SCIM Groups', () => {
+	it('advertises Groups in ServiceProviderConfig, ResourceTypes and Schemas', async () => {
+		const config = await scim('GET', '/scim/v2/ServiceProviderConfig');
+		expect(config.status).toBe(200);
+		expect(config.json).toMatchObject({ patch: { supported: true }, filter: { supported: true } });
+		const types = await scim('GET', '/scim/v2/ResourceTypes');
+		expect(types.json.Resources.map((r: { endpoint: string }) => r.endpoint)).toEqual([
+			'/Users',
+			'/Groups',
+		]);
+		expect((await scim('GET', '/scim/v2/ResourceTypes/Group')).json.schema).toBe(GROUP_SCHEMA);
+		const schemas = await scim('GET', '/scim/v2/Schemas');
+		expect(schemas.json.Resources.map((r: { id: string }) => r.id)).toContain(GROUP_SCHEMA);
+		const unauthorized = await fetch(`${ssoOnly.url}/scim/v2/Groups`);
+		expect(unauthorized.status).toBe(401);
+	});
+
+	it('gives editor rights through the mapped editors group, and a PATCH removing the member takes them away', async () => {
+		const created = await scim('POST', '/scim/v2/Users', {
+			schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+			userName: USERS.pia!.email,
+			name: { formatted: 'Pia Santos' },
+			addresses: [{ type: 'work', country: 'PT' }],
+		});
+		expect(created.status).toBe(201);
+		const piaId: string = created.json.id;
+		// A group outside the mapping: kept, and no role from it.
+		const sales = await scim('POST', '/scim/v2/Groups', {
+			schemas: [GROUP_SCHEMA],
+			displayName: 'sales-pt',
+			members: [{ value: piaId }],
+		});
+		expect(sales.status).toBe(201);
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'member' });
+
+		// Entra creates the group empty, then adds members with PATCH.
+		const editors = await scim('POST', '/scim/v2/Groups', {
+			schemas: [GROUP_SCHEMA],
+			displayName: 'portal-editors',
+			externalId: 'entra-7f3a',
+		});
+		expect(editors.status).toBe(201);
+		expect(editors.headers.location).toBe(`${ssoOnly.url}/scim/v2/Groups/${editors.json.id}`);
+		const groupPath = `/scim/v2/Groups/${editors.json.id}`;
+		const added = await scim('PATCH', groupPath, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: 'Add', path: 'members', value: [{ value: piaId }] }],
+		});
+		expect(added.status).toBe(200);
+		expect(added.json.members).toEqual([
+			expect.objectContaining({ value: piaId, display: 'Pia Santos' }),
+		]);
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'editor' });
+		const found = await scim(
+			'GET',
+			`/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "portal-editors"')}&excludedAttributes=members`,
+		);
+		expect(found.json.totalResults).toBe(1);
+		expect(found.json.Resources[0]).toMatchObject({
+			id: editors.json.id,
+			externalId: 'entra-7f3a',
+		});
+		expect(found.json.Resources[0].members).toBeUndefined();
+
+		// She signs in with her company account and may write case studies.
+		const page = await newPage();
+		await signInWithCompany(page, 'pia', ssoOnly);
+		await page.goto(`${ssoOnly.url}/submissions/`);
+		await page.getByRole('button', { name: 'Write a new case study' }).waitFor();
+
+		// The directory takes her out of the editors (Entra's form of remove), and at her next
+		// page she is a member again, in the same session.
+		const removed = await scim('PATCH', groupPath, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: 'Remove', path: 'members', value: [{ value: piaId }] }],
+		});
+		expect(removed.status).toBe(200);
+		expect(removed.json.members).toEqual([]);
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'member' });
+		await page.reload();
+		await page.getByText('Writing case studies is for subsidiary editors.').waitFor();
+		expect(await page.getByRole('button', { name: 'Write a new case study' }).count()).toBe(0);
+		const audit = query<{ detail: string }>(
+			ssoOnly,
+			"SELECT detail FROM audit_log WHERE action = 'role-change' AND target = ? ORDER BY id",
+			`user:${piaId}`,
+		);
+		expect(audit.map((a) => a.detail)).toEqual([
+			"member → editor (from the directory's groups)",
+			"editor → member (from the directory's groups)",
+		]);
+
+		// Okta's form of remove (a filter in the path), then deleting the group.
+		await scim('PATCH', groupPath, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: 'add', path: 'members', value: [{ value: piaId }] }],
+		});
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'editor' });
+		const okta = await scim('PATCH', groupPath, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: 'remove', path: `members[value eq "${piaId}"]` }],
+		});
+		expect(okta.json.members).toEqual([]);
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'member' });
+		await scim('PATCH', groupPath, {
+			schemas: [PATCH_OP],
+			Operations: [{ op: 'add', path: 'members', value: [{ value: piaId }] }],
+		});
+		expect((await scim('DELETE', groupPath)).status).toBe(204);
+		expect((await scim('GET', groupPath)).status).toBe(404);
+		expect(member(ssoOnly, USERS.pia!.email!)).toMatchObject({ role: 'member' });
+		// Unknown members and duplicate names are refused in SCIM's error format.
+		const unknown = await scim('POST', '/scim/v2/Groups', {
+			schemas: [GROUP_SCHEMA],
+			displayName: 'portal-admins',
+			members: [{ value: '999999' }],
+		});
+		expect(unknown.status).toBe(400);
+		expect(unknown.json.scimType).toBe('invalidValue');
+		const duplicate = await scim('POST', '/scim/v2/Groups', {
+			schemas: [GROUP_SCHEMA],
+			displayName: 'SALES-PT',
+		});
+		expect(duplicate.status).toBe(409);
 	}, 60_000);
 });

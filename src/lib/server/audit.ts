@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS = [
 	'sso-refused',
 	'scim-create',
 	'scim-update',
+	'scim-group-create',
+	'scim-group-update',
+	'scim-group-delete',
 ] as const;
 
 /**
