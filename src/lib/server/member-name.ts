@@ -28,6 +28,15 @@ export function withReaderLang<T>(lang: Lang, render: () => T): T {
 }
 
 /**
+ * Runs `work` outside any reader's language (the stored English form), for work a request only
+ * schedules: a timer set while rendering a French page would otherwise inherit French.
+ * @example setTimeout(() => outsideReaderLang(() => rebuild()), 1000)
+ */
+export function outsideReaderLang<T>(work: () => T): T {
+	return readerLang.exit(work);
+}
+
+/**
  * A member's name as a reader sees it: theirs, or "former member" in the reader's language.
  * @example displayMemberName('Ana', 1767225600, 'fr') // 'Ancien membre'
  */
