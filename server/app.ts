@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import compression from 'compression';
 import type { ServerConfig } from '../src/lib/config';
 import { getDatabase } from '../src/lib/server/db';
+import { withReaderLang } from '../src/lib/server/member-name';
 import {
 	isBearerApi,
 	isPageRequest,
@@ -320,7 +321,10 @@ export async function createPortalHandler(
 			compress(req, res, (err) => {
 				if (err) return fail(err);
 				keepWriteCallbacks(res);
-				astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals);
+				// Erased members' names come out of the database in the language of the page.
+				withReaderLang(pathname === '/fr' || pathname.startsWith('/fr/') ? 'fr' : 'en', () =>
+					astroHandler(req, res, (e) => (e ? fail(e) : notFound()), locals),
+				);
 			});
 		if (!isRead) {
 			closeIfBodyUnread(req, res);

@@ -10,6 +10,7 @@ import { getLangFromPath, useTranslations } from './lib/i18n';
 import { langFromParam } from './lib/routes';
 import { notFoundResponse } from './lib/server/not-found';
 import { createCommandContext } from './lib/server/context';
+import { withReaderLang } from './lib/server/member-name';
 
 const authenticate = defineMiddleware((context, next) => {
 	if (context.isPrerendered) return next();
@@ -59,7 +60,9 @@ const context = defineMiddleware((context, next) => {
 	}
 	locals.t = useTranslations(locals.lang);
 	locals.command = createCommandContext(locals, locals.lang);
-	return next();
+	// Erased members' names come out of the database in the reader's language (server/app.ts does
+	// it for the whole response; this covers `astro dev`, which has no such server).
+	return withReaderLang(locals.lang, () => next());
 });
 
 let devConfigCache: ReturnType<typeof readServerConfig> | undefined;

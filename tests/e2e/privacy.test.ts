@@ -138,6 +138,9 @@ async function crawl(): Promise<Record<string, string>> {
 		['/answers/', CLAIRE],
 		['/fr/requests/', BRUNO],
 		[`/fr${thread}`, ANNA],
+		[`/fr${postMortem}`, BRUNO],
+		['/fr/case-studies/gamma-crm/applied/', BRUNO],
+		['/fr/admin/', CLAIRE],
 	];
 	const pages: Record<string, string> = {};
 	for (const [pathname, who] of list) {
@@ -221,7 +224,7 @@ describe('privacy', () => {
 		expect(home).toContain('href="/privacy/"');
 	});
 
-	it('erases a member: no page shows her name or email any more, her words stay as "Former member"', async () => {
+	it('erases a member: no page shows her name or email any more, her words stay as "Former member" ("Ancien membre" in French)', async () => {
 		const zoeToken = await client.tokenFor(ZOE);
 		// Before: these pages do name her (so the check after the erasure is not vacuous); requests
 		// show the asker's country only.
@@ -266,6 +269,18 @@ describe('privacy', () => {
 		expect(pages[postMortem]).toContain('Former member');
 		expect(pages[request]).toContain('Winter tyre bundles');
 		expect(pages['/case-studies/gamma-crm/applied/']).toContain('Our dealers loved it');
+		expect(pages['/case-studies/gamma-crm/applied/']).toContain('Former member');
+		expect(pages['/admin/']).toContain('Former member');
+		// French readers see her called a former member in French, never the English form.
+		for (const french of [
+			`/fr${thread}`,
+			`/fr${postMortem}`,
+			'/fr/case-studies/gamma-crm/applied/',
+			'/fr/admin/',
+		]) {
+			expect(pages[french], french).toContain('Ancien membre');
+			expect(pages[french], french).not.toContain('Former member');
+		}
 		// The audit log keeps that an erasure happened.
 		expect(pages['/admin/audit/']).toContain('data-action="privacy-erase"');
 		expect(pages['/admin/audit/']).toContain(`user:${zoeId}`);

@@ -51,7 +51,7 @@ interface AdoptionRow {
 
 const SELECT_SQL = `SELECT adoption.id, adoption.user_id, adoption.case_study, adoption.country, adoption.status,
 		adoption.period, adoption.change, adoption.note, adoption.kpi, adoption.created_at, adoption.updated_at,
-		user.name AS member_name, user.person_id AS person_id
+		member_name(user.name, user.erased_at) AS member_name, user.person_id AS person_id
 	FROM adoption JOIN user ON user.id = adoption.user_id`;
 
 function toEntry(row: AdoptionRow): AdoptionEntry {

@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS = [
 	'sso-refused',
 	'scim-create',
 	'scim-update',
+	'scim-group-create',
+	'scim-group-update',
+	'scim-group-delete',
 ] as const;
 
 /**
@@ -77,7 +80,7 @@ export function listAudit(
 	const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 500);
 	const rows = prepare(
 		db,
-		`SELECT audit_log.id, audit_log.at, audit_log.actor_id, user.name AS actor_name, audit_log.action,
+		`SELECT audit_log.id, audit_log.at, audit_log.actor_id, member_name(user.name, user.erased_at) AS actor_name, audit_log.action,
 				audit_log.target, audit_log.ip, audit_log.detail
 			FROM audit_log LEFT JOIN user ON user.id = audit_log.actor_id
 			WHERE audit_log.id < ?

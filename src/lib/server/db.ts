@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
+import { registerMemberNameFunction } from './member-name';
 import { runMigrations } from './migrations';
 import { getDataDirFromEnv, readDatabaseUrl } from '../config';
 import { isPostgres, openPostgres } from './store/postgres';
@@ -23,6 +24,7 @@ export function openDatabase(file: string): Database {
 		db.pragma('synchronous = NORMAL');
 		db.pragma('foreign_keys = ON');
 		db.pragma('busy_timeout = 5000');
+		registerMemberNameFunction(db);
 		runMigrations(db);
 	} catch (error) {
 		db.close();

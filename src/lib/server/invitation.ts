@@ -119,6 +119,28 @@ export function acceptInvitation(
 }
 
 /**
+ * Uses the pending invitation sent to `email`, if any, for an account made by single sign-on: when
+ * passwords are off the invitation link cannot make the account, so the first sign-in with the
+ * company account does, with the invitation's role and country. `null` when none is pending.
+ * @example claimInvitationByEmail(db, 'anna@example.com')?.country // 'IT'
+ */
+export function claimInvitationByEmail(
+	db: Database,
+	email: string,
+	nowSeconds = getNowSeconds(),
+): { role: Role; country: string | null } | null {
+	const row = prepare(
+		db,
+		`UPDATE invitation SET used_at = ?
+			WHERE invitation.email = ? AND invitation.used_at IS NULL AND invitation.expires_at > ?
+			RETURNING role, country`,
+	).get(nowSeconds, normalizeEmail(email), nowSeconds) as
+		| { role: Role; country: string | null }
+		| undefined;
+	return row ?? null;
+}
+
+/**
  * Removes invitations that expired or were used more than `keepSeconds` ago.
  * @example deleteStaleInvitations(db) // 2
  */

@@ -9,6 +9,7 @@ import { getPublishedPostMortemForIndex } from './post-mortems';
 import { listLiveSubmissions } from './submissions/store';
 import { toWebStudyRecord } from './submissions/search-record';
 import { parseSynonyms, synonymsFor, type SynonymGroups } from '../search-synonyms';
+import { outsideReaderLang } from './member-name';
 
 // The members-only search index: published post-mortems as a second Pagefind index, served from
 // DATA_DIR/members-search/ to signed-in members only (src/lib/access.ts) and merged into the public
@@ -250,7 +251,8 @@ export function scheduleMembersIndexRebuild(
 	if (state.timer) clearTimeout(state.timer);
 	state.timer = setTimeout(() => {
 		state.timer = null;
-		void runScheduled(options);
+		// The index is English, whichever page's action asked for the rebuild.
+		void outsideReaderLang(() => runScheduled(options));
 	}, options.delayMs ?? REBUILD_DEBOUNCE_MS);
 	state.timer.unref();
 }

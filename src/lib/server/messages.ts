@@ -82,7 +82,7 @@ export function getRelayTarget(
 		db,
 		`SELECT post_mortem.id, post_mortem.title, post_mortem.disclosure,
 				IIF(post_mortem.author_id = ?, 1, 0) AS is_self,
-				IIF(${AUTHOR_SHOWN_SQL}, user.name, NULL) AS author_name,
+				IIF(${AUTHOR_SHOWN_SQL}, member_name(user.name, user.erased_at), NULL) AS author_name,
 				IIF(${AUTHOR_SHOWN_SQL}, user.title, NULL) AS author_title,
 				-- A masked author always looks active: "no longer a member" would let anyone test suspects.
 				IIF(${AUTHOR_SHOWN_SQL}, user.active, 1) AS author_active
@@ -522,7 +522,7 @@ export function getThreadForUser(
 	const participants = prepare(
 		db,
 		`SELECT IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.id) AS id,
-				IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.name) AS name,
+				IIF(other.masked = 1 AND other.user_id <> ?, NULL, member_name(user.name, user.erased_at)) AS name,
 				IIF(other.masked = 1 AND other.user_id <> ?, NULL, user.photo) AS photo,
 				IIF(other.masked = 1 AND other.user_id <> ?, 1, user.active) AS active,
 				other.masked
@@ -541,7 +541,7 @@ export function getThreadForUser(
 		db,
 		`SELECT message.id,
 				IIF(sender.masked = 1 AND message.sender_id <> me.user_id, NULL, message.sender_id) AS sender_id,
-				IIF(sender.masked = 1 AND message.sender_id <> me.user_id, NULL, user.name) AS sender_name,
+				IIF(sender.masked = 1 AND message.sender_id <> me.user_id, NULL, member_name(user.name, user.erased_at)) AS sender_name,
 				sender.masked AS sender_masked,
 				message.sender_id = me.user_id AS mine,
 				message.body, message.created_at
@@ -626,7 +626,7 @@ export function listThreadsForUser(
 				(SELECT message.sender_id = thread_member.user_id FROM message
 					WHERE message.thread_id = thread.id
 					ORDER BY message.created_at DESC, message.id DESC LIMIT 1) AS last_mine,
-				(SELECT json_group_array(IIF(other.masked = 1, NULL, user.name)) FROM thread_member AS other
+				(SELECT json_group_array(IIF(other.masked = 1, NULL, member_name(user.name, user.erased_at))) FROM thread_member AS other
 					INNER JOIN user ON user.id = other.user_id
 					WHERE other.thread_id = thread.id AND other.user_id <> thread_member.user_id) AS others
 			FROM thread_member INNER JOIN thread ON thread.id = thread_member.thread_id

@@ -518,6 +518,32 @@ export const migrations: readonly string[] = [
 
 	ALTER TABLE session ADD COLUMN oidc_id_token TEXT;
 	`,
+	// 12: when a member was erased, so pages name them "former member" in the reader's language
+	// (member_name() in member-name.ts) instead of the stored English form. Accounts erased before
+	// are recognised by the address erasure gives them.
+	`
+	ALTER TABLE user ADD COLUMN erased_at INTEGER;
+	UPDATE user SET erased_at = updated_at WHERE email GLOB 'erased-[0-9]*@invalid';
+	`,
+	// 13: SCIM Groups: the groups the company's directory pushes (Entra ID, Okta) and their members.
+	// Their display names map onto roles through the same OIDC_*_GROUPS lists as the ID token's
+	// groups (scim/groups.ts).
+	`
+	CREATE TABLE scim_group (
+		id INTEGER PRIMARY KEY,
+		display_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+		external_id TEXT,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	) STRICT;
+
+	CREATE TABLE scim_group_member (
+		group_id INTEGER NOT NULL REFERENCES scim_group (id) ON DELETE CASCADE,
+		user_id INTEGER NOT NULL REFERENCES user (id) ON DELETE CASCADE,
+		PRIMARY KEY (group_id, user_id)
+	) STRICT, WITHOUT ROWID;
+	CREATE INDEX scim_group_member_user_id_idx ON scim_group_member (user_id);
+	`,
 ];
 
 /**

@@ -3,7 +3,7 @@ import { prepare } from './db';
 import { getNowSeconds } from './time';
 
 // Qualified so the same list works in joins (session validation reads user and session in one query).
-export const USER_COLUMNS_SQL = `user.id AS user_id, user.email AS user_email, user.name AS user_name,
+export const USER_COLUMNS_SQL = `user.id AS user_id, user.email AS user_email, member_name(user.name, user.erased_at) AS user_name,
 	user.title AS user_title, user.country AS user_country, user.languages AS user_languages,
 	user.phone AS user_phone, user.show_phone AS user_show_phone, user.bio AS user_bio,
 	user.photo AS user_photo, user.role AS user_role, user.person_id AS user_person_id,

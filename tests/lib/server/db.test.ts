@@ -44,6 +44,8 @@ describe('openDatabase', () => {
 			'practice_request',
 			'practice_request_vote',
 			'rate_limit',
+			'scim_group',
+			'scim_group_member',
 			'search_miss',
 			'session',
 			'submission',
@@ -86,7 +88,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(33);
+		expect(rows.length).toBe(35);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

@@ -115,7 +115,7 @@ export interface CountryFocalPoints {
 export function listFocalPointsByCountry(db: Database): CountryFocalPoints[] {
 	const members = prepare(
 		db,
-		`SELECT user.id, user.name, user.email, user.active, user.country,
+		`SELECT user.id, member_name(user.name, user.erased_at) AS name, user.email, user.active, user.country,
 				EXISTS (SELECT 1 FROM focal_point f WHERE f.user_id = user.id AND f.country = user.country) AS focal
 			FROM user WHERE user.country IS NOT NULL AND user.country != '' ORDER BY user.name, user.id`,
 	).all() as {
@@ -129,7 +129,7 @@ export function listFocalPointsByCountry(db: Database): CountryFocalPoints[] {
 	// A focal point whose country was changed since still shows under the country they were named for.
 	const named = prepare(
 		db,
-		`SELECT f.country, user.id, user.name, user.email, user.active FROM focal_point f
+		`SELECT f.country, user.id, member_name(user.name, user.erased_at) AS name, user.email, user.active FROM focal_point f
 			JOIN user ON user.id = f.user_id ORDER BY f.created_at, user.id`,
 	).all() as { country: string; id: number; name: string; email: string; active: number }[];
 	const byCountry = new Map<string, CountryFocalPoints>();
@@ -159,7 +159,7 @@ export function listMembersWithoutCountry(
 ): { id: number; name: string; email: string }[] {
 	return prepare(
 		db,
-		`SELECT user.id, user.name, user.email FROM user
+		`SELECT user.id, member_name(user.name, user.erased_at) AS name, user.email FROM user
 			WHERE user.country IS NULL OR user.country = '' ORDER BY user.name, user.id`,
 	).all() as { id: number; name: string; email: string }[];
 }

@@ -28,7 +28,7 @@ interface AnswerRow {
 }
 
 const SELECT_SQL = `SELECT a.id, a.case_study, a.country, a.status, a.period, a.change, a.reason, a.note,
-		a.kpi, a.answered_by, user.name AS answered_by_name, a.origin, a.created_at, a.updated_at
+		a.kpi, a.answered_by, member_name(user.name, user.erased_at) AS answered_by_name, a.origin, a.created_at, a.updated_at
 	FROM country_answer a LEFT JOIN user ON user.id = a.answered_by`;
 
 function toAnswer(row: AnswerRow): CountryAnswer {

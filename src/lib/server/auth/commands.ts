@@ -134,7 +134,8 @@ export const MEMBER_NAME_MAX = 100;
 /**
  * Joins the portal from an invitation link: checks the name and the new password, creates the
  * account (with the invitation's role and country), opens a session and records it, all in one
- * transaction. 'gone' when the link was used, expired or never issued, even by another tab meanwhile.
+ * transaction. 'gone' when the link was used, expired or never issued, even by another tab meanwhile;
+ * 'passwords-off' when local passwords are switched off (the company account is the way in).
  */
 export async function acceptInvitationCommand(
 	ctx: CommandContext,
@@ -147,11 +148,14 @@ export async function acceptInvitationCommand(
 	},
 ): Promise<
 	| { ok: true; sessionToken: string; session: Session }
-	| { ok: false; kind: 'gone' }
+	| { ok: false; kind: 'gone' | 'passwords-off' }
 	| { ok: false; kind: 'invalid'; errors: FieldErrors }
 > {
 	const invitation = getInvitation(ctx.db, input.token);
 	if (!invitation) return { ok: false, kind: 'gone' };
+	// LOCAL_PASSWORDS=false: no password is ever set; the first sign-in with the company account
+	// under the invited address accepts the invitation (sso/commands.ts).
+	if (!getLocalPasswordsEnabled()) return { ok: false, kind: 'passwords-off' };
 	const t = useTranslations(ctx.lang);
 	const errors: FieldErrors = {};
 	if (!input.name) errors.name = t('members.required');

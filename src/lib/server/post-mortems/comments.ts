@@ -40,7 +40,7 @@ export function listPostMortemComments(
 ): PmCommentView[] {
 	const rows = prepare(
 		db,
-		`SELECT c.id, c.body, c.disclosure, c.created_at, c.author_id, u.name, u.country
+		`SELECT c.id, c.body, c.disclosure, c.created_at, c.author_id, member_name(u.name, u.erased_at) AS name, u.country
 		FROM post_mortem_comment AS c JOIN user AS u ON u.id = c.author_id
 		WHERE c.post_mortem_id = ? ORDER BY c.created_at, c.id`,
 	).all(postMortemId) as {

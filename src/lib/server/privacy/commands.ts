@@ -11,9 +11,9 @@ import { getUserById, normalizeEmail } from '../user';
 import type { FieldErrors } from '../../forms';
 import { useTranslations } from '../../i18n';
 import { collectMemberData, createExportZip } from './export';
+import { ERASED_NAME } from '../member-name';
 
-/** What an erased member is called everywhere their name was shown. */
-export const ERASED_NAME = 'Former member';
+export { ERASED_NAME };
 
 /**
  * The address an erased member's account keeps: unique (the column is), and never deliverable
@@ -89,7 +89,8 @@ export type EraseResult =
  * Erases a member (admins only; `confirmEmail` must be the member's address, typed): their profile,
  * sign-in, sessions, feed, resets, focal point roles and notifications go; what they wrote for others
  * (messages, post-mortems, comments, notes, answers, requests, web case studies) stays, signed
- * "Former member" (anonymous ones stay anonymous). Earlier audit entries naming them are reworded to
+ * "Former member" in the reader's language (`erased_at` is set; see member-name.ts), anonymous ones
+ * stay anonymous. Earlier audit entries naming them are reworded to
  * `user:<id>`; the new entry says that an erasure happened, by whom, of which id. The photo file is
  * deleted after the commit.
  */
@@ -127,9 +128,9 @@ export async function eraseMember(
 				languages = '[]', photo = NULL, person_id = NULL, role = 'member', hq = 0, active = 0,
 				time_zone = '', mail_lang = '', mail_optout = '[]',
 				-- Not a hash any verifier accepts: no password can ever match it.
-				password_hash = '!erased', updated_at = ?
+				password_hash = '!erased', updated_at = ?, erased_at = ?
 			WHERE user.id = ?`,
-		).run(erasedEmail(id), ERASED_NAME, now, id);
+		).run(erasedEmail(id), ERASED_NAME, now, now, id);
 		for (const table of [
 			'session',
 			'feed_token',

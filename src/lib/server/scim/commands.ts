@@ -23,9 +23,9 @@ import {
 import { getNowSeconds } from '../time';
 
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
-const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+export const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** A SCIM answer: status and JSON body (`null`: 204 No Content). */
 export interface ScimResponse {
@@ -34,7 +34,7 @@ export interface ScimResponse {
 	headers?: Record<string, string>;
 }
 
-function scimError(status: number, detail: string, scimType?: string): ScimResponse {
+export function scimError(status: number, detail: string, scimType?: string): ScimResponse {
 	return {
 		status,
 		body: {

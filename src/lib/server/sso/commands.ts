@@ -8,6 +8,7 @@ import { isLang } from '../../i18n';
 import { isCountryCode, type Lang } from '../../taxonomy';
 import { recordAudit } from '../audit';
 import type { CommandContext } from '../context';
+import { claimInvitationByEmail } from '../invitation';
 import { consumeToken, ssoStartBucket } from '../rate-limit';
 import { createSession, generateSessionToken, type Session } from '../session';
 import { getNowSeconds } from '../time';
@@ -20,6 +21,7 @@ import {
 	getSessionIdToken,
 	linkIdentity,
 	saveOidcLogin,
+	setCountryFromClaims,
 	setSessionIdToken,
 	syncRoleFromGroups,
 } from './store';
@@ -204,6 +206,9 @@ function signInFromClaims(
 	const target = `${oidc.issuer} ${subject}`;
 	const groups = readGroups(claims[oidc.roleClaim]);
 	const mapped = mapGroups(oidc, groups);
+	const rawCountry = claims[oidc.countryClaim];
+	const countryText = typeof rawCountry === 'string' ? rawCountry.trim().toUpperCase() : '';
+	const claimedCountry = isCountryCode(countryText) ? countryText : null;
 	const token = generateSessionToken();
 	type Outcome =
 		| { ok: true; user: User; session: Session }
@@ -230,19 +235,25 @@ function signInFromClaims(
 						detail: target,
 					});
 				} else {
-					const rawCountry = claims[oidc.countryClaim];
-					const country = typeof rawCountry === 'string' ? rawCountry.trim().toUpperCase() : '';
-					if (!isCountryCode(country))
+					// An admin's invitation to this address is what the first sign-in accepts: its country
+					// stands in for a missing claim, and its role counts as much as the groups.
+					const invitation = claimInvitationByEmail(ctx.db, email);
+					const country = claimedCountry ?? invitation?.country ?? null;
+					if (!country)
 						return {
 							ok: false,
 							kind: 'no-country',
-							detail: `${email}: ${oidc.countryClaim} ${JSON.stringify(rawCountry ?? null)}`,
+							detail: `${email}: ${oidc.countryClaim} ${JSON.stringify(claims[oidc.countryClaim] ?? null)}`,
 						};
+					const role =
+						invitation && ROLE_RANK[invitation.role] > ROLE_RANK[mapped.role]
+							? invitation.role
+							: mapped.role;
 					const user = createSsoUser(ctx.db, {
 						email,
 						name: readName(claims, email),
 						country,
-						role: mapped.role,
+						role,
 						hq: mapped.hq,
 						languages: [lang],
 					});
@@ -254,15 +265,30 @@ function signInFromClaims(
 						action: 'sso-account-create',
 						target: email,
 						ip: ctx.ip,
-						detail: `${country}, ${mapped.role}${mapped.hq ? ' (HQ)' : ''}`,
+						detail: `${country}, ${role}${mapped.hq ? ' (HQ)' : ''}${invitation ? ', invited' : ''}`,
 					});
 				}
 			}
 			let user = getUserById(ctx.db, userId);
 			if (!user || !user.active) return { ok: false, kind: 'inactive', detail: email || target };
-			// The provider's groups stay the source of truth for roles: someone taken out of the admin
-			// group is no admin at their next sign-in. Only when the claim is there at all.
-			if (!created && claims[oidc.roleClaim] !== undefined) {
+			// The provider says where someone works: a member moved to another subsidiary gets its
+			// country at their next sign-in. A missing or unknown claim changes nothing.
+			if (!created && claimedCountry && claimedCountry !== user.country) {
+				setCountryFromClaims(ctx.db, user.id, claimedCountry);
+				recordAudit(ctx.db, {
+					actorId: user.id,
+					action: 'member-country',
+					target: `user:${user.id}`,
+					ip: ctx.ip,
+					detail: `${user.country ?? '—'} → ${claimedCountry} (from the provider's claims)`,
+				});
+				user = getUserById(ctx.db, userId)!;
+			}
+			// With a group → role mapping configured the provider's groups are the source of truth for
+			// roles: someone taken out of the admin group is no admin at their next sign-in (and a role
+			// set by hand goes back to what the groups say). Without a mapping, roles are the admins'
+			// business and a sign-in never changes them. Only when the claim is there at all.
+			if (!created && hasRoleMapping(oidc) && claims[oidc.roleClaim] !== undefined) {
 				const change = syncRoleFromGroups(ctx.db, user, mapped);
 				if (change) {
 					recordAudit(ctx.db, {
@@ -334,6 +360,13 @@ function readGroups(value: unknown): string[] {
 	if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
 	if (typeof value === 'string') return [value];
 	return [];
+}
+
+const ROLE_RANK: Record<Role, number> = { member: 0, editor: 1, admin: 2 };
+
+/** Whether any group → role mapping (OIDC_ADMIN_GROUPS, OIDC_EDITOR_GROUPS, OIDC_HQ_GROUPS) is set. */
+export function hasRoleMapping(oidc: OidcConfig): boolean {
+	return oidc.adminGroups.length + oidc.editorGroups.length + oidc.hqGroups.length > 0;
 }
 
 /** The highest role the groups give; HQ groups make an editor with the HQ mark. */

@@ -118,6 +118,20 @@ export function syncRoleFromGroups(
 	return `${user.role}${user.hq ? ' (HQ)' : ''} → ${mapped.role}${mapped.hq ? ' (HQ)' : ''}`;
 }
 
+/** Sets the country the provider's claims give. */
+export function setCountryFromClaims(
+	db: Database,
+	userId: number,
+	country: string,
+	nowSeconds = getNowSeconds(),
+): void {
+	prepare(db, 'UPDATE user SET country = ?, updated_at = ? WHERE user.id = ?').run(
+		country,
+		nowSeconds,
+		userId,
+	);
+}
+
 /** Keeps the ID token with its session, only as `id_token_hint` for the provider's logout. */
 export function setSessionIdToken(db: Database, sessionId: string, idToken: string): void {
 	prepare(db, 'UPDATE session SET oidc_id_token = ? WHERE session.id = ?').run(idToken, sessionId);

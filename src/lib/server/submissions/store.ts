@@ -46,7 +46,7 @@ interface SubmissionRow {
 	updated_at: number;
 }
 
-const SELECT = `SELECT submission.*, user.name AS author_name FROM submission
+const SELECT = `SELECT submission.*, member_name(user.name, user.erased_at) AS author_name FROM submission
 	JOIN user ON user.id = submission.author_id`;
 
 function toSubmission(row: SubmissionRow): Submission {
@@ -225,7 +225,7 @@ export function listVersions(db: Database, submissionId: number): SubmissionVers
 	return (
 		prepare(
 			db,
-			`SELECT v.id, v.number, v.fields, v.published_at, u.name AS by_name FROM submission_version v
+			`SELECT v.id, v.number, v.fields, v.published_at, member_name(u.name, u.erased_at) AS by_name FROM submission_version v
 			LEFT JOIN user u ON u.id = v.published_by WHERE v.submission_id = ? ORDER BY v.number DESC`,
 		).all(submissionId) as {
 			id: number;
@@ -255,7 +255,7 @@ export function listEvents(db: Database, submissionId: number): SubmissionEvent[
 	return (
 		prepare(
 			db,
-			`SELECT u.name AS actor_name, e.from_state, e.to_state, e.note, e.created_at
+			`SELECT member_name(u.name, u.erased_at) AS actor_name, e.from_state, e.to_state, e.note, e.created_at
 			FROM submission_event e LEFT JOIN user u ON u.id = e.actor_id
 			WHERE e.submission_id = ? ORDER BY e.created_at, e.id`,
 		).all(submissionId) as {
@@ -317,7 +317,7 @@ export function listComments(db: Database, submissionId: number): SubmissionComm
 	return (
 		prepare(
 			db,
-			`SELECT c.id, c.author_id, u.name AS author_name, c.anchor, c.body, c.created_at, c.resolved_at
+			`SELECT c.id, c.author_id, member_name(u.name, u.erased_at) AS author_name, c.anchor, c.body, c.created_at, c.resolved_at
 			FROM submission_comment c LEFT JOIN user u ON u.id = c.author_id
 			WHERE c.submission_id = ? ORDER BY c.created_at, c.id`,
 		).all(submissionId) as {
@@ -353,7 +353,7 @@ export interface SubmissionSummary {
 }
 
 const SUMMARY = `SELECT s.id, s.slug, json_extract(s.fields, '$.title') AS title, s.country, s.lang,
-	s.state, u.name AS author_name, s.live_version_id IS NOT NULL AS live, s.updated_at
+	s.state, member_name(u.name, u.erased_at) AS author_name, s.live_version_id IS NOT NULL AS live, s.updated_at
 	FROM submission s JOIN user u ON u.id = s.author_id`;
 
 function toSummary(r: Record<string, unknown>): SubmissionSummary {

@@ -87,7 +87,7 @@ interface TrustRow {
 }
 
 const TRUST_SELECT = `SELECT practice.slug, practice.country, practice.review_by, practice.verified_at,
-		verifier.name AS verified_by_name, practice.retired_at, retirer.name AS retired_by_name,
+		member_name(verifier.name, verifier.erased_at) AS verified_by_name, practice.retired_at, member_name(retirer.name, retirer.erased_at) AS retired_by_name,
 		practice.retired_reason, practice.gone_at
 	FROM practice
 	LEFT JOIN user AS verifier ON verifier.id = practice.verified_by

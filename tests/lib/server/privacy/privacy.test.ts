@@ -12,6 +12,7 @@ import {
 	startRelayThread,
 	startThread,
 } from '../../../../src/lib/server/messages';
+import { withReaderLang } from '../../../../src/lib/server/member-name';
 import { listPostMortemComments } from '../../../../src/lib/server/post-mortems/comments';
 import { saveProfilePhoto } from '../../../../src/lib/server/photos';
 import { eraseMember, exportMemberData } from '../../../../src/lib/server/privacy/commands';
@@ -277,6 +278,18 @@ describe('erasure', () => {
 		expect(listPostMortemComments(t.db, named, bruno.id)[0]).toMatchObject({
 			name: 'Former member',
 			body: 'Same here',
+		});
+		// A page rendered for a French reader names her in French; the stored form stays English.
+		const inFrench = withReaderLang('fr', () => ({
+			thread: JSON.stringify(getThreadForUser(t.db, threadId!, bruno.id)),
+			comment: listPostMortemComments(t.db, named, bruno.id)[0]?.name,
+		}));
+		expect(inFrench.thread).toContain('Ancien membre');
+		expect(inFrench.thread).not.toContain('Former member');
+		expect(inFrench.comment).toBe('Ancien membre');
+		expect(t.db.prepare('SELECT name, erased_at FROM user WHERE id = ?').get(anna.id)).toEqual({
+			name: 'Former member',
+			erased_at: NOW,
 		});
 		// The anonymous author stays masked on the relay: nothing new for Bruno to learn.
 		const relayView = JSON.stringify(getThreadForUser(t.db, relay!, bruno.id));
