@@ -33,7 +33,23 @@ export default defineConfig({
 						'tests/scripts/**/*.test.ts',
 						'tests/integrations/**/*.test.ts',
 					],
-					globalSetup: ['tests/e2e/global-setup.ts'],
+					globalSetup: ['tests/e2e/global-setup.ts', 'tests/pg/global-setup.ts'],
+				},
+			},
+			// The members' side again with the server on PostgreSQL (E2E_STORE: each server gets a
+			// database of its own): messages, post-mortems, sessions, the adoption loop, admin.
+			{
+				test: {
+					...shared,
+					name: 'e2e-pg',
+					include: [
+						'tests/e2e/messages.test.ts',
+						'tests/e2e/post-mortems.test.ts',
+						'tests/e2e/adoption-loop.test.ts',
+						'tests/e2e/account.test.ts',
+					],
+					env: { ...shared.env, E2E_STORE: 'postgres' },
+					globalSetup: ['tests/e2e/global-setup.ts', 'tests/pg/global-setup.ts'],
 				},
 			},
 			// The commands again, on PostgreSQL: the same tests, each on a fresh database of a throwaway

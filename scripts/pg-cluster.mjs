@@ -86,7 +86,16 @@ export async function startPgCluster({ dir, port, durable = false } = {}) {
 		'-c max_connections=200',
 		...(durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
 	].join(' ');
-	run(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', path.join(base, 'log'), '-w', 'start']);
+	run(path.join(bin, 'pg_ctl'), [
+		'-D',
+		data,
+		'-o',
+		options,
+		'-l',
+		path.join(base, 'log'),
+		'-w',
+		'start',
+	]);
 	const url = `postgres://postgres@127.0.0.1:${listenPort}/postgres`;
 	return {
 		url,

@@ -6,10 +6,11 @@
 // see another's reading figures, and signed out nothing of it is readable.
 import fs from 'node:fs';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
+import type { Database } from '../../src/lib/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
+	openServerStore,
 	createMemberClient,
 	launchBrowser,
 	signInPage,
@@ -36,8 +37,8 @@ let member: MemberClient;
 
 const now = () => Math.floor(Date.now() / 1000);
 
-function withDb<T>(fn: (db: Sqlite.Database) => T): T {
-	const db = new Sqlite(path.join(dataDir, 'portal.db'));
+function withDb<T>(fn: (db: Database) => T): T {
+	const db = openServerStore(server);
 	try {
 		return fn(db);
 	} finally {
@@ -201,7 +202,11 @@ describe('the adoption loop', () => {
 				)
 				.run(now() - 60),
 		);
-		const fresh = await startServer({ ...ENV, DATA_DIR: dataDir });
+		const fresh = await startServer({
+			...ENV,
+			DATA_DIR: dataDir,
+			...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
+		});
 		fs.rmSync(fresh.dataDir, { recursive: true, force: true });
 		server = { ...fresh, dataDir };
 		member = createMemberClient(server);

@@ -13,6 +13,11 @@ declare module 'vitest' {
 
 export default function setup(project: TestProject) {
 	const out = path.resolve(`.test-builds/fixture-${process.pid}`);
+	// The e2e-pg project runs in the same `npm test` process: it serves the build e2e made.
+	if (fs.existsSync(path.join(out, 'portal.mjs'))) {
+		project.provide('fixtureDist', out);
+		return;
+	}
 	// Astro's cache holds the content data store too: each run gets its own, seeded with the
 	// optimised images of earlier runs (content-addressed files, safe to share by copying).
 	const sharedImages = path.resolve('node_modules/.astro-fixture/assets');

@@ -2,12 +2,13 @@
 // a free port with its own temp DATA_DIR, and Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import Sqlite from 'better-sqlite3';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import crypto from 'node:crypto';
 import { inject } from 'vitest';
+import { openDatabase, openStore, type Database } from '../../src/lib/server/db';
 
 /** The fixture site built for this test run by tests/e2e/global-setup.ts. */
 export const FIXTURE_DIST = inject('fixtureDist');
@@ -15,6 +16,8 @@ export const FIXTURE_DIST = inject('fixtureDist');
 export interface RunningServer {
 	url: string;
 	dataDir: string;
+	/** The PostgreSQL database it uses (DATABASE_URL), or null for DATA_DIR/portal.db. */
+	databaseUrl: string | null;
 	output: () => string;
 	/** SIGTERM, then the exit code once the process has ended. */
 	stop: () => Promise<number | null>;
@@ -42,6 +45,13 @@ export async function startServer(
 ): Promise<RunningServer> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
 	const port = await freePort();
+	// The `e2e-pg` project runs the same tests with the server on PostgreSQL, one database each
+	// (pass the DATABASE_URL of a stopped server to start again on its data).
+	const pg =
+		process.env.E2E_STORE === 'postgres' && env.DATABASE_URL === undefined
+			? createPgDatabase()
+			: null;
+	if (pg) env = { ...env, DATABASE_URL: pg.url };
 	let log = '';
 	// PORTAL_URL 'self': the links in mails lead to this server, so a test can follow them.
 	const self = env.PORTAL_URL === 'self' ? { PORTAL_URL: `http://127.0.0.1:${port}` } : {};
@@ -74,11 +84,13 @@ export async function startServer(
 	return {
 		url,
 		dataDir,
+		databaseUrl: env.DATABASE_URL || null,
 		output: () => log,
 		stop: async () => {
 			if (child.exitCode !== null) return child.exitCode;
 			const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 			child.kill('SIGTERM');
+			// The database stays (a test may start the server again on it); the cluster goes at the end.
 			return exited;
 		},
 	};
@@ -189,7 +201,7 @@ export function setRoles(
 	server: RunningServer,
 	roles: Record<string, { role: 'member' | 'editor' | 'admin'; country?: string; hq?: boolean }>,
 ): void {
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+	const db = openServerStore(server);
 	try {
 		const update = db.prepare(
 			'UPDATE user SET role = ?, country = COALESCE(?, country), hq = ? WHERE email = ?',
@@ -208,7 +220,7 @@ export function setRoles(
  * @example nameFocalPoints(server, ['bruno@x'])
  */
 export function nameFocalPoints(server: RunningServer, emails: string[]): void {
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'));
+	const db = openServerStore(server);
 	try {
 		const insert = db.prepare(
 			`INSERT INTO focal_point (country, user_id, created_at)
@@ -219,4 +231,37 @@ export function nameFocalPoints(server: RunningServer, emails: string[]): void {
 	} finally {
 		db.close();
 	}
+}
+
+/** A second connection to a running server's store (SQLite file or PostgreSQL); close it after. */
+export function openServerStore(server: RunningServer): Database {
+	return openDatabase(server.databaseUrl ?? path.join(server.dataDir, 'portal.db'));
+}
+
+/**
+ * A new, migrated PostgreSQL database on this run's throwaway cluster (tests/pg/global-setup.ts),
+ * for a server started with `DATABASE_URL: db.url`. `drop` removes it (servers stopped first).
+ */
+export function createPgDatabase(): { url: string; drop: () => void } {
+	const adminUrl = inject('pgAdminUrl');
+	const admin = openStore({ dataDir: '', databaseUrl: adminUrl, migrate: false });
+	const name = `cd_e2e_${crypto.randomBytes(6).toString('hex')}`;
+	try {
+		admin.prepare(`CREATE DATABASE ${name} TEMPLATE cd_template`).run();
+	} finally {
+		admin.close();
+	}
+	const url = new URL(adminUrl);
+	url.pathname = `/${name}`;
+	return {
+		url: url.toString(),
+		drop: () => {
+			const again = openStore({ dataDir: '', databaseUrl: adminUrl, migrate: false });
+			try {
+				again.prepare(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).run();
+			} finally {
+				again.close();
+			}
+		},
+	};
 }

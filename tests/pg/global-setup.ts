@@ -20,7 +20,10 @@ export default async function setup(project: TestProject) {
 	const admin = openStore({ dataDir: '', databaseUrl: cluster.url, migrate: false });
 	admin.prepare(`CREATE DATABASE ${TEMPLATE_DATABASE}`).run();
 	admin.close();
-	const template = openStore({ dataDir: '', databaseUrl: withDatabase(cluster.url, TEMPLATE_DATABASE) });
+	const template = openStore({
+		dataDir: '',
+		databaseUrl: withDatabase(cluster.url, TEMPLATE_DATABASE),
+	});
 	template.close();
 	console.log(`PostgreSQL cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	project.provide('pgAdminUrl', cluster.url);

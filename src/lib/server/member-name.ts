@@ -56,3 +56,29 @@ export function registerMemberNameFunction(db: Database): void {
 			: displayMemberName(String(name), erasedAt === null ? null : Number(erasedAt)),
 	);
 }
+
+/** The language of the request being rendered, or null outside one (for the PostgreSQL store). */
+export function getReaderLang(): Lang | null {
+	return readerLang.getStore() ?? null;
+}
+
+/**
+ * `member_name(name, erased_at)` for PostgreSQL, which cannot call back into Node: the names in every
+ * language are written into the function, and the store sets `portal.reader_lang` on its connection
+ * to the request's language before a statement runs (store/postgres.ts).
+ */
+export function createMemberNameFunctionSql(langs: readonly Lang[]): string {
+	const quote = (text: string) => `'${text.replace(/'/g, "''")}'`;
+	const cases = langs
+		.map(
+			(lang) =>
+				`WHEN ${quote(lang)} THEN ${quote(useTranslations(lang)('privacy.formerMemberName'))}`,
+		)
+		.join(' ');
+	return `CREATE OR REPLACE FUNCTION member_name(name text, erased_at bigint) RETURNS text
+	LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN name IS NULL OR erased_at IS NULL THEN name
+		ELSE CASE coalesce(current_setting('portal.reader_lang', true), '') ${cases} ELSE name END
+	END
+$$;`;
+}

@@ -115,12 +115,10 @@ export function storeContains(t: { db: Database; file: string }, text: string): 
 			.all() as string[];
 		return tables.some(
 			(table) =>
-				(
-					t.db
-						.prepare(`SELECT count(*) FROM "${table}" AS r WHERE strpos(r::text, ?) > 0`)
-						.pluck()
-						.get(text) as number
-				) > 0,
+				(t.db
+					.prepare(`SELECT count(*) FROM "${table}" AS r WHERE strpos(r::text, ?) > 0`)
+					.pluck()
+					.get(text) as number) > 0,
 		);
 	}
 	t.db.pragma('wal_checkpoint(TRUNCATE)');

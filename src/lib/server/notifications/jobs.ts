@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import { formatCountry, localizePath, useTranslations, type UiKey } from '../../i18n';
 import type { AdoptionKpi } from '../../adoption';
 import { answerUrl } from '../answers/urls';
-import { prepare, sqlFor } from '../db';
+import { prepare } from '../db';
 import { enqueueJob, type JobContext, type JobHandler } from '../jobs/queue';
 import { listFocalPoints, listOwedAnswers, listPracticeOwners } from '../practices/owed';
 import { REMINDER_DAYS } from '../practices/registry';
@@ -419,10 +419,7 @@ const actionsOverdue: JobHandler = (ctx) => {
 	const rows = prepare(
 		ctx.db,
 		`${ACTION_SQL} WHERE a.status = 'open' AND a.owner_id IS NOT NULL AND pm.status = 'published'
-			AND ${sqlFor(ctx.db, {
-				sqlite: "a.due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'",
-				postgres: "a.due_date ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'",
-			})} AND a.due_date < ?`,
+			AND a.due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND a.due_date < ?`,
 	).all(today) as ActionRow[];
 	for (const a of rows) {
 		const ids = { postMortemId: a.post_mortem_id, ownerId: a.owner_id!, text: a.text };

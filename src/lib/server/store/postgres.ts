@@ -7,8 +7,15 @@
 // round trip on the event loop (≈ 0.1–0.3 ms on loopback, measured in BENCHMARKS.md); several
 // processes (cluster workers, instances) give the parallelism.
 import { createRequire } from 'node:module';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import {
+	MessageChannel,
+	receiveMessageOnPort,
+	Worker,
+	type MessagePort,
+} from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
+import { LANGS } from '../../taxonomy';
+import { createMemberNameFunctionSql, getReaderLang } from '../member-name';
 import { PG_COMPAT_SQL } from './pg-compat';
 import { PG_WORKER_SOURCE } from './pg-worker';
 import { deferForwardReferences, translateSql, type TranslatedSql } from './translate';
@@ -68,7 +75,8 @@ class Bridge {
 		});
 		this.worker.on('message', (message: { type: string; channel?: string; payload?: string }) => {
 			if (message.type === 'notification') {
-				for (const listener of this.listeners.get(message.channel!) ?? []) listener(message.payload!);
+				for (const listener of this.listeners.get(message.channel!) ?? [])
+					listener(message.payload!);
 			} else if (message.type === 'relisten') {
 				for (const listener of this.reconnectListeners) listener();
 			}
@@ -87,7 +95,8 @@ class Bridge {
 		const deadline = Date.now() + STATEMENT_TIMEOUT_MS + 5_000;
 		for (;;) {
 			const remaining = deadline - Date.now();
-			if (remaining <= 0) throw new PostgresError('PostgreSQL did not answer in time', '57014', null);
+			if (remaining <= 0)
+				throw new PostgresError('PostgreSQL did not answer in time', '57014', null);
 			Atomics.wait(this.flag, 0, 0, remaining);
 			let received = receiveMessageOnPort(this.port);
 			while (received) {
@@ -144,8 +153,7 @@ class PostgresStatement {
 		readonly source: string,
 	) {
 		this.translated = translateSql(source);
-		this.reader =
-			/^\s*(SELECT|WITH|VALUES)\b/i.test(source) || this.translated.returning;
+		this.reader = /^\s*(SELECT|WITH|VALUES)\b/i.test(source) || this.translated.returning;
 	}
 
 	pluck(toggle = true): this {
@@ -250,6 +258,7 @@ export class PostgresDatabase {
 	private depth = 0;
 	private identityTables = new Set<string>();
 	private readonly statementNames = new Map<string, string>();
+	private readerLang = '';
 
 	constructor(url: string, { name = 'coaching-dealer' }: { name?: string } = {}) {
 		this.name = redactUrl(url);
@@ -266,6 +275,18 @@ export class PostgresDatabase {
 
 	/** @internal */
 	send(request: { text: string; values?: unknown[]; name?: string; array?: boolean }) {
+		// Names of erased members follow the reader's language (member-name.ts): the connection is told
+		// which one before a statement of another request runs.
+		const lang = getReaderLang() ?? '';
+		if (lang !== this.readerLang) {
+			this.bridge.call({
+				op: 'query',
+				text: "SELECT set_config('portal.reader_lang', $1, false)",
+				values: [lang],
+				name: 'reader_lang',
+			});
+			this.readerLang = lang;
+		}
 		try {
 			return this.bridge.call({ op: 'query', ...request });
 		} catch (error) {
@@ -313,7 +334,11 @@ export class PostgresDatabase {
 
 	/** Runs a script of statements written in the SQLite dialect (migrations). */
 	exec(sql: string): this {
-		this.send({ text: translateSql(deferForwardReferences(sql)).text, values: undefined, array: false });
+		this.send({
+			text: translateSql(deferForwardReferences(sql)).text,
+			values: undefined,
+			array: false,
+		});
 		return this;
 	}
 
@@ -455,6 +480,7 @@ export function openPostgres(
 		db.transaction(() => {
 			db.send({ text: `SELECT pg_advisory_xact_lock(${IMMEDIATE_LOCK_KEY})` });
 			db.execNative(PG_COMPAT_SQL);
+			db.execNative(createMemberNameFunctionSql(LANGS));
 		}).deferred();
 		migrate(db as unknown as Database);
 		db.refreshSchema();

@@ -6,7 +6,7 @@
 // - `?` and `?NNN` placeholders become `$n` (`?3` keeps its number; plain ones count up);
 // - the table name `user`, reserved in PostgreSQL, is quoted;
 // - `COLLATE NOCASE` uses the `nocase` ICU collation the compatibility script creates;
-// - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case);
+// - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case); `GLOB '…'` a regular expression;
 // - `INSERT OR IGNORE` becomes `INSERT … ON CONFLICT DO NOTHING`;
 // - two-argument `max(a, b)` / `min(a, b)` become GREATEST / LEAST; `char(n)` becomes chr(n);
 // - `x IS ?` / `x IS NOT ?` become IS [NOT] DISTINCT FROM;
@@ -101,7 +101,16 @@ export function translateSql(sql: string): TranslatedSql {
 			else if (/[a-z]/.test(word) && /[A-Z]/.test(word)) replacement = `"${word}"`;
 			else if (upper === 'NOCASE' && recent.at(-1) === 'COLLATE') replacement = '"nocase"';
 			else if (upper === 'LIKE') replacement = 'ILIKE';
-			else if (upper === 'OR' && recent.at(-1) === 'INSERT') {
+			else if (upper === 'GLOB') {
+				// `x GLOB 'pattern'` (a literal pattern) becomes an anchored regular expression, compared
+				// byte-wise like GLOB (and allowed on columns with the nocase collation).
+				const literal = /^GLOB\s*'((?:[^']|'')*)'/i.exec(sql.slice(i));
+				if (!literal) throw new Error('GLOB needs a literal pattern on PostgreSQL');
+				out += `COLLATE "C" ~ '${globToRegex(literal[1]!)}'`;
+				i += literal[0].length;
+				pushWord('<string>');
+				continue;
+			} else if (upper === 'OR' && recent.at(-1) === 'INSERT') {
 				const rest = /^OR\s+IGNORE\b/i.exec(sql.slice(i));
 				if (rest) {
 					orIgnore = true;
@@ -110,7 +119,8 @@ export function translateSql(sql: string): TranslatedSql {
 					continue;
 				}
 			} else if ((upper === 'MAX' || upper === 'MIN') && sql[next] === '(') {
-				if (countTopLevelCommas(sql, next) > 0) replacement = upper === 'MAX' ? 'GREATEST' : 'LEAST';
+				if (countTopLevelCommas(sql, next) > 0)
+					replacement = upper === 'MAX' ? 'GREATEST' : 'LEAST';
 			} else if (upper === 'CHAR' && sql[next] === '(') replacement = 'chr';
 			else if (upper === 'INTEGER') {
 				const primary = /^INTEGER\s+PRIMARY\s+KEY\b/i.exec(sql.slice(i));
@@ -215,7 +225,15 @@ export function deferForwardReferences(script: string): string {
 		const body = result.slice(open, close);
 		const rewritten = body.replace(
 			/^(\s*)(\w+)([^\n]*?)\s+REFERENCES\s+(\w+)\s*\((\w+)\)((?:\s+ON\s+DELETE\s+(?:SET\s+NULL|CASCADE|RESTRICT|NO\s+ACTION))?)/gim,
-			(whole, indent: string, column: string, rest: string, target: string, key: string, onDelete: string) => {
+			(
+				whole,
+				indent: string,
+				column: string,
+				rest: string,
+				target: string,
+				key: string,
+				onDelete: string,
+			) => {
 				const targetStart = created.get(target.toLowerCase());
 				if (targetStart === undefined || targetStart <= start) return whole;
 				deferred.push(
@@ -241,4 +259,22 @@ function closingParenOffset(text: string): number {
 		else if (c === ')' && --depth === 0) return j;
 	}
 	throw new Error('Unbalanced parentheses in CREATE TABLE');
+}
+
+// GLOB's * ? [a-z] [!a] to a POSIX regular expression matching the whole value.
+function globToRegex(glob: string): string {
+	let out = '^';
+	for (let j = 0; j < glob.length; j++) {
+		const c = glob[j]!;
+		if (c === '*') out += '.*';
+		else if (c === '?') out += '.';
+		else if (c === '[') {
+			const end = glob.indexOf(']', j + 2);
+			if (end === -1) throw new Error(`Unclosed [ in GLOB pattern ${glob}`);
+			const set = glob.slice(j + 1, end);
+			out += `[${set.startsWith('!') ? `^${set.slice(1)}` : set}]`;
+			j = end;
+		} else out += /[.^$+(){}|\\]/.test(c) ? `\\${c}` : c;
+	}
+	return `${out}$`;
 }
