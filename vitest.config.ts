@@ -59,7 +59,7 @@ export default defineConfig({
 				test: {
 					...shared,
 					name: 'pg',
-					include: ['tests/lib/server/**/*.test.ts'],
+					include: ['tests/lib/server/**/*.test.ts', 'tests/pg/**/*.test.ts'],
 					exclude: [
 						'tests/lib/server/db.test.ts',
 						'tests/lib/server/migration-8.test.ts',

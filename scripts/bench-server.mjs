@@ -6,9 +6,13 @@
 // Needs a build (`npm run build`; it runs one if dist/ is missing). Prints tables; writes
 // .bench/server-result.json and .bench/impact-result.json. Options: --duration <s> (default 10),
 // --connections <n> (default 10), --workers <n> (WEB_CONCURRENCY of the servers, default 2: one per
-// core of the machine kind), --only throughput|impact, --dist <dir> (another build, e.g. the e2e
+// core of the machine kind), --only throughput|impact|nginx|stores, --dist <dir> (another build, e.g. the e2e
 // fixture's), --requests <n> (impact part: requests per series, default 100), --page <path> (the
 // case study of the throughput and nginx parts).
+// The stores part (--only stores; issue 12): the inbox and sending a message with members' data in
+// SQLite and in PostgreSQL 15 (a cluster of Debian's started for the run, fsync on), on one and on
+// two instances (processes of one worker each, sharing the database and DATA_DIR; the connections
+// split between them).
 // The nginx part (--only nginx; Debian's nginx, deploy/nginx/coaching-dealer.conf, TLS): a gated page
 // through nginx (auth_request answered from its 5 s cache), the same page from the portal directly,
 // and an ungated static file of about the same size through nginx; all asked with gzip.
@@ -190,6 +194,7 @@ async function run(name, opts) {
 if (!only || only === 'throughput') await benchThroughput();
 if (!only || only === 'nginx') await benchNginx();
 if (!only || only === 'impact') await benchImpact();
+if (!only || only === 'stores') await benchStores();
 
 async function benchNginx() {
 	const { startNginx } = await import('./nginx-front.mjs');
@@ -449,5 +454,178 @@ async function benchImpact() {
 	fs.writeFileSync(
 		path.join(root, '.bench', 'impact-result.json'),
 		JSON.stringify({ date: new Date().toISOString(), sizes: seeded.sizes, rows }, null, 2),
+	);
+}
+
+// Bench members as createBenchMembers makes them, written into PostgreSQL with `pg`.
+async function createBenchMembersPg(databaseUrl, count) {
+	const { default: pg } = await import('pg');
+	const client = new pg.Client({ connectionString: databaseUrl });
+	await client.connect();
+	const now = Math.floor(Date.now() / 1000);
+	const members = [];
+	try {
+		const recipient = (
+			await client.query(
+				`SELECT id, password_hash FROM "user" WHERE email = 'giulia.conti@it.brand.example'`,
+			)
+		).rows[0];
+		await client.query('BEGIN');
+		for (let i = 0; i < count; i++) {
+			const id = (
+				await client.query(
+					`INSERT INTO "user" (email, name, languages, role, password_hash, active, created_at, updated_at)
+						VALUES ($1, $2, '["en"]', 'member', $3, 1, $4, $4) RETURNING id`,
+					[`bench-${i}@bench.example`, `Bench Member ${i}`, recipient.password_hash, now],
+				)
+			).rows[0].id;
+			// Session tokens are 32 characters of base32, as the portal makes them.
+			const token = Array.from(
+				crypto.randomBytes(32),
+				(b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32],
+			).join('');
+			const hash = crypto.createHash('sha256').update(token).digest('hex');
+			await client.query(
+				'INSERT INTO session (id, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)',
+				[hash, id, now + 86400, now],
+			);
+			const thread = (
+				await client.query(
+					'INSERT INTO thread (subject, created_at, updated_at) VALUES ($1, $2, $2) RETURNING id',
+					[`Bench ${i}`, now],
+				)
+			).rows[0].id;
+			await client.query(
+				'INSERT INTO thread_member (thread_id, user_id, last_read_at) VALUES ($1, $2, $4), ($1, $3, $4)',
+				[thread, id, recipient.id, now],
+			);
+			await client.query(
+				'INSERT INTO message (thread_id, sender_id, body, created_at) VALUES ($1, $2, $3, $4)',
+				[thread, id, 'Hello from the bench', now],
+			);
+			members.push({ cookie: `cd_session=${token}`, thread: Number(thread) });
+		}
+		await client.query('COMMIT');
+	} finally {
+		await client.end();
+	}
+	return members;
+}
+
+// One autocannon per server, run together, the connections split between them: the sum of their
+// rates, the mean of their medians and the worst p99.
+async function runSplit(name, servers, optionsFor, expect = 200) {
+	const each = Math.max(1, Math.round(connections / servers.length));
+	const results = await Promise.all(
+		servers.map((server, i) =>
+			autocannon({ duration, connections: each, ...optionsFor(server, i, servers.length) }),
+		),
+	);
+	const row = {
+		name,
+		reqPerSec: Math.round(results.reduce((sum, r) => sum + r.requests.average, 0)),
+		p50: Math.round(results.reduce((sum, r) => sum + r.latency.p50, 0) / results.length),
+		p99: Math.max(...results.map((r) => r.latency.p99)),
+		non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+		// Answers other than the one expected (200 for a page, 303 after sending).
+		unexpected: results.reduce(
+			(sum, r) =>
+				sum +
+				Object.entries(r.statusCodeStats ?? {})
+					.filter(([code]) => code !== String(expect))
+					.reduce((n, [, v]) => n + v.count, 0),
+			0,
+		),
+		errors: results.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+	};
+	console.log(`  ${name}: ${row.reqPerSec} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms`);
+	return row;
+}
+
+async function benchStores() {
+	const { startPgCluster } = await import('./pg-cluster.mjs');
+	const { default: pg } = await import('pg');
+	const cluster = await startPgCluster({ durable: true });
+	const rows = [];
+	try {
+		for (const store of ['sqlite', 'postgres']) {
+			for (const instances of [1, 2]) {
+				const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bench-store-'));
+				let databaseUrl = null;
+				if (store === 'postgres') {
+					const name = `bench_${instances}_${Date.now()}`;
+					const admin = new pg.Client({ connectionString: cluster.url });
+					await admin.connect();
+					await admin.query(`CREATE DATABASE ${name}`);
+					await admin.end();
+					const url = new URL(cluster.url);
+					url.pathname = `/${name}`;
+					databaseUrl = url.toString();
+				}
+				const env = { WEB_CONCURRENCY: '1', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+				// The first instance migrates and seeds; the second starts on what it made.
+				const servers = [await startServer('members', dataDir, env)];
+				if (instances === 2) servers.push(await startServer('members', dataDir, env));
+				const members = databaseUrl
+					? await createBenchMembersPg(databaseUrl, 400)
+					: createBenchMembers(dataDir, 400);
+				const label = `${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${instances} instance${instances > 1 ? 's' : ''}`;
+				try {
+					await runSplit('warm-up', servers, (s) => ({
+						url: s.url + '/messages/',
+						headers: { cookie: members[0].cookie },
+						duration: 2,
+					}));
+					const inbox = await runSplit(`inbox — ${label}`, servers, (s, i) => ({
+						url: s.url + '/messages/',
+						headers: { cookie: members[i].cookie },
+					}));
+					let next = 0;
+					const send = await runSplit(`send — ${label}`, servers, (s) => ({
+						url: s.url,
+						requests: [
+							{
+								setupRequest(req) {
+									const m = members[next++ % members.length];
+									return {
+										...req,
+										method: 'POST',
+										path: `/messages/${m.thread}/`,
+										headers: {
+											cookie: m.cookie,
+											origin: s.url,
+											'content-type': 'application/x-www-form-urlencoded',
+										},
+										body: 'body=' + encodeURIComponent(`A benchmark reply ${next} to the thread`),
+									};
+								},
+							},
+						],
+					}), 303);
+					rows.push({ store, instances, inbox, send });
+				} finally {
+					for (const server of servers) await server.stop();
+					fs.rmSync(dataDir, { recursive: true, force: true });
+				}
+			}
+		}
+	} finally {
+		cluster.stop();
+	}
+	console.log(
+		`\nStores benchmark — ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${duration} s × ${connections} connections in all, 1 worker per instance; PostgreSQL 15 with fsync on\n`,
+	);
+	console.log(
+		'| Store | Instances | inbox req/s | inbox p50 / p99 (ms) | send req/s | send p50 / p99 (ms) | unexpected answers | errors |',
+	);
+	console.log('|---|---|---|---|---|---|---|---|');
+	for (const r of rows)
+		console.log(
+			`| ${r.store === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${r.instances} | ${r.inbox.reqPerSec} | ${r.inbox.p50} / ${r.inbox.p99} | ${r.send.reqPerSec} | ${r.send.p50} / ${r.send.p99} | ${r.inbox.unexpected + r.send.unexpected} | ${r.inbox.errors + r.send.errors} |`,
+		);
+	fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
+	fs.writeFileSync(
+		path.join(root, '.bench', 'stores-result.json'),
+		JSON.stringify({ date: new Date().toISOString(), duration, connections, rows }, null, 2),
 	);
 }

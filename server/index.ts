@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readServerConfig, type ServerConfig } from '../src/lib/config';
 import { closeDatabase, getDatabase } from '../src/lib/server/db';
+import { redactUrl } from '../src/lib/server/store/postgres';
 import { startPortalServer } from './app';
 import { resolveReleaseDir, watchReleases } from './release-watcher';
 import { DEMO_ROLES, seedDemoAccounts } from '../src/lib/server/demo/accounts';
@@ -119,9 +120,13 @@ async function prepareData(config: ServerConfig) {
 		scheduleMembersIndexRebuild({ delayMs: 0 });
 		setInterval(() => runMaintenance(db, upkeep), 3600_000).unref();
 	} catch (error) {
-		fail(
-			`cannot open the database in DATA_DIR (${config.dataDir}): ${(error as Error).cause ?? (error as Error).message}`,
-		);
+		const where = config.databaseUrl
+			? `at DATABASE_URL (${redactUrl(config.databaseUrl)})`
+			: `in DATA_DIR (${config.dataDir})`;
+		const cause = (error as Error).cause as Error | undefined;
+		// The first line only: the store's errors add the statement on the next ones.
+		const reason = String(cause?.message ?? cause ?? (error as Error).message).split('\n')[0];
+		fail(`cannot open the database ${where}: ${reason}`);
 	}
 }
 
@@ -169,8 +174,11 @@ function onStopSignal(stop: (signal: string) => Promise<void>) {
 
 function announce(config: ServerConfig, url: string) {
 	const workers = config.workers > 1 ? `, ${config.workers} workers` : '';
+	const store = config.databaseUrl
+		? `database ${redactUrl(config.databaseUrl)}, files in ${config.dataDir}`
+		: `data in ${config.dataDir}`;
 	console.log(
-		`Coaching Dealer is serving at ${url.replace('127.0.0.1', 'localhost')} (data in ${config.dataDir}${workers})`,
+		`Coaching Dealer is serving at ${url.replace('127.0.0.1', 'localhost')} (${store}${workers})`,
 	);
 }
 

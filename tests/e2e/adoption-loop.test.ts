@@ -104,15 +104,18 @@ describe('the adoption loop', () => {
 		const brunoId = withDb(
 			(db) => db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(BRUNO) as number,
 		);
-		const moved = withDb(
-			(db) =>
-				db
-					.prepare(
-						`UPDATE job SET run_at = ?, payload = json_set(payload, '$.from', ?, '$.to', ?)
-							WHERE kind = 'weekly-digest' AND json_extract(payload, '$.userId') = ? AND state = 'pending'`,
-					)
-					.run(now() - 1, now() - 7 * 86400, now(), brunoId).changes,
-		);
+		const moved = withDb((db) => {
+			const job = db
+				.prepare(
+					`SELECT id, payload FROM job WHERE kind = 'weekly-digest' AND state = 'pending'
+						AND CAST(json_extract(payload, '$.userId') AS INTEGER) = ?`,
+				)
+				.get(brunoId) as { id: number; payload: string };
+			const payload = { ...JSON.parse(job.payload), from: now() - 7 * 86400, to: now() };
+			return db
+				.prepare('UPDATE job SET run_at = ?, payload = ? WHERE id = ?')
+				.run(now() - 1, JSON.stringify(payload), job.id).changes;
+		});
 		expect(moved).toBe(1);
 		const [digest] = await waitFor(
 			() => mails(BRUNO, 'digest'),
@@ -179,7 +182,7 @@ describe('the adoption loop', () => {
 				db
 					.prepare(
 						`UPDATE job SET run_at = ? WHERE kind = 'answer-reminder' AND state = 'pending'
-							AND json_extract(payload, '$.caseStudy') = 'alpha-launch' AND json_extract(payload, '$.day') = 7`,
+							AND json_extract(payload, '$.caseStudy') = 'alpha-launch' AND CAST(json_extract(payload, '$.day') AS INTEGER) = 7`,
 					)
 					.run(now() - 1).changes,
 		);

@@ -14,7 +14,7 @@ import {
 	type MessagePort,
 } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
-import { LANGS } from '../../taxonomy';
+import { DEFAULT_LANG, LANGS } from '../../taxonomy';
 import { createMemberNameFunctionSql, getReaderLang } from '../member-name';
 import { PG_COMPAT_SQL } from './pg-compat';
 import { PG_WORKER_SOURCE } from './pg-worker';
@@ -258,7 +258,7 @@ export class PostgresDatabase {
 	private depth = 0;
 	private identityTables = new Set<string>();
 	private readonly statementNames = new Map<string, string>();
-	private readerLang = '';
+	private deferred: string[] = [];
 
 	constructor(url: string, { name = 'coaching-dealer' }: { name?: string } = {}) {
 		this.name = redactUrl(url);
@@ -275,20 +275,17 @@ export class PostgresDatabase {
 
 	/** @internal */
 	send(request: { text: string; values?: unknown[]; name?: string; array?: boolean }) {
-		// Names of erased members follow the reader's language (member-name.ts): the connection is told
-		// which one before a statement of another request runs.
-		const lang = getReaderLang() ?? '';
-		if (lang !== this.readerLang) {
-			this.bridge.call({
-				op: 'query',
-				text: "SELECT set_config('portal.reader_lang', $1, false)",
-				values: [lang],
-				name: 'reader_lang',
-			});
-			this.readerLang = lang;
-		}
 		try {
-			return this.bridge.call({ op: 'query', ...request });
+			return this.bridge.call({
+				op: 'query',
+				...request,
+				// Statements that need no answer of their own (BEGIN, SAVEPOINT, RELEASE) go with this
+				// one, in the same round trip; an error in them fails this one.
+				prefix: this.deferred.splice(0),
+				// Names of erased members follow the reader's language (member-name.ts): the thread sets
+				// it on the connection when it differs, in the same round trip.
+				lang: getReaderLang() ?? DEFAULT_LANG,
+			});
 		} catch (error) {
 			// The statement (never its values) names the query in logs.
 			if (error instanceof PostgresError && !error.message.includes('\n  in: ')) {
@@ -396,15 +393,15 @@ export class PostgresDatabase {
 	): ReturnType<F> {
 		if (this.depth > 0) {
 			const savepoint = `sp${this.depth}`;
-			this.send({ text: `SAVEPOINT ${savepoint}` });
+			this.deferred.push(`SAVEPOINT ${savepoint}`);
 			this.depth++;
 			try {
 				const result = fn(...args);
-				this.send({ text: `RELEASE SAVEPOINT ${savepoint}` });
+				this.deferred.push(`RELEASE SAVEPOINT ${savepoint}`);
 				return result as ReturnType<F>;
 			} catch (error) {
-				this.send({ text: `ROLLBACK TO SAVEPOINT ${savepoint}` });
-				this.send({ text: `RELEASE SAVEPOINT ${savepoint}` });
+				if (this.deferred.at(-1) === `SAVEPOINT ${savepoint}`) this.deferred.pop();
+				else this.send({ text: `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` });
 				throw error;
 			} finally {
 				this.depth--;
@@ -413,23 +410,28 @@ export class PostgresDatabase {
 		for (let attempt = 1; ; attempt++) {
 			// SERIALIZABLE: a transaction that read, decided and wrote behaves as if it ran alone, as
 			// it does on SQLite (one writer at a time); a conflict is retried from the start.
-			this.send({ text: 'BEGIN ISOLATION LEVEL SERIALIZABLE' });
+			// BEGIN (and the lock) leave with the first statement: one round trip less.
+			this.deferred = ['BEGIN ISOLATION LEVEL SERIALIZABLE'];
+			if (mode === 'immediate') {
+				this.deferred.push(`SELECT pg_advisory_xact_lock(${IMMEDIATE_LOCK_KEY})`);
+			}
 			this.depth = 1;
 			try {
-				if (mode === 'immediate') {
-					this.send({ text: `SELECT pg_advisory_xact_lock(${IMMEDIATE_LOCK_KEY})` });
-				}
 				const result = fn(...args);
 				if (result instanceof Promise) {
 					throw new TypeError('Transaction function cannot return a promise');
 				}
-				this.send({ text: 'COMMIT' });
+				// A transaction that ran no statement has nothing to commit.
+				if (this.deferred[0]?.startsWith('BEGIN')) this.deferred = [];
+				else this.send({ text: 'COMMIT' });
 				this.depth = 0;
 				return result as ReturnType<F>;
 			} catch (error) {
 				this.depth = 0;
+				const started = !this.deferred[0]?.startsWith('BEGIN');
+				this.deferred = [];
 				try {
-					this.send({ text: 'ROLLBACK' });
+					if (started) this.send({ text: 'ROLLBACK' });
 				} catch {
 					// The connection is gone; the server rolled back already.
 				}

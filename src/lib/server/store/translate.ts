@@ -115,7 +115,7 @@ export function translateSql(sql: string): TranslatedSql {
 				if (rest) {
 					orIgnore = true;
 					i += rest[0].length;
-					out = out.replace(/\s*$/, ' ');
+					out = out.replace(/\s*$/, '');
 					continue;
 				}
 			} else if ((upper === 'MAX' || upper === 'MIN') && sql[next] === '(') {
