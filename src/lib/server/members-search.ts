@@ -292,15 +292,28 @@ async function runScheduled(options: { db?: Database; dataDir?: string; logger?:
 /** The PostgreSQL channel on which an instance tells the others that the index is out of date. */
 export const MEMBERS_INDEX_CHANNEL = 'coaching_dealer_members_search';
 
+const INSTANCE_ENV = 'COACHING_DEALER_INSTANCE_ID';
+
 /**
- * Tells every instance on this PostgreSQL database (this one included) to rebuild its members'
- * index; called after the change committed. Never throws: the change is made, and each instance
+ * Names this instance (its main process and the HTTP workers it forks, which inherit the
+ * environment), so that it can tell its own notifications from other instances'.
+ */
+function getInstanceId(): string {
+	process.env[INSTANCE_ENV] ??= `${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
+	return process.env[INSTANCE_ENV];
+}
+
+/**
+ * Tells every other instance on this PostgreSQL database to rebuild its members' index; called after the change committed. Never throws: the change is made, and each instance
  * also rebuilds at start and when its listening connection comes back.
  * @example notifyMembersIndexChanged(db, true)
  */
 export function notifyMembersIndexChanged(db: Database, urgent = false): void {
 	try {
-		(db as unknown as PostgresDatabase).notify(MEMBERS_INDEX_CHANNEL, urgent ? 'urgent' : '');
+		(db as unknown as PostgresDatabase).notify(
+			MEMBERS_INDEX_CHANNEL,
+			`${getInstanceId()}${urgent ? ' urgent' : ''}`,
+		);
 	} catch (error) {
 		consoleLogger.error('could not tell the other instances to rebuild', error);
 	}
@@ -315,9 +328,13 @@ export function notifyMembersIndexChanged(db: Database, urgent = false): void {
 export function listenForMembersIndexChanges(db: Database): void {
 	if (!isPostgres(db)) return;
 	const pg = db as unknown as PostgresDatabase;
-	pg.listen(MEMBERS_INDEX_CHANNEL, (payload) =>
-		scheduleMembersIndexRebuild(payload === 'urgent' ? { delayMs: 0 } : {}),
-	);
+	const own = getInstanceId();
+	pg.listen(MEMBERS_INDEX_CHANNEL, (payload) => {
+		const [from, urgent] = payload.split(' ');
+		// This instance's own changes were scheduled already (context.ts), without the round trip.
+		if (from === own) return;
+		scheduleMembersIndexRebuild(urgent === 'urgent' ? { delayMs: 0 } : {});
+	});
 	pg.onListenReconnect(() => scheduleMembersIndexRebuild({ delayMs: 0 }));
 }
 
