@@ -48,11 +48,34 @@ export function fillNginxTemplate(template, values) {
  */
 
 /**
- * Starts nginx in front of `portalUrl` serving `distDir`'s current release; resolves once it answers.
- * @param {{ distDir: string, portalUrl: string, workers?: string }} options
+ * The upstream of the filled template with one `server` line per portal, each with the template's
+ * own parameters: what the README tells an operator to do for a second instance.
+ * @param {string} site the filled template
+ * @param {string[]} hosts host:port of each instance, the first being the one filled in
+ */
+export function addUpstreamServers(site, hosts) {
+	const line = new RegExp(
+		`^(\\s*)server ${hosts[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( [^;]*)?;$`,
+		'm',
+	);
+	const match = line.exec(site);
+	if (!match) throw new Error('no upstream server line in the nginx template');
+	const [, indent, params = ''] = match;
+	const lines = hosts.map((host) => `${indent}server ${host}${params};`).join('\n');
+	return site.replace(line, lines);
+}
+
+/**
+ * Starts nginx in front of `portalUrl` (or of every portal in `portalUrls`, one upstream) serving
+ * `distDir`'s current release; resolves once it answers.
+ * @param {{ distDir: string, portalUrl?: string, portalUrls?: string[], workers?: string }} options
  * @returns {Promise<RunningNginx>}
  */
-export async function startNginx({ distDir, portalUrl, workers = '1' }) {
+export async function startNginx({ distDir, portalUrl, portalUrls, workers = '1' }) {
+	const hosts = (portalUrls ?? [portalUrl]).map((url) => {
+		if (!url) throw new Error('startNginx needs portalUrl or portalUrls');
+		return new URL(url).host;
+	});
 	if (!fs.existsSync(NGINX))
 		throw new Error(
 			`Debian's nginx is not installed (${NGINX} missing): apt-get install -y nginx libnginx-mod-http-brotli-static (.ci/run does it)`,
@@ -84,16 +107,17 @@ export async function startNginx({ distDir, portalUrl, workers = '1' }) {
 		{ stdio: 'ignore' },
 	);
 	const [httpsPort, httpPort] = [await freePort(), await freePort()];
-	const site = fillNginxTemplate(fs.readFileSync(NGINX_TEMPLATE, 'utf8'), {
+	const filled = fillNginxTemplate(fs.readFileSync(NGINX_TEMPLATE, 'utf8'), {
 		CD_SERVER_NAME: '127.0.0.1 localhost',
 		CD_HTTP_PORT: `127.0.0.1:${httpPort}`,
 		CD_HTTPS_PORT: `127.0.0.1:${httpsPort}`,
 		CD_TLS_CERTIFICATE: cert,
 		CD_TLS_CERTIFICATE_KEY: key,
 		CD_DIST: path.resolve(distDir),
-		CD_PORTAL: new URL(portalUrl).host,
+		CD_PORTAL: hosts[0],
 		CD_GATE_CACHE: path.join(dir, 'gate-cache'),
 	});
+	const site = hosts.length > 1 ? addUpstreamServers(filled, hosts) : filled;
 	fs.writeFileSync(path.join(dir, 'coaching-dealer.conf'), site);
 	const temp = (name) => `${name}_temp_path ${path.join(dir, `${name}-temp`)};`;
 	// What Debian's /etc/nginx/nginx.conf gives the site (modules, mime types, sendfile), with this

@@ -23,6 +23,7 @@ import {
 import { getNowSeconds } from '../src/lib/server/time';
 import type { Role } from '../src/lib/server/user';
 import {
+	listenForMembersIndexChanges,
 	scheduleMembersIndexRebuild,
 	whenMembersIndexIdle,
 } from '../src/lib/server/members-search';
@@ -118,6 +119,8 @@ async function prepareData(config: ServerConfig) {
 		runMaintenance(db, upkeep);
 		// The members-only search index lives in DATA_DIR: bring it up to date with the database.
 		scheduleMembersIndexRebuild({ delayMs: 0 });
+		// Several instances on one PostgreSQL database: a change made on another reaches this index.
+		listenForMembersIndexChanges(db);
 		setInterval(() => runMaintenance(db, upkeep), 3600_000).unref();
 	} catch (error) {
 		const where = config.databaseUrl

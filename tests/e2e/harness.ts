@@ -21,6 +21,8 @@ export interface RunningServer {
 	output: () => string;
 	/** SIGTERM, then the exit code once the process has ended. */
 	stop: () => Promise<number | null>;
+	/** Sends `signal` (SIGKILL: a crash) and resolves once the process has ended. */
+	kill: (signal: NodeJS.Signals) => Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -43,7 +45,8 @@ export async function startServer(
 	env: Record<string, string> = {},
 	{ distDir = FIXTURE_DIST }: { distDir?: string } = {},
 ): Promise<RunningServer> {
-	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
+	// A DATA_DIR given by the test is shared (two instances on one media directory).
+	const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
 	const port = await freePort();
 	// The `e2e-pg` project runs the same tests with the server on PostgreSQL, one database each
 	// (pass the DATABASE_URL of a stopped server to start again on its data).
@@ -87,11 +90,17 @@ export async function startServer(
 		databaseUrl: env.DATABASE_URL || null,
 		output: () => log,
 		stop: async () => {
-			if (child.exitCode !== null) return child.exitCode;
+			if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
 			const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 			child.kill('SIGTERM');
 			// The database stays (a test may start the server again on it); the cluster goes at the end.
 			return exited;
+		},
+		kill: async (signal) => {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise<void>((r) => child.once('exit', () => r()));
+			child.kill(signal);
+			await exited;
 		},
 	};
 }

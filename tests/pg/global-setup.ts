@@ -2,7 +2,6 @@
 // with one database migrated by the portal's own code (the template). Each test then gets a copy of
 // it (CREATE DATABASE … TEMPLATE, tests/lib/server/test-db.ts), as each SQLite test gets a new file.
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: a plain .mjs script without types
 import { startPgCluster } from '../../scripts/pg-cluster.mjs';
 import { openStore } from '../../src/lib/server/db';
 

@@ -4,9 +4,9 @@
 import cluster from 'node:cluster';
 import type { Database } from 'better-sqlite3';
 import type { Lang } from '../taxonomy';
-import { getDatabase, getDataDir } from './db';
+import { getDatabase, getDataDir, isPostgres } from './db';
 import { sendMail, type Mail } from './mail';
-import { scheduleMembersIndexRebuild } from './members-search';
+import { notifyMembersIndexChanged, scheduleMembersIndexRebuild } from './members-search';
 import { kickTranscoder } from './submissions/transcoder';
 import type { User } from './user';
 
@@ -45,6 +45,9 @@ export function createEffects(options: { db?: Database; dataDir?: string } = {})
 		reindexMembersSearch({ urgent = false } = {}) {
 			if (cluster.isWorker && process.send) process.send({ type: REINDEX_MESSAGE, urgent });
 			else scheduleMembersIndexRebuild({ ...options, ...(urgent ? { delayMs: 0 } : {}) });
+			// Other instances on the same PostgreSQL database keep their own copy of the index.
+			const db = options.db ?? getDatabase();
+			if (isPostgres(db)) notifyMembersIndexChanged(db, urgent);
 		},
 		sendMail(mail, what) {
 			void sendMail(mail).catch((error: unknown) => console.error(`Could not send ${what}`, error));

@@ -4,7 +4,8 @@ import path from 'node:path';
 import * as pagefind from 'pagefind';
 import { getContentDir } from '../config';
 import type { Database } from 'better-sqlite3';
-import { getDatabase, getDataDir } from './db';
+import { getDatabase, getDataDir, isPostgres } from './db';
+import type { PostgresDatabase } from './store/postgres';
 import { getPublishedPostMortemForIndex } from './post-mortems';
 import { listLiveSubmissions } from './submissions/store';
 import { toWebStudyRecord } from './submissions/search-record';
@@ -121,7 +122,8 @@ export async function rebuildMembersIndex({
 	const versions = path.join(dataDir, VERSIONS_DIR);
 	if (postMortems.length === 0 && webStudies.length === 0) {
 		await fs.promises.rm(link, { recursive: true, force: true });
-		await fs.promises.rm(versions, { recursive: true, force: true });
+		// Versions are pruned, not wiped: another instance sharing DATA_DIR may be writing one.
+		if (fs.existsSync(versions)) await pruneVersions(versions, null);
 		return { records: 0, ms: Math.round(performance.now() - started) };
 	}
 	await fs.promises.mkdir(versions, { recursive: true });
@@ -287,6 +289,55 @@ async function runScheduled(options: { db?: Database; dataDir?: string; logger?:
 		});
 }
 
+/** The PostgreSQL channel on which an instance tells the others that the index is out of date. */
+export const MEMBERS_INDEX_CHANNEL = 'coaching_dealer_members_search';
+
+const INSTANCE_ENV = 'COACHING_DEALER_INSTANCE_ID';
+
+/**
+ * Names this instance (its main process and the HTTP workers it forks, which inherit the
+ * environment), so that it can tell its own notifications from other instances'.
+ */
+function getInstanceId(): string {
+	process.env[INSTANCE_ENV] ??= `${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
+	return process.env[INSTANCE_ENV];
+}
+
+/**
+ * Tells every other instance on this PostgreSQL database to rebuild its members' index; called after the change committed. Never throws: the change is made, and each instance
+ * also rebuilds at start and when its listening connection comes back.
+ * @example notifyMembersIndexChanged(db, true)
+ */
+export function notifyMembersIndexChanged(db: Database, urgent = false): void {
+	try {
+		(db as unknown as PostgresDatabase).notify(
+			MEMBERS_INDEX_CHANNEL,
+			`${getInstanceId()}${urgent ? ' urgent' : ''}`,
+		);
+	} catch (error) {
+		consoleLogger.error('could not tell the other instances to rebuild', error);
+	}
+}
+
+/**
+ * In the process that owns the index (the main process): rebuild when any instance sharing the
+ * PostgreSQL database changes what the index holds, and once more when the listening connection
+ * was lost and restored, since notifications sent meanwhile are gone. Nothing to do on SQLite.
+ * @example listenForMembersIndexChanges(getDatabase())
+ */
+export function listenForMembersIndexChanges(db: Database): void {
+	if (!isPostgres(db)) return;
+	const pg = db as unknown as PostgresDatabase;
+	const own = getInstanceId();
+	pg.listen(MEMBERS_INDEX_CHANNEL, (payload) => {
+		const [from, urgent] = payload.split(' ');
+		// This instance's own changes were scheduled already (context.ts), without the round trip.
+		if (from === own) return;
+		scheduleMembersIndexRebuild(urgent === 'urgent' ? { delayMs: 0 } : {});
+	});
+	pg.onListenReconnect(() => scheduleMembersIndexRebuild({ delayMs: 0 }));
+}
+
 async function swapLink(link: string, target: string): Promise<void> {
 	const temp = `${link}.${crypto.randomBytes(4).toString('hex')}.tmp`;
 	await fs.promises.symlink(target, temp, 'dir');
@@ -297,10 +348,25 @@ async function swapLink(link: string, target: string): Promise<void> {
 	await fs.promises.rename(temp, link);
 }
 
-async function pruneVersions(versions: string, keep: string): Promise<void> {
+/**
+ * Instances sharing DATA_DIR rebuild into the same folder: a version younger than this may be one
+ * another instance is still writing, or has just linked, so it is never deleted.
+ */
+const VERSION_GRACE_MS = 60_000;
+
+async function pruneVersions(versions: string, keep: string | null): Promise<void> {
 	const names = (await fs.promises.readdir(versions)).sort();
+	// What the link points to now, which may be another instance's version swapped in after ours.
+	const linked = await fs.promises
+		.readlink(path.join(path.dirname(versions), MEMBERS_INDEX_DIR))
+		.then((target) => path.basename(target))
+		.catch(() => null);
+	const cutoff = Date.now() - VERSION_GRACE_MS;
 	// Keep the new one and the one before it: a search page opened a moment ago may still read it.
-	const stale = names.filter((name) => name !== keep).slice(0, -1);
+	const stale = names
+		.filter((name) => name !== keep && name !== linked)
+		.slice(0, keep === null ? undefined : -1)
+		.filter((name) => Number(name.split('-')[0]) < cutoff);
 	await Promise.all(
 		stale.map((name) =>
 			fs.promises.rm(path.join(versions, name), { recursive: true, force: true }),

@@ -112,4 +112,26 @@ describe('rebuildMembersIndex', () => {
 		expect((await rebuildMembersIndex({ db, dataDir: t.dir, logger: silent })).records).toBe(0);
 		expect(fs.existsSync(path.join(t.dir, 'members-search'))).toBe(false);
 	});
+	it('never deletes a version another instance sharing DATA_DIR may still be writing, but drops old ones', async () => {
+		const author = addUser(db, 'a@example.com', 'A');
+		addPostMortem(author.id, { disclosure: 'anonymous', title: 'Shared' });
+		const versions = path.join(t.dir, 'members-search-versions');
+		const made = (agoMs: number, tag: string) => {
+			const name = `${Date.now() - agoMs}-${tag}`;
+			fs.mkdirSync(path.join(versions, name), { recursive: true });
+			return name;
+		};
+		// Another instance started these a moment ago (one is still being written); the first is old.
+		const old = made(10 * 60_000, 'aaaaaaaa');
+		const writing = made(3_000, 'bbbbbbbb');
+		const linked = made(2_000, 'cccccccc');
+		await rebuildMembersIndex({ db, dataDir: t.dir, logger: silent });
+		const left = fs.readdirSync(versions);
+		expect(left).not.toContain(old);
+		expect(left).toContain(writing);
+		expect(left).toContain(linked);
+		const current = path.basename(fs.readlinkSync(path.join(t.dir, 'members-search')));
+		expect(left).toContain(current);
+		expect(left).toHaveLength(3);
+	});
 });

@@ -37,16 +37,35 @@ async function ensureListener() {
 	if (listener) return listener;
 	const c = new pg.Client({ connectionString: workerData.url, types, application_name: workerData.name + ' (listen)' });
 	c.on('notification', (m) => parentPort.postMessage({ type: 'notification', channel: m.channel, payload: m.payload ?? '' }));
-	c.on('error', () => {
+	const lost = () => {
 		if (listener !== c) return;
 		listener = null;
-		// Reconnect and listen again; whatever was missed meanwhile is caught up by the parent.
-		setTimeout(() => { ensureListener().then(() => parentPort.postMessage({ type: 'relisten' }), () => {}); }, 1000);
-	});
-	await c.connect();
-	for (const channel of channels) await c.query('LISTEN ' + quoteIdent(channel));
+		c.end().catch(() => {});
+		relisten(1000);
+	};
+	// A connection ended by the server (restart, pg_terminate_backend) may only say 'end'.
+	c.on('error', lost);
+	c.on('end', lost);
+	try {
+		await c.connect();
+		for (const channel of channels) await c.query('LISTEN ' + quoteIdent(channel));
+	} catch (error) {
+		c.end().catch(() => {});
+		throw error;
+	}
 	listener = c;
 	return c;
+}
+
+// Reconnect and listen again, until the server is back (it may be down for a while); whatever was
+// missed meanwhile is caught up by the parent on 'relisten'.
+function relisten(delayMs) {
+	setTimeout(() => {
+		ensureListener().then(
+			() => parentPort.postMessage({ type: 'relisten' }),
+			() => relisten(Math.min(delayMs * 2, 10000)),
+		);
+	}, delayMs);
 }
 
 function quoteIdent(name) {
