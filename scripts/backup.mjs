@@ -9,6 +9,13 @@ import Database from 'better-sqlite3';
 // A backup is the whole database: readable by this account only, like DATA_DIR itself.
 process.umask(0o077);
 const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
+if (process.env.DATABASE_URL?.trim()) {
+	// PostgreSQL has its own consistent online dump; this script only knows SQLite's file.
+	console.error(
+		'DATABASE_URL is set: the members\' data are in PostgreSQL. Back them up with `pg_dump --format=custom "$DATABASE_URL" > portal.dump` and copy DATA_DIR (photos, media) beside it (README, "Members\' data on PostgreSQL").',
+	);
+	process.exit(2);
+}
 const source = path.join(dataDir, 'portal.db');
 if (!fs.existsSync(source)) {
 	console.error(`No database at ${source}: set DATA_DIR to the portal's data directory.`);

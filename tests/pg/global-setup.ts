@@ -16,14 +16,20 @@ export const TEMPLATE_DATABASE = 'cd_template';
 export default async function setup(project: TestProject) {
 	const started = Date.now();
 	const cluster = (await startPgCluster()) as { url: string; stop: () => void };
-	const admin = openStore({ dataDir: '', databaseUrl: cluster.url, migrate: false });
-	admin.prepare(`CREATE DATABASE ${TEMPLATE_DATABASE}`).run();
-	admin.close();
-	const template = openStore({
-		dataDir: '',
-		databaseUrl: withDatabase(cluster.url, TEMPLATE_DATABASE),
-	});
-	template.close();
+	try {
+		const admin = openStore({ dataDir: '', databaseUrl: cluster.url, migrate: false });
+		admin.prepare(`CREATE DATABASE ${TEMPLATE_DATABASE}`).run();
+		admin.close();
+		const template = openStore({
+			dataDir: '',
+			databaseUrl: withDatabase(cluster.url, TEMPLATE_DATABASE),
+		});
+		template.close();
+	} catch (error) {
+		// A migration that fails on PostgreSQL fails the run here; the cluster must not outlive it.
+		cluster.stop();
+		throw error;
+	}
 	console.log(`PostgreSQL cluster ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	project.provide('pgAdminUrl', cluster.url);
 	return () => cluster.stop();

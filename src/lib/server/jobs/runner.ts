@@ -2,7 +2,8 @@
 // only queue jobs). It polls at start and then every JOBS_POLL_MS (30 s by default).
 //
 // Never twice: a job is claimed in an IMMEDIATE transaction (state 'pending' → 'running' with a lock
-// time), so two runners, in one process or two, never both get it. A handler's writes (notification
+// time; on PostgreSQL a SERIALIZABLE one, whose conflict is retried and then finds the job taken), so
+// two runners, in one process or two, or in two instances, never both get it. A handler's writes (notification
 // rows) and the job's 'done' are committed in ONE transaction, and the mails it asked for are handed
 // to the outbox or SMTP only after that commit. A crash before the commit leaves nothing behind: the
 // lock expires and the job runs again from scratch, mailing for the first time. A crash between the

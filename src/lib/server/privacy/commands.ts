@@ -80,7 +80,7 @@ export function exportMemberData(
 }
 
 export type EraseResult =
-	| { ok: true; userId: number }
+	| { ok: true; userId: number; personId: string | null }
 	| Refused
 	| RateLimited
 	| { ok: false; kind: 'invalid'; errors: FieldErrors };
@@ -151,7 +151,8 @@ export async function eraseMember(
 	await deleteProfilePhoto(input.dataDir ?? getDataDir(), target.photo);
 	// A named post-mortem's author name is in the members' search index.
 	ctx.effects.reindexMembersSearch({ urgent: true });
-	return { ok: true, userId: id };
+	// The published pages name the people entry from git; the portal cannot rewrite them.
+	return { ok: true, userId: id, personId: target.personId };
 }
 
 /**

@@ -98,23 +98,19 @@ port.on('message', async (request) => {
 			return;
 		}
 		const c = client ?? (await connect());
-		// The client runs queries in order; these are sent without waiting for each answer.
-		const before = [];
+		// Run here, one after the other (pg 9 drops queueing queries on a busy client): no round
+		// trip to the waiting thread for each.
 		if (request.lang !== undefined && request.lang !== c.readerLang) {
-			before.push(c.query({ text: "SELECT set_config('portal.reader_lang', $1, false)", values: [request.lang] }));
+			await c.query({ text: "SELECT set_config('portal.reader_lang', $1, false)", values: [request.lang] });
 			c.readerLang = request.lang;
 		}
-		for (const text of request.prefix ?? []) before.push(c.query(text));
-		const main = c.query({
+		for (const text of request.prefix ?? []) await c.query(text);
+		const result = await c.query({
 			text: request.text,
 			values: request.values,
 			name: request.name || undefined,
 			rowMode: request.array ? 'array' : undefined,
 		});
-		const settled = await Promise.allSettled([...before, main]);
-		const failed = settled.find((s) => s.status === 'rejected');
-		if (failed) throw failed.reason;
-		const result = settled[settled.length - 1].value;
 		// A script (several statements) answers with one result per statement: keep the last.
 		const last = Array.isArray(result) ? result[result.length - 1] : result;
 		reply({ id: request.id, rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 });

@@ -44,9 +44,8 @@ interface Reply {
 const STATEMENT_TIMEOUT_MS = 30_000;
 const SERIALIZATION_RETRIES = 5;
 const MAX_NAMED_STATEMENTS = 2000;
-// Whole-database lock for `.immediate()` transactions (migrations, job claims): what SQLite's
-// BEGIN IMMEDIATE gives, one writer at a time, across every instance.
-const IMMEDIATE_LOCK_KEY = 727_001;
+// Held while the schema is brought up to date: two instances starting together migrate once.
+const MIGRATION_LOCK_KEY = 727_001;
 
 class Bridge {
 	private readonly worker: Worker;
@@ -376,20 +375,19 @@ export class PostgresDatabase {
 		return options.simple ? value : [{ [source.trim()]: value }];
 	}
 
+	/**
+	 * better-sqlite3's transaction function. Its `.immediate()` (SQLite's write lock taken up front)
+	 * is the same transaction here: SERIALIZABLE already makes concurrent transactions behave as if
+	 * one ran after the other, without making them wait in line.
+	 */
 	transaction<F extends (...args: never[]) => unknown>(fn: F): TransactionFunction<F> {
-		const run = (mode: 'deferred' | 'immediate') =>
-			((...args: Parameters<F>) => this.runTransaction(fn, args, mode)) as F;
-		const wrapped = run('deferred') as TransactionFunction<F>;
-		wrapped.deferred = run('deferred');
-		wrapped.immediate = run('immediate');
-		wrapped.exclusive = run('immediate');
-		return wrapped;
+		const run = ((...args: Parameters<F>) => this.runTransaction(fn, args)) as F;
+		return Object.assign(run, { deferred: run, immediate: run, exclusive: run });
 	}
 
 	private runTransaction<F extends (...args: never[]) => unknown>(
 		fn: F,
 		args: Parameters<F>,
-		mode: 'deferred' | 'immediate',
 	): ReturnType<F> {
 		if (this.depth > 0) {
 			const savepoint = `sp${this.depth}`;
@@ -401,7 +399,8 @@ export class PostgresDatabase {
 				return result as ReturnType<F>;
 			} catch (error) {
 				if (this.deferred.at(-1) === `SAVEPOINT ${savepoint}`) this.deferred.pop();
-				else this.send({ text: `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` });
+				else
+					this.send({ text: `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` });
 				throw error;
 			} finally {
 				this.depth--;
@@ -410,11 +409,8 @@ export class PostgresDatabase {
 		for (let attempt = 1; ; attempt++) {
 			// SERIALIZABLE: a transaction that read, decided and wrote behaves as if it ran alone, as
 			// it does on SQLite (one writer at a time); a conflict is retried from the start.
-			// BEGIN (and the lock) leave with the first statement: one round trip less.
+			// BEGIN leaves with the first statement: one round trip less.
 			this.deferred = ['BEGIN ISOLATION LEVEL SERIALIZABLE'];
-			if (mode === 'immediate') {
-				this.deferred.push(`SELECT pg_advisory_xact_lock(${IMMEDIATE_LOCK_KEY})`);
-			}
 			this.depth = 1;
 			try {
 				const result = fn(...args);
@@ -478,13 +474,14 @@ export function openPostgres(
 	const db = new PostgresDatabase(url, options);
 	if (!migrate) return db as unknown as Database;
 	try {
-		// Two instances starting together: the second waits for the first to finish.
+		// One transaction, under a lock: two instances starting together, the second waits for the
+		// first and then finds nothing to do (the migrations' own transaction becomes a savepoint).
 		db.transaction(() => {
-			db.send({ text: `SELECT pg_advisory_xact_lock(${IMMEDIATE_LOCK_KEY})` });
+			db.send({ text: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})` });
 			db.execNative(PG_COMPAT_SQL);
 			db.execNative(createMemberNameFunctionSql(LANGS));
-		}).deferred();
-		migrate(db as unknown as Database);
+			migrate(db as unknown as Database);
+		})();
 		db.refreshSchema();
 	} catch (error) {
 		db.close();

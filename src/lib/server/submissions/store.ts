@@ -562,6 +562,22 @@ export function listPendingVideos(db: Database): SubmissionMedia[] {
 	).map(toMedia);
 }
 
+/**
+ * Takes a pending video for this process's transcoder: a queued one, or one left 'processing' whose
+ * row has not moved for `staleSeconds` (its transcoder died; a live one writes its progress about
+ * twice a second). False when another transcoder (another instance on the same database) has it.
+ */
+export function claimVideo(db: Database, id: string, now: number, staleSeconds: number): boolean {
+	return (
+		prepare(
+			db,
+			`UPDATE submission_media SET state = 'processing', progress = 0, updated_at = ?
+				WHERE id = ? AND kind = 'video'
+					AND (state = 'queued' OR (state = 'processing' AND updated_at <= ?))`,
+		).run(now, id, now - staleSeconds).changes === 1
+	);
+}
+
 /** When the submission was first published (unix seconds), or null if never. */
 export function getFirstPublishedAt(db: Database, submissionId: number): number | null {
 	return (

@@ -1,6 +1,7 @@
 // The one video transcoder of a server: queued videos wait in SQLite (submission_media, state
 // 'queued'), so a video uploaded through any worker, or left half-done by a restart, is converted
-// exactly once, one at a time (ffmpeg already uses every core). Progress is written to the row about
+// exactly once, one at a time (ffmpeg already uses every core); with several instances on one
+// database, each video is claimed by one of their transcoders. Progress is written to the row about
 // twice a second, which the form polls; a failure is stored as a code the form explains.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 import { getDatabase, getDataDir } from '../db';
 import { getNowSeconds } from '../time';
 import { mediaDirectory } from './media-files';
-import { listPendingVideos, updateMedia, type SubmissionMedia } from './store';
+import { claimVideo, listPendingVideos, updateMedia, type SubmissionMedia } from './store';
 import { transcodeVideo } from './media/video';
 
 const stateKey = Symbol.for('coaching-dealer.transcoder');
@@ -43,10 +44,19 @@ export async function whenTranscoderIdle(): Promise<void> {
 	while (getState().running) await getState().running;
 }
 
+// A video another transcoder is converting (another instance on the same database) stays its own
+// until its row stops moving this long; then it is taken over, as after a restart.
+const STALE_SECONDS = 120;
+
 async function drain(db: Database, dataDir: string): Promise<void> {
 	for (;;) {
-		const next = listPendingVideos(db)[0];
-		if (!next) return;
+		const pending = listPendingVideos(db);
+		const next = pending.find((media) => claimVideo(db, media.id, getNowSeconds(), STALE_SECONDS));
+		if (!next) {
+			// Only others' videos left: look again once theirs would count as abandoned.
+			if (pending.length > 0) setTimeout(() => kickTranscoder(), STALE_SECONDS * 1000).unref();
+			return;
+		}
 		await transcodeOne(db, dataDir, next);
 	}
 }
@@ -54,7 +64,6 @@ async function drain(db: Database, dataDir: string): Promise<void> {
 async function transcodeOne(db: Database, dataDir: string, media: SubmissionMedia) {
 	const dir = mediaDirectory(dataDir, String(media.meta.dir));
 	const original = path.join(dir, String(media.meta.original ?? ''));
-	updateMedia(db, media.id, { state: 'processing', progress: 0 }, getNowSeconds());
 	let last = 0;
 	const started = performance.now();
 	const result = await transcodeVideo(original, dir, {

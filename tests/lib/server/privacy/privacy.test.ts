@@ -22,7 +22,7 @@ import {
 	validateSessionToken,
 } from '../../../../src/lib/server/session';
 import { SECONDS_PER_DAY } from '../../../../src/lib/server/time';
-import { getUserById, type User } from '../../../../src/lib/server/user';
+import { getUserById, setUserPersonId, type User } from '../../../../src/lib/server/user';
 import { addUser, createTestDatabase, T0 } from '../test-db';
 
 const NOW = T0 + 400 * SECONDS_PER_DAY;
@@ -233,6 +233,9 @@ describe('erasure', () => {
 		);
 		const bruno0 = listAudit(t.db).length;
 
+		// Anna is also a people entry of the git content, which the portal cannot rewrite: the admin is
+		// told which one to have removed.
+		setUserPersonId(t.db, anna.id, 'anna-verdi');
 		const ctx = createContextFor(t.db, admin, { dataDir });
 		expect(
 			await eraseMember(ctx, {
@@ -254,6 +257,7 @@ describe('erasure', () => {
 		).toEqual({
 			ok: true,
 			userId: anna.id,
+			personId: 'anna-verdi',
 		});
 
 		const erased = getUserById(t.db, anna.id)!;
