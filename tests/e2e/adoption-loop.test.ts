@@ -205,13 +205,12 @@ describe('the adoption loop', () => {
 				)
 				.run(now() - 60),
 		);
-		const fresh = await startServer({
+		// The same DATA_DIR (and database): startServer uses the one it is given.
+		server = await startServer({
 			...ENV,
 			DATA_DIR: dataDir,
 			...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
 		});
-		fs.rmSync(fresh.dataDir, { recursive: true, force: true });
-		server = { ...fresh, dataDir };
 		member = createMemberClient(server);
 		await waitFor(
 			() => mails(CLAIRE, 'reminders'),

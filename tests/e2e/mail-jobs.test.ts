@@ -3,7 +3,6 @@
 // whose time passed while the server was down runs once when it is back; the mail's one-click
 // unsubscribe (RFC 8058 POST, no Origin, no session) turns that kind off; the member sees the
 // notification in the portal and sets their mail preferences on the account page.
-import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,8 +91,6 @@ describe('jobs on the real server', () => {
 		withDb((db) => queueReminder(db, 'gamma-crm', 'e2e-reminder:gamma-crm', now() - 3600));
 		const previous = server;
 		server = await startServer({ ...ENV, DATA_DIR: dataDir });
-		fs.rmSync(server.dataDir, { recursive: true, force: true });
-		server = { ...server, dataDir };
 		client = createMemberClient(server);
 		void previous;
 		const after = await waitFor(reminders, (m) => m.length >= 2, 'the missed reminder');
