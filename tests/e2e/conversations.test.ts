@@ -5,7 +5,6 @@
 // no longer receive messages.
 import fs from 'node:fs';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -15,6 +14,7 @@ import {
 	type MemberClient,
 	type RunningServer,
 	signInPage,
+	queryServer,
 } from './harness';
 
 const ANNA = 'anna.verdi@it.fixture.example';
@@ -39,14 +39,7 @@ afterAll(async () => {
 });
 
 /** Reads the server's database file (read-only), as a check of what was really stored. */
-function query<T>(sql: string, ...params: unknown[]): T[] {
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'), { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryServer<T>(server, sql, ...params);
 
 function messagesIn(threadId: number): string[] {
 	return query<{ body: string }>(

@@ -274,3 +274,17 @@ export function createPgDatabase(): { url: string; drop: () => void } {
 		},
 	};
 }
+
+/**
+ * Rows of `sql` read straight from a running server's store (SQLite file or PostgreSQL), for
+ * assertions on what was stored.
+ * @example queryServer<{ n: number }>(server, 'SELECT count(*) AS n FROM message')
+ */
+export function queryServer<T>(server: RunningServer, sql: string, ...params: unknown[]): T[] {
+	const db = openServerStore(server);
+	try {
+		return db.prepare(sql).all(...params) as T[];
+	} finally {
+		db.close();
+	}
+}

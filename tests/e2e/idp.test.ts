@@ -6,10 +6,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, setRoles, startServer, type RunningServer } from './harness';
+import { launchBrowser, setRoles, startServer, queryServer, type RunningServer } from './harness';
 import { freePort, startTestIdp, type TestIdp, type TestUser } from './oidc-idp';
 
 // Claims are read at each sign-in, so a test changes them here to move someone.
@@ -86,14 +85,7 @@ afterAll(async () => {
 	await idp?.close();
 });
 
-function query<T>(target: RunningServer, sql: string, ...params: unknown[]): T[] {
-	const db = new Sqlite(path.join(target.dataDir, 'portal.db'), { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
-}
+const query = queryServer;
 
 function member(target: RunningServer, email: string) {
 	return query<{ id: number; country: string | null; role: string; password_hash: string }>(

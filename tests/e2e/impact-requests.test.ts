@@ -4,7 +4,6 @@
 // that each country sees only its own rows of.
 import fs from 'node:fs';
 import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -14,6 +13,7 @@ import {
 	startServer,
 	type MemberClient,
 	type RunningServer,
+	queryServer,
 } from './harness';
 
 const BRUNO = 'bruno.costa@pt.fixture.example'; // member, Portugal
@@ -39,14 +39,7 @@ afterAll(async () => {
 	await server?.stop();
 });
 
-function query<T>(sql: string, ...params: unknown[]): T[] {
-	const db = new Sqlite(path.join(server.dataDir, 'portal.db'), { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
-}
+const query = <T>(sql: string, ...params: unknown[]) => queryServer<T>(server, sql, ...params);
 
 async function seriousAxeViolations(page: Page): Promise<string[]> {
 	// Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) does not apply.

@@ -2,11 +2,15 @@
 // from claims on first sign-in, the account reused after, refusals in plain words (missing country,
 // provider error, replayed state, forged / expired / wrong-nonce ID tokens), local passwords switched
 // off, and sign-out that ends the provider's session too. Real redirects in Debian's Chromium.
-import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, launchBrowser, startServer, type RunningServer } from './harness';
+import {
+	DEMO_PASSWORD,
+	launchBrowser,
+	startServer,
+	queryServer,
+	type RunningServer,
+} from './harness';
 import { freePort, startTestIdp, type TestIdp } from './oidc-idp';
 
 const USERS = {
@@ -89,14 +93,7 @@ afterAll(async () => {
 	await idp?.close();
 });
 
-function query<T>(target: RunningServer, sql: string, ...params: unknown[]): T[] {
-	const db = new Sqlite(path.join(target.dataDir, 'portal.db'), { readonly: true });
-	try {
-		return db.prepare(sql).all(...params) as T[];
-	} finally {
-		db.close();
-	}
-}
+const query = queryServer;
 
 async function newPage(): Promise<Page> {
 	const context = await browser.newContext();

@@ -318,8 +318,8 @@ export function deleteScimUser(ctx: CommandContext, id: string): ScimResponse {
 	return answer.status === 200 ? { status: 204, body: null } : answer;
 }
 
-/** The PatchOp operations the portal understands, as the fields they set. */
-function readPatch(body: unknown): ScimUserInput | ScimResponse {
+/** The operations of a PatchOp body (Users and Groups alike), or the 400 a malformed one gets. */
+export function readPatchOperations(body: unknown): Record<string, unknown>[] | ScimResponse {
 	const b = body as Record<string, unknown> | null;
 	if (
 		!b ||
@@ -328,8 +328,15 @@ function readPatch(body: unknown): ScimUserInput | ScimResponse {
 		!Array.isArray(b.Operations)
 	)
 		return scimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax');
+	return b.Operations as Record<string, unknown>[];
+}
+
+/** The PatchOp operations the portal understands, as the fields they set. */
+function readPatch(body: unknown): ScimUserInput | ScimResponse {
+	const operations = readPatchOperations(body);
+	if (!Array.isArray(operations)) return operations;
 	const merged: Record<string, unknown> = {};
-	for (const raw of b.Operations as Record<string, unknown>[]) {
+	for (const raw of operations) {
 		const op = String(raw?.op ?? '').toLowerCase();
 		if (op !== 'replace' && op !== 'add')
 			return scimError(

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit';
 import type { CommandContext } from '../context';
 import { hasRoleMapping, mapGroups } from '../sso/commands';
 import { getUserById, setUserHq, setUserRole } from '../user';
-import { LIST_SCHEMA, PATCH_SCHEMA, scimError, type ScimResponse } from './commands';
+import { LIST_SCHEMA, readPatchOperations, scimError, type ScimResponse } from './commands';
 import {
 	deleteGroup,
 	findExistingUserIds,
@@ -289,18 +289,12 @@ export function patchScimGroup(ctx: CommandContext, id: string, body: unknown): 
 	const groupId = readId(id);
 	const group = groupId === null ? null : getGroup(ctx.db, groupId);
 	if (!group) return scimError(404, 'No such group.');
-	const b = body as Record<string, unknown> | null;
-	if (
-		!b ||
-		!Array.isArray(b.schemas) ||
-		!b.schemas.includes(PATCH_SCHEMA) ||
-		!Array.isArray(b.Operations)
-	)
-		return scimError(400, 'The body must be a PatchOp with Operations.', 'invalidSyntax');
+	const operations = readPatchOperations(body);
+	if (!Array.isArray(operations)) return operations;
 	let displayName = group.displayName;
 	let externalId = group.externalId;
 	const members = new Set(group.members.map((m) => m.userId));
-	for (const raw of b.Operations as Record<string, unknown>[]) {
+	for (const raw of operations) {
 		const op = String(raw?.op ?? '').toLowerCase();
 		const path = typeof raw?.path === 'string' ? raw.path.trim() : '';
 		// Okta removes one member with a filter in the path.
