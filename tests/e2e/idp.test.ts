@@ -4,11 +4,11 @@
 // every sign-in (roles only when a group → role mapping is configured); SCIM Groups push group
 // membership onto the same roles. Real redirects in Debian's Chromium, raw HTTP for SCIM.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, setRoles, startServer, queryServer, type RunningServer } from './harness';
+import { sendScim, type ScimAnswer } from './scim-client';
 import { freePort, startTestIdp, type TestIdp, type TestUser } from './oidc-idp';
 
 // Claims are read at each sign-in, so a test changes them here to move someone.
@@ -249,43 +249,8 @@ describe('claims at every sign-in', () => {
 });
 
 /** A raw SCIM request to the SSO-only portal, with the directory's bearer token. */
-function scim(
-	method: string,
-	target: string,
-	body?: object,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
-	const url = new URL(ssoOnly.url + target);
-	const data = body ? JSON.stringify(body) : undefined;
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			{
-				host: url.hostname,
-				port: url.port,
-				method,
-				path: url.pathname + url.search,
-				headers: {
-					Accept: 'application/scim+json',
-					Authorization: `Bearer ${SCIM_TOKEN}`,
-					...(data
-						? { 'Content-Type': 'application/scim+json', 'Content-Length': Buffer.byteLength(data) }
-						: {}),
-				},
-			},
-			(res) => {
-				let text = '';
-				res.on('data', (c) => (text += c));
-				res.on('end', () =>
-					resolve({
-						status: res.statusCode!,
-						headers: res.headers,
-						json: text ? JSON.parse(text) : null,
-					}),
-				);
-			},
-		);
-		req.on('error', reject);
-		req.end(data);
-	});
+function scim(method: string, target: string, body?: object): Promise<ScimAnswer> {
+	return sendScim(ssoOnly.url, method, target, body, SCIM_TOKEN);
 }
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';

@@ -1,10 +1,10 @@
 // SCIM 2.0 provisioning through node:http against the real server: the directory creates, finds,
 // updates and deactivates members with its bearer token; a deactivated member's sessions end at once.
-import http from 'node:http';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemberClient, startServer, type RunningServer } from './harness';
+import { sendScim, type ScimAnswer } from './scim-client';
 
 const TOKEN = 'scim-token-for-tests-0123456789abcdef0123456789';
 let server: RunningServer;
@@ -21,39 +21,8 @@ function scim(
 	target: string,
 	body?: object,
 	token: string | null = TOKEN,
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; json: any }> {
-	const url = new URL(server.url + target);
-	const data = body ? JSON.stringify(body) : undefined;
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			{
-				host: url.hostname,
-				port: url.port,
-				method,
-				path: url.pathname + url.search,
-				headers: {
-					Accept: 'application/scim+json',
-					...(token ? { Authorization: `Bearer ${token}` } : {}),
-					...(data
-						? { 'Content-Type': 'application/scim+json', 'Content-Length': Buffer.byteLength(data) }
-						: {}),
-				},
-			},
-			(res) => {
-				let text = '';
-				res.on('data', (c) => (text += c));
-				res.on('end', () =>
-					resolve({
-						status: res.statusCode!,
-						headers: res.headers,
-						json: text ? JSON.parse(text) : null,
-					}),
-				);
-			},
-		);
-		req.on('error', reject);
-		req.end(data);
-	});
+): Promise<ScimAnswer> {
+	return sendScim(server.url, method, target, body, token);
 }
 
 function audit(target: string) {
