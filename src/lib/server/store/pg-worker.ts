@@ -25,7 +25,16 @@ let listener = null;
 const channels = new Set();
 
 async function connect() {
-	const c = new pg.Client({ connectionString: workerData.url, types, application_name: workerData.name });
+	// A database that does not answer must not hold the portal's thread for long: 5 s to connect,
+	// the statement timeout on the server and, should the network drop the answer, on the client.
+	const c = new pg.Client({
+		connectionString: workerData.url,
+		types,
+		application_name: workerData.name,
+		connectionTimeoutMillis: 5000,
+		query_timeout: Number(workerData.statementTimeoutMs) + 2000,
+		keepAlive: true,
+	});
 	c.on('error', () => { if (client === c) client = null; });
 	await c.connect();
 	await c.query("SET statement_timeout = " + Number(workerData.statementTimeoutMs));
@@ -35,7 +44,13 @@ async function connect() {
 
 async function ensureListener() {
 	if (listener) return listener;
-	const c = new pg.Client({ connectionString: workerData.url, types, application_name: workerData.name + ' (listen)' });
+	const c = new pg.Client({
+		connectionString: workerData.url,
+		types,
+		application_name: workerData.name + ' (listen)',
+		connectionTimeoutMillis: 5000,
+		keepAlive: true,
+	});
 	c.on('notification', (m) => parentPort.postMessage({ type: 'notification', channel: m.channel, payload: m.payload ?? '' }));
 	const lost = () => {
 		if (listener !== c) return;
