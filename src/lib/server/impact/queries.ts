@@ -513,7 +513,8 @@ export function queryCoverageRows(
 /**
  * Changes whenever the database does: any commit by another connection moves `data_version`, any by
  * this connection `total_changes()`. On PostgreSQL, `data_version` is
- * PostgreSQL's current snapshot, which any committed write by anyone changes.
+ * PostgreSQL's current snapshot, which any committed write in the cluster changes (other databases'
+ * too: the cache is then dropped more often than needed, never kept too long).
  */
 export function queryDataStamp(db: Database): string {
 	const version = db.pragma('data_version', { simple: true }) as number;
