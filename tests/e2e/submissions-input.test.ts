@@ -26,6 +26,7 @@ import {
 	type MemberClient,
 	type RunningServer,
 } from './harness';
+import { makePhoneHeic } from '../lib/server/submissions/media/fixtures';
 
 const ANNA = 'anna.verdi@it.fixture.example'; // an editor in Spain here
 const CLAIRE = 'claire.martin@fr.fixture.example'; // HQ editor
@@ -274,6 +275,60 @@ describe('upload limits', () => {
 		expect(res.status).toBe(400);
 		expect(await res.text()).toContain('“bomb.png” has far too many pixels');
 	});
+
+	it('takes an iPhone HEIC cover: served as upright WebP with no EXIF or GPS left', async () => {
+		const own = await newSubmission();
+		const heic = await makePhoneHeic(path.join(server.dataDir, 'IMG_0042.HEIC.fixture'), {
+			width: 1600,
+			height: 1200,
+			orientation: 6,
+		});
+		const data = fs.readFileSync(heic);
+		fs.rmSync(heic);
+		expect(data.toString('latin1')).toContain('secret-exif-marker');
+		const res = await postForm(
+			own,
+			ANNA,
+			{ revision: '1', title: 'Cover from an iPhone', action: 'save' },
+			{ 'cover.file': { name: 'IMG_0042.HEIC', data, type: 'image/heic' } },
+		);
+		expect(res.status).toBe(303);
+		const db = new Sqlite(path.join(server.dataDir, 'portal.db'), { readonly: true });
+		const row = db
+			.prepare(`SELECT meta FROM submission_media WHERE original_name = 'IMG_0042.HEIC'`)
+			.get() as { meta: string };
+		db.close();
+		const meta = JSON.parse(row.meta) as {
+			dir: string;
+			width: number;
+			height: number;
+			variants: { file: string; width: number; height: number }[];
+		};
+		expect(meta).toMatchObject({ width: 1200, height: 1600 });
+		expect(meta.variants.map((v) => [v.width, v.height])).toEqual([
+			[480, 640],
+			[800, 1067],
+			[1200, 1600],
+		]);
+		for (const variant of meta.variants) {
+			const served = await client.get(`/submission-media/${meta.dir}/${variant.file}`, ANNA);
+			expect(served.status).toBe(200);
+			const bytes = Buffer.from(await served.arrayBuffer());
+			const info = await sharp(bytes).metadata();
+			expect(info).toMatchObject({ format: 'webp', width: variant.width });
+			expect(info.exif).toBeUndefined();
+			expect(bytes.toString('latin1')).not.toContain('secret-exif-marker');
+			// Portrait, red on top (the left of the stored landscape pixels): turned once, not twice.
+			const { data: px, info: raw } = await sharp(bytes)
+				.raw()
+				.toBuffer({ resolveWithObject: true });
+			const at = (x: number, y: number) => px[(y * raw.width + x) * raw.channels]!;
+			expect(at(raw.width / 2, 10)).toBeGreaterThan(180);
+			expect(at(raw.width / 2, raw.height - 10)).toBeLessThan(60);
+		}
+		// The upload and the decoded PNG are gone from the temp area.
+		expect(fs.readdirSync(path.join(server.dataDir, 'tmp'))).toEqual([]);
+	}, 60_000);
 
 	it('checks caption files before accepting them', async () => {
 		const res = await postForm(

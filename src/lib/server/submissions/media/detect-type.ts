@@ -2,6 +2,7 @@ import { fileTypeFromFile } from 'file-type';
 import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { fail, succeed, type MediaResult } from './errors';
+import { findHeifTools, type HeifTools } from './heif';
 import { MAX_INPUT_PIXELS } from './process-image';
 
 // The type of an upload is read from its bytes only. The file name and the browser's Content-Type
@@ -36,6 +37,7 @@ export interface DetectedType {
 export async function detectMediaType(
 	filePath: string,
 	accept: readonly MediaKind[] = ['image', 'video'],
+	options: { heif?: HeifTools | null } = {},
 ): Promise<MediaResult<DetectedType>> {
 	const { size } = await fs.stat(filePath);
 	if (size === 0) return fail({ code: 'empty-file' });
@@ -44,12 +46,11 @@ export async function detectMediaType(
 	if (!found || !kind || !accept.includes(kind)) {
 		return fail({ code: 'wrong-type', detected: found?.mime ?? null });
 	}
-	if (
-		(found.mime === 'image/heic' || found.mime === 'image/heif') &&
-		!(await canDecodeHeif(filePath))
-	) {
+	if (found.mime === 'image/heic' || found.mime === 'image/heif') {
 		// iPhone photos are HEVC inside HEIF; sharp's prebuilt libheif has no HEVC decoder (patents).
-		return fail({ code: 'unsupported-heic' });
+		// Debian's libheif tools decode them (processImage); without those, only what sharp reads.
+		const tools = options.heif === undefined ? await findHeifTools() : options.heif;
+		if (!tools && !(await canDecodeHeif(filePath))) return fail({ code: 'unsupported-heic' });
 	}
 	return succeed({ kind, mime: found.mime, extension: found.ext });
 }

@@ -1,7 +1,9 @@
+import { fileTypeFromFile } from 'file-type';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { fail, succeed, type MediaResult } from './errors';
+import { decodeHeif, findHeifTools, readHeifImages, type HeifTools } from './heif';
 
 // A submitted photo is never published as sent: sharp decodes it and writes new WebP files, so what
 // readers get is pixels only. No withMetadata/keepExif: EXIF (GPS position, camera serial, author)
@@ -31,6 +33,8 @@ export interface ProcessImageOptions {
 	minWidth?: number;
 	/** WebP quality; 80 unless told. */
 	quality?: number;
+	/** The libheif tools that decode HEIC; `findHeifTools()` unless told (null: sharp only). */
+	heif?: HeifTools | null;
 }
 
 /**
@@ -49,6 +53,51 @@ export async function processImage(
 	if (widths.length === 0) throw new Error('processImage needs at least one width');
 	if (!/^[a-z0-9][a-z0-9-]*$/i.test(baseName)) throw new Error(`Bad base name \`${baseName}\``);
 
+	const type = await fileTypeFromFile(inputPath).catch(() => undefined);
+	if (type?.mime === 'image/heic' || type?.mime === 'image/heif') {
+		const tools = options.heif === undefined ? await findHeifTools() : options.heif;
+		if (tools) return processHeif(tools, inputPath, outDir, baseName, widths, options);
+	}
+	return encodeVariants(inputPath, outDir, baseName, widths, options, true);
+}
+
+/**
+ * A HEIC's declared size is checked before anything is decoded, then heif-convert writes a lossless
+ * PNG next to the upload (its temp directory) for sharp. The PNG is removed whatever happens.
+ */
+async function processHeif(
+	tools: HeifTools,
+	inputPath: string,
+	outDir: string,
+	baseName: string,
+	widths: readonly number[],
+	options: ProcessImageOptions,
+): Promise<MediaResult<ProcessedImage>> {
+	const images = await readHeifImages(inputPath);
+	if (!images) return fail({ code: 'unreadable' });
+	// heif-convert decodes every top-level image, so all of them count against the limit.
+	const pixels = images.reduce((sum, image) => sum + image.width * image.height, 0);
+	if (pixels > MAX_INPUT_PIXELS) return fail({ code: 'pixel-bomb', limit: MAX_INPUT_PIXELS });
+	const workDir = await fs.mkdtemp(path.join(path.dirname(inputPath), 'heif-'));
+	try {
+		const decoded = await decodeHeif(tools, inputPath, images, workDir);
+		if (!decoded) return fail({ code: 'unreadable' });
+		// libheif has applied the container's rotation (irot/imir); the EXIF orientation copied into
+		// the PNG repeats it (iPhones write both), so applying it again would turn the photo twice.
+		return await encodeVariants(decoded, outDir, baseName, widths, options, false);
+	} finally {
+		await fs.rm(workDir, { recursive: true, force: true });
+	}
+}
+
+async function encodeVariants(
+	inputPath: string,
+	outDir: string,
+	baseName: string,
+	widths: readonly number[],
+	options: ProcessImageOptions,
+	orient: boolean,
+): Promise<MediaResult<ProcessedImage>> {
 	let metadata: sharp.Metadata;
 	try {
 		// The header only: a pixel bomb is measured here, before a single pixel is decoded.
@@ -56,8 +105,9 @@ export async function processImage(
 	} catch {
 		return fail({ code: 'unreadable' });
 	}
-	const sourceWidth = metadata.autoOrient?.width ?? metadata.width;
-	const sourceHeight = metadata.autoOrient?.height ?? metadata.height;
+	const upright = orient ? metadata.autoOrient : undefined;
+	const sourceWidth = upright?.width ?? metadata.width;
+	const sourceHeight = upright?.height ?? metadata.height;
 	if (!sourceWidth || !sourceHeight) return fail({ code: 'unreadable' });
 	if (sourceWidth * sourceHeight > MAX_INPUT_PIXELS) {
 		return fail({ code: 'pixel-bomb', limit: MAX_INPUT_PIXELS });
@@ -70,7 +120,8 @@ export async function processImage(
 		(a, b) => a - b,
 	);
 	await fs.mkdir(outDir, { recursive: true });
-	const source = sharp(inputPath, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+	const decoder = sharp(inputPath, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' });
+	const source = orient ? decoder.rotate() : decoder;
 	const variants: ImageVariant[] = [];
 	try {
 		for (const width of targets) {

@@ -4,6 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectMediaType } from '../../../../../src/lib/server/submissions/media/detect-type';
+import {
+	findHeifTools,
+	probeHeifTools,
+} from '../../../../../src/lib/server/submissions/media/heif';
 import { makeHeic, makeVideo } from './fixtures';
 
 let dir: string;
@@ -73,8 +77,8 @@ describe('detectMediaType', () => {
 		});
 	});
 
-	it('says an iPhone HEIC cannot be read here (so the editor exports it as JPEG)', async () => {
-		// The premise: sharp's prebuilt libheif decodes AVIF but not HEVC. A build that can would take it.
+	it('takes an iPhone HEIC when Debian’s libheif tools are here, and says so plainly when not', async () => {
+		// The premise: sharp's prebuilt libheif decodes AVIF but not HEVC, so heif-convert is what reads it.
 		const decodable = await sharp(file('IMG_0001.HEIC'))
 			.raw()
 			.toBuffer()
@@ -83,7 +87,14 @@ describe('detectMediaType', () => {
 				() => false,
 			);
 		expect(decodable).toBe(false);
-		expect(await detectMediaType(file('IMG_0001.HEIC'))).toEqual({
+		expect(await findHeifTools()).toEqual({ convert: 'heif-convert' });
+		expect(await detectMediaType(file('IMG_0001.HEIC'), ['image'])).toEqual({
+			ok: true,
+			value: { kind: 'image', mime: 'image/heic', extension: 'heic' },
+		});
+		// A server without libheif-examples: the editor is told to export a JPEG instead.
+		expect(await probeHeifTools(path.join(dir, 'no-such-bin'))).toBeNull();
+		expect(await detectMediaType(file('IMG_0001.HEIC'), ['image'], { heif: null })).toEqual({
 			ok: false,
 			error: { code: 'unsupported-heic' },
 		});

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 
 // Real inputs made by Debian's ffmpeg: what a phone or a browser would send, small enough to keep
 // the tests quick on a two-core machine.
@@ -159,6 +160,100 @@ export async function makeHeic(file: string, workFile: string): Promise<string> 
 		);
 	const metaLength = metaFor(0).length;
 	const heic = Buffer.concat([ftyp, metaFor(ftyp.length + metaLength + 8), box('mdat', frame)]);
+	fs.writeFileSync(file, heic);
+	return file;
+}
+
+export interface PhoneHeicOptions {
+	width: number;
+	height: number;
+	/** Text put in the EXIF copyright, to look for in what is published. */
+	marker?: string;
+	/**
+	 * 6 (portrait, phone turned clockwise): the pixels stay stored landscape and the container
+	 * carries an `irot` box saying "turn 90° clockwise", with the same EXIF orientation, as iPhones
+	 * write both.
+	 */
+	orientation?: 1 | 6;
+}
+
+/**
+ * A HEIC as an iPhone writes it, made by Debian's heif-enc (x265) from a JPEG with GPS EXIF: left
+ * half red, right half blue, so which way up a decoded copy is can be read from its pixels.
+ */
+export async function makePhoneHeic(
+	file: string,
+	{ width, height, marker = 'secret-exif-marker', orientation = 1 }: PhoneHeicOptions,
+): Promise<string> {
+	const jpeg = `${file}.source.jpg`;
+	const half = Math.floor(width / 2);
+	await sharp({ create: { width, height, channels: 3, background: { r: 20, g: 20, b: 220 } } })
+		.composite([
+			{
+				input: {
+					create: { width: half, height, channels: 3, background: { r: 220, g: 20, b: 20 } },
+				},
+				left: 0,
+				top: 0,
+			},
+		])
+		.jpeg({ quality: 90 })
+		.withExif({
+			IFD0: { Copyright: marker },
+			IFD3: {
+				GPSLatitudeRef: 'N',
+				GPSLatitude: '40/1 25/1 0/1',
+				GPSLongitudeRef: 'W',
+				GPSLongitude: '3/1 42/1 0/1',
+			},
+		})
+		// withMetadata also keeps sharp's sRGB profile, which heif-enc stores as a `colr` box.
+		.withMetadata({ orientation })
+		.toFile(jpeg);
+	await run('heif-enc', ['-q', '70', '-o', file, jpeg]);
+	fs.rmSync(jpeg);
+	if (orientation === 6) fs.writeFileSync(file, rotateHeic(fs.readFileSync(file)));
+	return file;
+}
+
+/**
+ * heif-enc 1.15 copies the EXIF orientation but writes no `irot`: this replaces the image's `colr`
+ * property, in place and at the same size, by an `irot` (angle 3: 270° anticlockwise, i.e. 90°
+ * clockwise) and a `free` box, so no offset in the file moves and the association stays.
+ */
+function rotateHeic(heic: Buffer): Buffer {
+	const out = Buffer.from(heic);
+	const ipco = out.indexOf('ipco', 0, 'latin1') - 4;
+	if (ipco < 0) throw new Error('no ipco box');
+	const end = ipco + out.readUInt32BE(ipco);
+	for (let at = ipco + 8; at < end; at += out.readUInt32BE(at)) {
+		if (out.toString('latin1', at + 4, at + 8) !== 'colr') continue;
+		const size = out.readUInt32BE(at);
+		out.writeUInt32BE(9, at);
+		out.write('irot', at + 4, 'latin1');
+		out[at + 8] = 3;
+		out.writeUInt32BE(size - 9, at + 9);
+		out.write('free', at + 13, 'latin1');
+		out.fill(0, at + 17, at + size);
+		return out;
+	}
+	throw new Error('no colr box to turn into irot (did the source JPEG carry an ICC profile?)');
+}
+
+/** A real 64×64 HEIC whose `ispe` box claims `width`×`height`: a bomb by its declared size. */
+export async function makeHeicBomb(file: string, width: number, height: number): Promise<string> {
+	const png = `${file}.source.png`;
+	await sharp({ create: { width: 64, height: 64, channels: 3, background: '#c00' } })
+		.png()
+		.toFile(png);
+	await run('heif-enc', ['-q', '50', '-o', file, png]);
+	fs.rmSync(png);
+	const heic = fs.readFileSync(file);
+	const ispe = heic.indexOf('ispe', 0, 'latin1');
+	if (ispe < 0 || heic.indexOf('ispe', ispe + 4, 'latin1') >= 0)
+		throw new Error('expected one ispe');
+	heic.writeUInt32BE(width, ispe + 8);
+	heic.writeUInt32BE(height, ispe + 12);
 	fs.writeFileSync(file, heic);
 	return file;
 }

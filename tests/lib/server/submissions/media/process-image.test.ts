@@ -9,6 +9,8 @@ import {
 	MAX_INPUT_PIXELS,
 	processImage,
 } from '../../../../../src/lib/server/submissions/media/process-image';
+import { readHeifImages } from '../../../../../src/lib/server/submissions/media/heif';
+import { makeHeicBomb, makePhoneHeic, truncateFile } from './fixtures';
 
 let dir: string;
 let out: string;
@@ -166,5 +168,90 @@ describe('processImage', () => {
 			ok: false,
 			error: { code: 'unreadable' },
 		});
+	});
+});
+
+describe('processImage with an iPhone HEIC (decoded by Debian’s heif-convert)', () => {
+	/** What is in the upload's directory besides the files the test put there. */
+	const leftovers = (...inputs: string[]) =>
+		fs.readdirSync(dir).filter((name) => name !== 'out' && !inputs.includes(name));
+
+	it('publishes upright WebP variants of a portrait HEIC with its GPS position and EXIF gone', async () => {
+		const input = await makePhoneHeic(file('IMG_0042.HEIC'), {
+			width: 2000,
+			height: 1500,
+			orientation: 6,
+		});
+		// The input really carries what must go, and sharp alone cannot read it.
+		expect(fs.readFileSync(input).toString('latin1')).toContain('secret-exif-marker');
+		await expect(sharp(input).raw().toBuffer()).rejects.toThrow();
+
+		const result = await processImage(input, out, 'photo', GALLERY_WIDTHS, { minWidth: 360 });
+		expect(result).toEqual({
+			ok: true,
+			value: {
+				width: 1500,
+				height: 2000,
+				variants: [
+					{ file: 'photo-360.webp', width: 360, height: 480, bytes: expect.any(Number) },
+					{ file: 'photo-720.webp', width: 720, height: 960, bytes: expect.any(Number) },
+					{ file: 'photo-1200.webp', width: 1200, height: 1600, bytes: expect.any(Number) },
+				],
+			},
+		});
+		for (const variant of result.ok ? result.value.variants : []) {
+			const written = path.join(out, variant.file);
+			const meta = await sharp(written).metadata();
+			expect(meta.format).toBe('webp');
+			expect(meta.exif).toBeUndefined();
+			expect(meta.xmp).toBeUndefined();
+			expect(fs.readFileSync(written).toString('latin1')).not.toContain('secret-exif-marker');
+		}
+		// Turned once (the container's irot), not twice (irot, then the EXIF tag repeating it).
+		const largest = path.join(out, 'photo-1200.webp');
+		expect(await pixelAt(largest, 600, 100)).toMatchObject({
+			r: expect.toSatisfy((r: number) => r > 180),
+		});
+		expect(await pixelAt(largest, 600, 1500)).toMatchObject({
+			b: expect.toSatisfy((b: number) => b > 180),
+		});
+		// The decoded PNG was removed from the upload's directory.
+		expect(leftovers('IMG_0042.HEIC')).toEqual([]);
+	});
+
+	it('refuses a HEIC declaring 20000×20000 from its container, without decoding it', async () => {
+		const input = await makeHeicBomb(file('bomb.heic'), 20_000, 20_000);
+		expect(await readHeifImages(input)).toEqual([{ width: 20_000, height: 20_000, primary: true }]);
+		const started = Date.now();
+		expect(await processImage(input, out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'pixel-bomb', limit: MAX_INPUT_PIXELS },
+		});
+		expect(Date.now() - started).toBeLessThan(1000);
+		expect(leftovers('bomb.heic')).toEqual([]);
+	});
+
+	it('says a HEIC cut short or with broken picture data is unreadable, and leaves no file behind', async () => {
+		const whole = await makePhoneHeic(file('whole.heic'), { width: 1600, height: 1200 });
+		const cut = truncateFile(whole, file('cut.heic'), 0.6);
+		expect(await processImage(cut, out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'unreadable' },
+		});
+		// The container is whole but the first bytes of the HEVC stream are garbage: heif-convert
+		// starts, fails, and its work directory goes with it.
+		const bytes = fs.readFileSync(whole);
+		const mdat = bytes.indexOf('mdat', 0, 'latin1');
+		bytes.fill(0xff, mdat + 4, mdat + 44);
+		fs.writeFileSync(file('broken.heic'), bytes);
+		expect(await readHeifImages(file('broken.heic'))).toEqual([
+			{ width: 1600, height: 1200, primary: true },
+		]);
+		expect(await processImage(file('broken.heic'), out, 'cover', COVER_WIDTHS)).toEqual({
+			ok: false,
+			error: { code: 'unreadable' },
+		});
+		expect(fs.existsSync(out) ? fs.readdirSync(out) : []).toEqual([]);
+		expect(leftovers('whole.heic', 'cut.heic', 'broken.heic')).toEqual([]);
 	});
 });
