@@ -21,3 +21,21 @@ export function denseBody(chars: number): string {
 	}
 	return parts.join('\n\n').slice(0, chars).replace(/\n[^\n]*$/, '');
 }
+
+/**
+ * The same text cut into text blocks of at most `perBlock` characters, at its headings, as the form
+ * wants it (a text block holds 20,000 characters, a body 100,000).
+ */
+export function denseBlocks(chars: number, perBlock: number): string[] {
+	const blocks: string[] = [];
+	let current = '';
+	for (const section of denseBody(chars).split(/\n\n(?=## )/)) {
+		if (current && current.length + 2 + section.length > perBlock) {
+			blocks.push(current);
+			current = '';
+		}
+		current = current ? `${current}\n\n${section}` : section;
+	}
+	if (current) blocks.push(current);
+	return blocks;
+}

@@ -150,7 +150,7 @@ describe('text rendered at publication', () => {
 		}
 		// The footnotes' heading is in the page's language.
 		expect(JSON.parse(rows[0]!.blocks)['b-3']).toContain('Footnotes');
-		expect(JSON.parse(rows[1]!.blocks)['b-3']).toContain('Notes');
+		expect(JSON.parse(rows[1]!.blocks)['b-3']).toMatch(/footnote-label"[^>]*>Notes</);
 	});
 
 	it('serves the stored HTML to readers without rendering', () => {
