@@ -16,7 +16,10 @@ const BODY = [
 		kind: 'warning',
 		markdown: 'Book **early**. <script>alert(2)</script> [x](javascript:alert(1))',
 	},
-	{ type: 'text', markdown: '| a | b |\n| - | - |\n| 1 | 2 |\n\n> quoted <img src=x onerror=alert(1)>' },
+	{
+		type: 'text',
+		markdown: '| a | b |\n| - | - |\n| 1 | 2 |\n\n> quoted <img src=x onerror=alert(1)>',
+	},
 ];
 const RESULTS = [
 	{ label: 'Test drives per month', unit: 'count', before: 120, after: 210, period: 'Q1 2025' },

@@ -11,7 +11,9 @@ export function denseBody(chars: number): string {
 			`- **Lead** from the _website_ (${i})\n- Call back within [one hour](https://example.com/sla)\n- Log it in \`crm-${i}\``,
 			`> A dealer in town ${i} said: *"the desk answers before we do"* — [interview](https://example.com/i/${i}).`,
 			`| Week | Calls | Orders | Note |\n| --- | ---: | ---: | --- |\n${[0, 1, 2, 3]
-				.map((w) => `| ${i + w} | ${i * 7 + w} | ${i * 3 + w} | <${'https'}://example.com/w/${w}> |`)
+				.map(
+					(w) => `| ${i + w} | ${i * 7 + w} | ${i * 3 + w} | <${'https'}://example.com/w/${w}> |`,
+				)
 				.join('\n')}`,
 			`1. Open the desk &amp; greet\n   - ask the fleet size\n   - ask the model\n2. Offer a <https://example.com/test-drive> slot`,
 			`[^n${i}]: Source: the desk's own log, week ${i}.`,
@@ -19,7 +21,10 @@ export function denseBody(chars: number): string {
 		parts.push(section);
 		length += section.length + 2;
 	}
-	return parts.join('\n\n').slice(0, chars).replace(/\n[^\n]*$/, '');
+	return parts
+		.join('\n\n')
+		.slice(0, chars)
+		.replace(/\n[^\n]*$/, '');
 }
 
 /**
