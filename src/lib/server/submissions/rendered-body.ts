@@ -6,6 +6,7 @@
 // (versions published before it was stored), is rendered on the first read and stored then.
 import type { Database } from 'better-sqlite3';
 import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { computeAuthorMarkdownVersion } from '../../../integrations/author-markdown-version';
 import {
 	getSubmissionTextLabels,
@@ -26,7 +27,7 @@ export function getRendererVersion(): string {
 	const code =
 		typeof __AUTHOR_MARKDOWN_VERSION__ === 'string'
 			? __AUTHOR_MARKDOWN_VERSION__
-			: computeAuthorMarkdownVersion(process.cwd());
+			: computeAuthorMarkdownVersion(fileURLToPath(new URL('../../../../', import.meta.url)));
 	const labels = JSON.stringify(LANGS.map((l) => getSubmissionTextLabels(l)));
 	rendererVersion = `${code}-${crypto.createHash('sha256').update(labels).digest('hex').slice(0, 8)}`;
 	return rendererVersion;
@@ -37,6 +38,9 @@ export const renderedOnRead = { count: 0 };
 
 /** The texts of a body in every page language, ready to store with its version. */
 export function renderVersionTexts(blocks: readonly unknown[]): Record<string, RenderedTexts> {
+	// Named first: what cannot name its renderer cannot store its HTML either, and the publication
+	// is refused before its transaction.
+	getRendererVersion();
 	return renderSubmissionTexts(blocks, LANGS);
 }
 
