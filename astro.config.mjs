@@ -6,6 +6,7 @@ import searchIndex from './src/integrations/search-index.ts';
 import localized404 from './src/integrations/localized-404.ts';
 import lazyImageAssets from './src/integrations/lazy-image-assets.ts';
 import renderedMarkdown from './src/integrations/rendered-markdown.ts';
+import authorMarkdownVersion from './src/integrations/author-markdown-version.ts';
 import dataStoreJson from './src/integrations/data-store-json.ts';
 
 // No absolute link comes from `site`: feeds and mails are built on request from PORTAL_URL, and
@@ -24,6 +25,7 @@ export default defineConfig({
 	integrations: [
 		mdx(),
 		renderedMarkdown(),
+		authorMarkdownVersion(),
 		dataStoreJson(),
 		lazyImageAssets(),
 		localized404(),

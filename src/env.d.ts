@@ -22,3 +22,6 @@ declare namespace App {
 
 /** Folder of the HTML rendered at content sync (src/integrations/rendered-markdown.ts). */
 declare const __RENDERED_MARKDOWN_DIR__: string;
+
+/** Name of this release's author-Markdown renderer (src/integrations/author-markdown-version.ts). */
+declare const __AUTHOR_MARKDOWN_VERSION__: string;

@@ -33,6 +33,8 @@ import enPrivacy from '../i18n/en/privacy.json';
 import frPrivacy from '../i18n/fr/privacy.json';
 import enSso from '../i18n/en/sso.json';
 import frSso from '../i18n/fr/sso.json';
+import enRendering from '../i18n/en/rendering.json';
+import frRendering from '../i18n/fr/rendering.json';
 import { COUNTRY_CODES, DEFAULT_LANG, LANGS, type Lang } from './taxonomy';
 
 const en = {
@@ -52,6 +54,7 @@ const en = {
 	...enRequests,
 	...enPrivacy,
 	...enSso,
+	...enRendering,
 };
 export type UiKey = keyof typeof en;
 type Dictionary = Record<UiKey, string>;
@@ -76,6 +79,7 @@ export const dictionaries: Record<Lang, Dictionary> = {
 		...frRequests,
 		...frPrivacy,
 		...frSso,
+		...frRendering,
 	}),
 };
 

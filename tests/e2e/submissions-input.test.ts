@@ -160,6 +160,19 @@ describe('hostile text', () => {
 		);
 		const published = await client.post(workspace, CLAIRE, { action: 'publish' });
 		expect(published.status).toBe(303);
+		// The page below is served from the HTML rendered at publication, stored sanitised.
+		const db = new Sqlite(path.join(server.dataDir, 'portal.db'), { readonly: true });
+		const stored = db
+			.prepare(
+				`SELECT r.blocks FROM submission_version_render r
+				JOIN submission s ON s.live_version_id = r.version_id
+				WHERE s.slug = 'hostile-script-alert-field-script-title'`,
+			)
+			.pluck()
+			.all() as string[];
+		db.close();
+		expect(stored).toHaveLength(2);
+		for (const blocks of stored) expect(blocks).not.toMatch(/<script|onerror|javascript:/i);
 		const page = await client.get('/case-studies/hostile-script-alert-field-script-title/', BRUNO);
 		expect(page.status).toBe(200);
 		const html = await page.text();

@@ -544,6 +544,21 @@ export const migrations: readonly string[] = [
 	) STRICT, WITHOUT ROWID;
 	CREATE INDEX scim_group_member_user_id_idx ON scim_group_member (user_id);
 	`,
+	// 14: the author text of a published version, rendered to sanitised HTML when it is published, per
+	// page language (footnote labels differ): a reader's first request no longer pays the Markdown
+	// pipeline (seconds for a long dense body, in every server process). `renderer` names the
+	// rendering code that made it; another release renders again instead of serving stale HTML.
+	`
+	CREATE TABLE submission_version_render (
+		version_id INTEGER NOT NULL REFERENCES submission_version (id) ON DELETE CASCADE,
+		lang TEXT NOT NULL,
+		renderer TEXT NOT NULL,
+		-- JSON object: block id ('b-3') → the HTML of that text or callout block.
+		blocks TEXT NOT NULL,
+		rendered_at INTEGER NOT NULL,
+		PRIMARY KEY (version_id, lang)
+	) STRICT;
+	`,
 ];
 
 /**

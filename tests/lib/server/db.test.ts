@@ -53,6 +53,7 @@ describe('openDatabase', () => {
 			'submission_event',
 			'submission_media',
 			'submission_version',
+			'submission_version_render',
 			'thread',
 			'thread_member',
 			'user',
@@ -88,7 +89,7 @@ describe('openDatabase', () => {
 				"SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'",
 			)
 			.all() as { name: string; strict: number }[];
-		expect(rows.length).toBe(35);
+		expect(rows.length).toBe(36);
 		expect(rows.every((r) => r.strict === 1)).toBe(true);
 	});
 

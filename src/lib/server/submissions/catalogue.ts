@@ -26,6 +26,7 @@ function loadWebStudies(db: Database): Map<string, WebStudy> {
 		const study = toWebStudy({
 			submissionId: s.id,
 			slug: s.slug,
+			versionId: s.versionId,
 			version: s.versionNumber,
 			fields: s.fields,
 			firstPublishedAt: s.firstPublishedAt,

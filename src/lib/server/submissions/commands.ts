@@ -48,6 +48,8 @@ import {
 	type Submission,
 	type SubmissionState,
 } from './store';
+import { hasCurrentTexts, renderVersionTexts, storeVersionTexts } from './rendered-body';
+import type { RenderedTexts } from '../../submission-text';
 
 /** A processed upload, waiting to be recorded with the save that brought it. */
 export interface NewMedia {
@@ -314,7 +316,14 @@ export function reviewSubmissionCommand(
 export function publishSubmissionCommand(
 	ctx: CommandContext,
 	input: { id: number; studySlugs: ReadonlySet<string> },
-): { ok: true; slug: string } | NotFound | Forbidden | Conflict | Invalid | RateLimited {
+):
+	| { ok: true; slug: string }
+	| NotFound
+	| Forbidden
+	| Conflict
+	| Invalid
+	| RateLimited
+	| { ok: false; kind: 'render-failed' } {
 	const user = ctx.user;
 	const s = load(ctx, input.id);
 	if (!s) return { ok: false, kind: 'not-found' };
@@ -327,6 +336,16 @@ export function publishSubmissionCommand(
 		return { ok: false, kind: 'invalid', errors };
 	if (!consumeToken(ctx.db, submissionReviewBucket, String(user.id)))
 		return { ok: false, kind: 'rate-limited' };
+	// Rendered before the transaction (seconds for a long dense body, with no lock held), and stored
+	// with the version in it: readers never pay the Markdown pipeline. A failure here leaves the
+	// previous version online.
+	let texts: Record<string, RenderedTexts>;
+	try {
+		texts = renderVersionTexts(s.fields.blocks);
+	} catch (error) {
+		console.error(`Submission ${s.id}: rendering its text failed`, error);
+		return { ok: false, kind: 'render-failed' };
+	}
 	const now = getNowSeconds();
 	const slug = ctx.db.transaction(() => {
 		if (!moveState(ctx.db, { id: s.id, from: [s.state], to: 'published', actorId: user.id }, now))
@@ -342,9 +361,12 @@ export function publishSubmissionCommand(
 			s.state === 'unpublished' &&
 			last &&
 			JSON.stringify(last.fields) === JSON.stringify(s.fields)
-		)
+		) {
 			setLiveVersion(ctx.db, s.id, last.id);
-		else insertLiveVersion(ctx.db, s, user.id, now);
+			if (!hasCurrentTexts(ctx.db, last.id)) storeVersionTexts(ctx.db, last.id, texts, now);
+		} else {
+			storeVersionTexts(ctx.db, insertLiveVersion(ctx.db, s, user.id, now), texts, now);
+		}
 		registerPractice(
 			ctx.db,
 			{

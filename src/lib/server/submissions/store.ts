@@ -401,6 +401,7 @@ export function listLiveSubmissions(db: Database): {
 	slug: string;
 	authorId: number;
 	translationOf: number | null;
+	versionId: number;
 	versionNumber: number;
 	fields: SubmissionFields;
 	publishedAt: number;
@@ -409,7 +410,7 @@ export function listLiveSubmissions(db: Database): {
 	return (
 		prepare(
 			db,
-			`SELECT s.id, s.slug, s.author_id, s.translation_of, v.number, v.fields, v.published_at,
+			`SELECT s.id, s.slug, s.author_id, s.translation_of, v.id AS version_id, v.number, v.fields, v.published_at,
 				(SELECT MIN(published_at) FROM submission_version f WHERE f.submission_id = s.id) AS first_at
 			FROM submission s JOIN submission_version v ON v.id = s.live_version_id
 			ORDER BY first_at DESC, s.id DESC`,
@@ -418,6 +419,7 @@ export function listLiveSubmissions(db: Database): {
 			slug: string;
 			author_id: number;
 			translation_of: number | null;
+			version_id: number;
 			number: number;
 			fields: string;
 			published_at: number;
@@ -428,6 +430,7 @@ export function listLiveSubmissions(db: Database): {
 		slug: r.slug,
 		authorId: r.author_id,
 		translationOf: r.translation_of,
+		versionId: r.version_id,
 		versionNumber: r.number,
 		fields: parseStoredFields(r.fields),
 		publishedAt: r.published_at,

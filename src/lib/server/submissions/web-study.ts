@@ -21,6 +21,8 @@ export interface WebContact {
 
 export interface WebStudyExtra {
 	submissionId: number;
+	/** Row id of the live version (its stored render is keyed on it). */
+	versionId: number;
 	version: number;
 	cover: ReadyImage;
 	blocks: Block[];
@@ -110,6 +112,7 @@ export function toKpis(fields: SubmissionFields): Kpi[] {
 export function toWebStudy(input: {
 	submissionId: number;
 	slug: string;
+	versionId: number;
 	version: number;
 	fields: SubmissionFields;
 	firstPublishedAt: number;
@@ -149,6 +152,7 @@ export function toWebStudy(input: {
 		data,
 		web: {
 			submissionId: input.submissionId,
+			versionId: input.versionId,
 			version: input.version,
 			cover,
 			blocks: f.blocks,
