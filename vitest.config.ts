@@ -37,7 +37,7 @@ export default defineConfig({
 				},
 			},
 			// The members' side again with the server on PostgreSQL (E2E_STORE: each server gets a
-			// database of its own): messages, post-mortems, sessions, the adoption loop, admin.
+			// database of its own): messages, post-mortems, sessions, the adoption loop, web studies' stored HTML.
 			{
 				test: {
 					...shared,
@@ -47,6 +47,7 @@ export default defineConfig({
 						'tests/e2e/post-mortems.test.ts',
 						'tests/e2e/adoption-loop.test.ts',
 						'tests/e2e/account.test.ts',
+						'tests/e2e/submissions-render.test.ts',
 					],
 					env: { ...shared.env, E2E_STORE: 'postgres' },
 					globalSetup: ['tests/e2e/global-setup.ts', 'tests/pg/global-setup.ts'],

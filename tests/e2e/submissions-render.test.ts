@@ -3,13 +3,12 @@
 // waiting for the Markdown pipeline. Also: the page shows the stored copy (not a render of its own),
 // a version without a stored copy (published before it existed) and a copy made by another release
 // are rendered on the first read and stored.
-import path from 'node:path';
-import Sqlite from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { denseBlocks } from '../lib/dense-markdown';
 import {
 	createMemberClient,
+	openServerStore,
 	setRoles,
 	startServer,
 	type MemberClient,
@@ -29,13 +28,18 @@ let versionId: number;
 const TEXTS = denseBlocks(98_000, 19_500);
 const BODY = TEXTS.join('\n\n');
 
-function openDb(readonly = true) {
-	return new Sqlite(path.join(dataDir, 'portal.db'), { readonly });
+// The server's store (SQLite file, or PostgreSQL in the e2e-pg project).
+function openDb() {
+	return openServerStore(server);
 }
 
 async function restart(): Promise<void> {
 	expect(await server.stop()).toBe(0);
-	server = await startServer({ DEMO: 'true', DATA_DIR: dataDir });
+	server = await startServer({
+		DEMO: 'true',
+		DATA_DIR: dataDir,
+		...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
+	});
 	client = createMemberClient(server);
 	// Signed in before the clock starts: only the page is timed.
 	await client.tokenFor(BRUNO);
@@ -151,7 +155,7 @@ describe('text rendered at publication', () => {
 		const stored = await timePage(`/case-studies/${slug}/`);
 		const fr = await timePage(`/fr/case-studies/${slug}/`);
 		// What every version published before this change did: no stored copy, rendered on request.
-		const db = openDb(false);
+		const db = openDb();
 		db.prepare('DELETE FROM submission_version_render WHERE version_id = ?').run(versionId);
 		db.close();
 		await restart();
@@ -176,7 +180,7 @@ describe('text rendered at publication', () => {
 	});
 
 	it('serves what is stored, and renders again what another release stored', async () => {
-		const db = openDb(false);
+		const db = openDb();
 		const marker = '<p>only-in-the-stored-copy</p>';
 		db.prepare(
 			"UPDATE submission_version_render SET blocks = ? WHERE version_id = ? AND lang = 'en'",
