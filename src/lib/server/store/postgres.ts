@@ -144,6 +144,8 @@ type RunResult = { changes: number; lastInsertRowid: number };
 class PostgresStatement {
 	private readonly translated: TranslatedSql;
 	private pluckMode = false;
+	private runText: string | null = null;
+	private returnsId = false;
 	private rawMode = false;
 	readonly reader: boolean;
 
@@ -181,19 +183,23 @@ class PostgresStatement {
 	}
 
 	run(...params: unknown[]): RunResult {
-		const { text, insertTable, returning } = this.translated;
-		const wantsId = insertTable !== null && !returning && this.db.hasIdentity(insertTable);
+		// An INSERT into a table with an identity id asks for it back (better-sqlite3's
+		// lastInsertRowid); decided on the first run, once the schema is known.
+		if (this.runText === null) {
+			const { text, insertTable, returning } = this.translated;
+			this.returnsId = insertTable !== null && !returning && this.db.hasIdentity(insertTable);
+			this.runText = this.returnsId ? `${text.replace(/[\s;]*$/, '')} RETURNING id` : text;
+		}
 		const reply = this.db.send({
-			text: wantsId ? `${text.replace(/[\s;]*$/, '')} RETURNING id` : text,
+			text: this.runText,
 			values: this.values(params),
-			name: this.db.statementName(wantsId ? `${text} RETURNING id` : text),
+			name: this.db.statementName(this.runText),
 			array: true,
 		});
-		const rows = reply.rows as unknown[][];
-		const last = rows.at(-1);
+		const last = (reply.rows as unknown[][]).at(-1);
 		return {
 			changes: reply.rowCount ?? 0,
-			lastInsertRowid: wantsId && last ? Number(last[0]) : 0,
+			lastInsertRowid: this.returnsId && last ? Number(last[0]) : 0,
 		};
 	}
 
