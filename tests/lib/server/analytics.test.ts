@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, listColumns, T0 } from './test-db';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, useBuiltPractices, listColumns, T0 } from './test-db';
 import { createUser, type User } from '../../../src/lib/server/user';
 import { registerPractice } from '../../../src/lib/server/practices/registry';
 import { SECONDS_PER_DAY } from '../../../src/lib/server/time';
@@ -23,36 +23,23 @@ import { ConfigError, readServerConfig } from '../../../src/lib/config';
 // kept for the configured months; figures shown only to the practice's owners and the admins.
 const NOW = T0 + 200 * SECONDS_PER_DAY + 10 * 3600; // Monday 2026-07-20, 10:00 UTC
 let t: ReturnType<typeof createTestDatabase>;
-let clientDir: string;
 let key: Buffer;
 let anna: User; // owner of alpha (its contact), IT
 let bruno: User; // PT
 let rui: User; // PT
 let claire: User; // admin
 
-beforeAll(() => {
-	clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-reads-client-'));
-	fs.mkdirSync(path.join(clientDir, 'data'));
-	fs.writeFileSync(
-		path.join(clientDir, 'data', 'practices.json'),
-		JSON.stringify([
-			{
-				slug: 'alpha',
-				title: 'Alpha',
-				lang: 'en',
-				country: 'IT',
-				published: '2025-03-10',
-				reviewBy: '2027-03-10',
-				contacts: ['anna-verdi'],
-			},
-		]),
-	);
-	process.env.PORTAL_CLIENT_DIR = clientDir;
-});
-afterAll(() => {
-	delete process.env.PORTAL_CLIENT_DIR;
-	fs.rmSync(clientDir, { recursive: true, force: true });
-});
+useBuiltPractices([
+	{
+		slug: 'alpha',
+		title: 'Alpha',
+		lang: 'en',
+		country: 'IT',
+		published: '2025-03-10',
+		reviewBy: '2027-03-10',
+		contacts: ['anna-verdi'],
+	},
+]);
 
 beforeEach(() => {
 	t = createTestDatabase();

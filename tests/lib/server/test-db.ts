@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, openStore, type Database } from '../../../src/lib/server/db';
 import { createUser, type Role, type User } from '../../../src/lib/server/user';
 
@@ -127,3 +127,22 @@ export function storeContains(t: { db: Database; file: string }, text: string): 
 
 /** The error a second row with the same unique key gets, on either store. */
 export const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value violates unique/;
+
+/**
+ * A built site's manifest of git-authored practices (`data/practices.json`, what the build writes
+ * and the server reads through PORTAL_CLIENT_DIR) holding `practices`, for the tests of this file.
+ * @example useBuiltPractices([{ slug: 'alpha', title: 'Alpha', lang: 'en', country: 'IT', … }])
+ */
+export function useBuiltPractices(practices: Record<string, unknown>[]): void {
+	let clientDir: string;
+	beforeAll(() => {
+		clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-client-'));
+		fs.mkdirSync(path.join(clientDir, 'data'));
+		fs.writeFileSync(path.join(clientDir, 'data', 'practices.json'), JSON.stringify(practices));
+		process.env.PORTAL_CLIENT_DIR = clientDir;
+	});
+	afterAll(() => {
+		delete process.env.PORTAL_CLIENT_DIR;
+		fs.rmSync(clientDir, { recursive: true, force: true });
+	});
+}

@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, T0 } from './test-db';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, useBuiltPractices, T0 } from './test-db';
 import { createContextFor } from '../../../src/lib/server/context';
 import { createUser, type User } from '../../../src/lib/server/user';
 import { registerPractice } from '../../../src/lib/server/practices/registry';
@@ -22,35 +19,22 @@ import {
 // come from a build manifest (data/practices.json), as on a running server.
 const NOW = T0 + 200 * SECONDS_PER_DAY; // 2026-07-20
 let t: ReturnType<typeof createTestDatabase>;
-let clientDir: string;
 let anna: User; // owner (contact) of alpha, IT
 let bruno: User; // plain member, PT
 let claire: User; // admin, FR
 let hq: User; // HQ editor
 
-beforeAll(() => {
-	clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-trust-client-'));
-	fs.mkdirSync(path.join(clientDir, 'data'));
-	fs.writeFileSync(
-		path.join(clientDir, 'data', 'practices.json'),
-		JSON.stringify([
-			{
-				slug: 'alpha',
-				title: 'Alpha',
-				lang: 'en',
-				country: 'IT',
-				published: '2025-03-10',
-				reviewBy: '2026-03-10',
-				contacts: ['anna-verdi'],
-			},
-		]),
-	);
-	process.env.PORTAL_CLIENT_DIR = clientDir;
-});
-afterAll(() => {
-	delete process.env.PORTAL_CLIENT_DIR;
-	fs.rmSync(clientDir, { recursive: true, force: true });
-});
+useBuiltPractices([
+	{
+		slug: 'alpha',
+		title: 'Alpha',
+		lang: 'en',
+		country: 'IT',
+		published: '2025-03-10',
+		reviewBy: '2026-03-10',
+		contacts: ['anna-verdi'],
+	},
+]);
 
 beforeEach(() => {
 	t = createTestDatabase();

@@ -4,10 +4,9 @@
 // the mail but not the notification; every mail has a text and an HTML part and one-click
 // unsubscribe headers; a hidden post-mortem is told to its author only.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addUser, createTestDatabase, T0 } from '../test-db';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addUser, createTestDatabase, useBuiltPractices, T0 } from '../test-db';
 import { openDatabase, prepare, type Database } from '../../../../src/lib/server/db';
 import { readMailConfig, type MailConfig } from '../../../../src/lib/server/mail';
 import { registerPractice } from '../../../../src/lib/server/practices/registry';
@@ -43,29 +42,20 @@ const PORTAL = 'https://portal.example';
 const SLUG = 'alpha-launch';
 const TITLE = 'Alpha launch <street> events';
 
-let clientDir: string;
+useBuiltPractices([
+	{
+		slug: SLUG,
+		title: TITLE,
+		lang: 'en',
+		country: 'IT',
+		published: '2026-01-01',
+		reviewBy: '2026-06-01',
+		contacts: ['anna-verdi'],
+	},
+]);
 beforeAll(() => {
-	// The build's manifest of git-authored practices: Anna (person anna-verdi) is the contact.
-	clientDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-client-'));
-	fs.mkdirSync(path.join(clientDir, 'data'));
-	fs.writeFileSync(
-		path.join(clientDir, 'data', 'practices.json'),
-		JSON.stringify([
-			{
-				slug: SLUG,
-				title: TITLE,
-				lang: 'en',
-				country: 'IT',
-				published: '2026-01-01',
-				reviewBy: '2026-06-01',
-				contacts: ['anna-verdi'],
-			},
-		]),
-	);
-	process.env.PORTAL_CLIENT_DIR = clientDir;
 	process.env.PORTAL_URL = PORTAL;
 });
-afterAll(() => fs.rmSync(clientDir, { recursive: true, force: true }));
 
 let env: ReturnType<typeof createTestDatabase>;
 let db: Database;
