@@ -3,6 +3,7 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import node from '@astrojs/node';
 import searchIndex from './src/integrations/search-index.ts';
+import reusePages from './src/integrations/reuse-pages.ts';
 import localized404 from './src/integrations/localized-404.ts';
 import lazyImageAssets from './src/integrations/lazy-image-assets.ts';
 import renderedMarkdown from './src/integrations/rendered-markdown.ts';
@@ -21,7 +22,8 @@ export default defineConfig({
 	// The node adapter would otherwise turn on Astro sessions with a filesystem driver; the members'
 	// layer keeps its own sessions table.
 	session: { driver: 'memory' },
-	// localized404 runs first: it moves fr/404 into place before indexing and precompression.
+	// localized404 runs first: it moves fr/404 into place before indexing and precompression;
+	// reusePages links the unchanged study pages of the previous release in before them too.
 	integrations: [
 		mdx(),
 		renderedMarkdown(),
@@ -29,6 +31,7 @@ export default defineConfig({
 		dataStoreJson(),
 		lazyImageAssets(),
 		localized404(),
+		reusePages(),
 		searchIndex(),
 	],
 	// Keep scripts as files so the CSP can forbid inline scripts.

@@ -1,7 +1,8 @@
 // Builds the site (Astro: pages, images, search index) and bundles the Node entry, then publishes
 // it as a new release (scripts/publish-release.mjs) that a running server swaps in.
 // Usage: node scripts/build.mjs   (CONTENT_DIR and ASTRO_OUT_DIR select another content tree /
-// output; BUILD_HEAP_MB the heap cap, default 1024)
+// output; BUILD_HEAP_MB the heap cap, default 1024; FULL_BUILD=1 renders every page again instead of
+// taking the unchanged case-study pages from the served release)
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +23,11 @@ const outDir = path.resolve(root, process.env.ASTRO_OUT_DIR ?? 'dist');
 export async function buildPortal({ logLevel = 'info' } = {}) {
 	const releaseDir = await createReleaseDir(outDir);
 	process.env.ASTRO_OUT_DIR = releaseDir;
+	// Unchanged case-study pages are taken from the served release (src/integrations/reuse-pages.ts).
+	// FULL_BUILD=1 renders every page.
+	const previous = await fs.realpath(path.join(outDir, 'current')).catch(() => null);
+	if (previous && process.env.FULL_BUILD !== '1') process.env.CD_PREVIOUS_RELEASE = previous;
+	else delete process.env.CD_PREVIOUS_RELEASE;
 	let serverBundle;
 	try {
 		await astroBuild({ root, logLevel });
@@ -31,6 +37,7 @@ export async function buildPortal({ logLevel = 'info' } = {}) {
 		throw error;
 	} finally {
 		process.env.ASTRO_OUT_DIR = outDir;
+		delete process.env.CD_PREVIOUS_RELEASE;
 	}
 	await publishRelease(outDir, releaseDir, { serverBundle });
 }
