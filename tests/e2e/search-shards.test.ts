@@ -212,6 +212,34 @@ describe('search over a sharded index', () => {
 		await page.context().close();
 	});
 
+	it('still finds the pages of a shard that failed to load once, and says so when it keeps failing', async () => {
+		const { word } = SYNTHETIC[0];
+		for (const failures of [1, Infinity]) {
+			const page = await newPage();
+			let failed = 0;
+			// The shard the page is in (shard 0) fails to load, once or every time.
+			await page
+				.context()
+				.route('**/pagefind/shards/0/pagefind-entry.json*', (route) =>
+					failed++ < failures ? route.abort() : route.continue(),
+				);
+			await page.goto(`${server.url}/search/?q=${word}`);
+			if (failures === 1) {
+				const hit = page.locator('.cd-search__hit').first();
+				await hit.waitFor();
+				await expect(hit.locator('h2').textContent()).resolves.toBe(`Shard study ${word}`);
+			} else {
+				// No half-merged index answering as if the shard's pages did not exist.
+				await expect
+					.poll(() => page.getByRole('status').textContent())
+					.toBe('Search could not load. Reload the page, or browse case studies instead.');
+				await expect(page.locator('.cd-search__hit').count()).resolves.toBe(0);
+			}
+			expect(failed).toBeGreaterThanOrEqual(failures === 1 ? 1 : 2);
+			await page.context().close();
+		}
+	});
+
 	it('serves shard files immutable and the shard list fresh', async () => {
 		const fragment = fs.readdirSync(path.join(clientDir, 'pagefind', 'shards', '1', 'fragment'))[0];
 		const file = await fetch(`${server.url}/pagefind/shards/1/fragment/${fragment}`);
