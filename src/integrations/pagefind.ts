@@ -28,7 +28,8 @@ export const VOCABULARY_FILE = 'cd-vocabulary.json';
 export const SHARDS_FILE = 'cd-shards.json';
 /**
  * Pages per shard unless SEARCH_SHARD_PAGES says otherwise: Pagefind's process grows by about
- * 0.27 GB per 1000 pages while it writes, so 2000 keep it near 0.6 GB beside the build's own Node.
+ * 0.27 GB per 1000 pages while it writes, so 2000 keep it at 0.6–0.75 GB beside the build's own
+ * Node (measured at 10,000 pages: scripts/bench-search-shards.ts).
  */
 export const DEFAULT_SHARD_PAGES = 2000;
 /** Enough for every distinct word of a few thousand case studies; the rarest go first. */
@@ -100,11 +101,12 @@ export function assignShards(pages: IndexedPage[], count: number): string[][] {
  * synonyms of the terms it contains (Pagefind has none of its own), in a low-weight block that
  * exists only in the index.
  *
- * Past `shardPages` pages, one Pagefind process would need too much memory (2.8 GB at 10,000), so
- * the pages are split into ceil(pages / shardPages) shards, each written by a fresh process (closed
- * after it writes): the newest-dated shard is the primary, in `pagefind/`, the others go to
- * `pagefind/shards/<n>/`, and `pagefind/cd-shards.json` lists them for the search page to merge, in
- * the order that keeps merged date sorts right. With one shard the output is the one index of old.
+ * Past `shardPages` pages, one Pagefind process would need too much memory (3 GB at 10,000), so
+ * the pages are split into K = ceil(pages / shardPages) shards, each written by a fresh process
+ * (closed after it writes): shard K-1, which holds the newest page of every K in date order, is
+ * the primary, in `pagefind/`; the others go to `pagefind/shards/<n>/`, and
+ * `pagefind/cd-shards.json` lists them for the search page to merge, from K-2 down to 0: the order
+ * that keeps merged date sorts right. With one shard the output is the one index of old.
  */
 export async function buildSearchIndex({
 	dir,
@@ -131,7 +133,7 @@ export async function buildSearchIndex({
 		let expanded = 0;
 		const texts: string[] = [];
 		const merged: string[] = [];
-		// The primary first: the newest pages, whose ties in a merged date sort must come first.
+		// Highest first: the primary, then the others in the order the search page merges them.
 		for (let n = shards.length - 1; n >= 0; n--) {
 			const primary = n === shards.length - 1;
 			const shardPath = primary ? outputPath : path.join(outputPath, 'shards', String(n));
