@@ -86,6 +86,8 @@ export function isSecureRequest(req: http.IncomingMessage, proxyHops: number): b
 function cacheControlFor(pathname: string): string {
 	// Vite's hashed assets never change under the same name.
 	if (pathname.startsWith('/_astro/')) return 'public, max-age=31536000, immutable';
+	// Pagefind names its index files by content, in the primary index and in its shards
+	// (/pagefind/shards/<n>/) alike; the entry files and cd-*.json keep their names: revalidated.
 	if (
 		pathname.startsWith('/pagefind/') &&
 		/\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname)

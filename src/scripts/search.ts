@@ -8,6 +8,9 @@
 // Pagefind finds only pages with every word: when none has them all, the page searches each word
 // and shows the pages with the most of them, with a note; a word found nowhere gets a "did you
 // mean" from the index's vocabulary (built with the index, src/integrations/pagefind.ts).
+// Past a few thousand studies the public index comes in shards (one Pagefind process could not
+// write it in the build's memory): /pagefind/cd-shards.json lists the ones to merge into the primary.
+// They are built so that merged results keep their date order and comparable relevance scores.
 import {
 	correctQuery,
 	isKnownWord,
@@ -55,6 +58,9 @@ const MEMBERS_INDEX = '/members-search/';
 // Every record of the public index is a practice; the members' index tags its own records.
 const PUBLIC_OPTIONS = { excerptLength: 24, mergeFilter: { kind: 'practice' } };
 const VOCABULARY = '/pagefind/cd-vocabulary.json';
+const SHARDS = '/pagefind/cd-shards.json';
+// The options of a shard: options() reaches only the primary index.
+const SHARD_OPTIONS = { mergeFilter: PUBLIC_OPTIONS.mergeFilter };
 // Partial matches: the groups of pages searched again with their own words, for excerpts marking them.
 const REFETCHED_GROUPS = 4;
 // Up to this many partial matches, filter counts come from the results themselves (a fragment each).
@@ -69,6 +75,9 @@ const MISS_ENDPOINT = '/api/search-miss';
 
 class CdSearch extends HTMLElement {
 	private pagefind: PagefindApi | null = null;
+	/** The public index's other shards, merged into the primary in this order. */
+	private shards: string[] = [];
+	/** The members' index is merged: its results come ordered by score, whatever the sort. */
 	private merged = false;
 	private results: PagefindResult[] = [];
 	private shown = 0;
@@ -100,9 +109,13 @@ class CdSearch extends HTMLElement {
 		sort.value = params.get('sort') === 'date' ? 'date' : '';
 		try {
 			const url = '/pagefind/pagefind.js';
+			// The shard list loads beside pagefind.js, not after it.
+			const shards = loadShardList();
+			// Read below; until then a failure must not count as unhandled.
+			shards.catch(() => {});
 			this.pagefind = (await import(/* @vite-ignore */ url)) as PagefindApi;
-			await this.pagefind.options(PUBLIC_OPTIONS);
-			await this.pagefind.init();
+			this.shards = await shards;
+			await this.openPublicIndex();
 			await this.mergeMembersIndex();
 		} catch {
 			this.status.textContent = this.strings.error;
@@ -160,6 +173,27 @@ class CdSearch extends HTMLElement {
 		if (!q.value) q.focus();
 	}
 
+	/**
+	 * The primary index with its shards merged. A shard that fails would leave an instance that
+	 * fails every search: the whole index starts over once, then the failure stands.
+	 */
+	private async openPublicIndex() {
+		const pagefind = this.pagefind!;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await pagefind.options(PUBLIC_OPTIONS);
+				await pagefind.init();
+				// Called in order at once: Pagefind keeps instances in call order, and that order settles
+				// ties of a merged date sort.
+				await Promise.all(this.shards.map((url) => pagefind.mergeIndex(url, SHARD_OPTIONS)));
+				return;
+			} catch (error) {
+				if (!pagefind.destroy || attempt === 2) throw error;
+				await pagefind.destroy();
+			}
+		}
+	}
+
 	/** Adds the post-mortems when the members' index is there for this visitor; else changes nothing. */
 	private async mergeMembersIndex() {
 		const pagefind = this.pagefind!;
@@ -175,8 +209,7 @@ class CdSearch extends HTMLElement {
 			// A half-merged index would fail every search: start over with the public index alone.
 			if (pagefind.destroy) {
 				await pagefind.destroy();
-				await pagefind.options(PUBLIC_OPTIONS);
-				await pagefind.init();
+				await this.openPublicIndex();
 			}
 		}
 	}
@@ -453,7 +486,8 @@ class CdSearch extends HTMLElement {
 		if (results.length === 0 && Object.keys(filters).length === 0)
 			this.missTimer = window.setTimeout(() => this.reportMiss(term), MISS_SETTLE_MS);
 		this.results = results;
-		// Merged results come back ordered by score, whatever the sort: put them in date order here.
+		// Results merged with the members' index come back ordered by score, whatever the sort: put
+		// them in date order here. The public shards need not: their scores keep date order.
 		if (this.merged && !partial && (sort || !term))
 			this.results = await this.sortByDate(this.results);
 		this.list.replaceChildren();
@@ -572,6 +606,20 @@ class CdSearch extends HTMLElement {
 		}
 		return li;
 	}
+}
+
+/**
+ * The URLs of the public index's other shards, from /pagefind/cd-shards.json; none when the build
+ * has none (a build from before shards has no such file). Throws when the list cannot be read.
+ */
+async function loadShardList(): Promise<string[]> {
+	const res = await fetch(SHARDS, { credentials: 'same-origin' });
+	if (res.status === 404) return [];
+	if (!res.ok) throw new Error(`${res.status} fetching ${SHARDS}`);
+	const data = (await res.json()) as { shards?: unknown };
+	if (!Array.isArray(data.shards) || !data.shards.every((u) => typeof u === 'string'))
+		throw new Error(`${SHARDS} lists no shards`);
+	return data.shards;
 }
 
 /** Filter counts of some results, from their own filter values. */

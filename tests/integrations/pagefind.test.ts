@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import zlib from 'node:zlib';
-import { buildSearchIndex, loadSynonyms } from '../../src/integrations/pagefind';
+import { buildSearchIndex, loadSynonyms, readShardPages } from '../../src/integrations/pagefind';
 
 const page = (
 	title: string,
@@ -37,7 +37,7 @@ it('indexes only case-study pages, with their filters, into pagefind/', async ()
 	});
 	expect(stats.pages).toBe(2);
 	expect(logs[0]).toMatch(
-		/^indexed 2 pages in \d+ ms \(0 with synonyms, \d+ words for "did you mean"\)$/,
+		/^indexed 2 pages in \d+ ms \(0 with synonyms, \d+ words for "did you mean", 1 shard\)$/,
 	);
 	// One index for both content languages (forceLanguage), with the filters.
 	const entry = JSON.parse(
@@ -86,4 +86,93 @@ it('stops the build on a bad synonyms file, naming the file and line', () => {
 	fs.writeFileSync(file, '# groups\nSUV, crossover\nreprise\n');
 	expect(() => loadSynonyms(file)).toThrow(`${file}:3: a group needs at least two terms`);
 	expect(loadSynonyms(path.join(dir, 'absent.txt'))).toEqual([]);
+});
+
+const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf'];
+
+/** Seven case-study pages, each of another month of 2025 and with a word of its own. */
+function writeDatedSite(): { dir: string; dated: { url: string; date: string }[] } {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-pf-shards-'));
+	const dated = ['03', '07', '01', '05', '02', '06', '04'].map((month, i) => ({
+		url: `/case-studies/study-${i}/`,
+		date: `2025-${month}-15`,
+	}));
+	for (const [i, { url, date }] of dated.entries()) {
+		const html = page(`Study ${i}`, `${WORDS[i]} sales`, 'IT', 'en').replace('2025-01-01', date);
+		fs.mkdirSync(path.join(dir, url), { recursive: true });
+		fs.writeFileSync(path.join(dir, url, 'index.html'), html);
+	}
+	return { dir, dated };
+}
+
+/** The URLs of the pages in the Pagefind index at `indexDir`, from its fragments. */
+function indexedUrls(indexDir: string): string[] {
+	return fs.readdirSync(path.join(indexDir, 'fragment')).map((name) => {
+		const fragment = zlib
+			.gunzipSync(fs.readFileSync(path.join(indexDir, 'fragment', name)))
+			.toString('utf8');
+		return JSON.parse(fragment.slice(fragment.indexOf('{'))).url as string;
+	});
+}
+
+it('splits the index into shards past SEARCH_SHARD_PAGES, every page in exactly one of them', async () => {
+	const { dir, dated } = writeDatedSite();
+	const logs: string[] = [];
+	const stats = await buildSearchIndex({
+		dir,
+		logger: { info: (m) => logs.push(m), error: (m) => logs.push(m) },
+		shardPages: readShardPages({ SEARCH_SHARD_PAGES: '2' }),
+	});
+	expect(stats).toMatchObject({ pages: 7, shards: 4 });
+	expect(logs[0]).toMatch(/^indexed 7 pages in \d+ ms \(.*, 4 shards\)$/);
+	const pagefindDir = path.join(dir, 'pagefind');
+	const { shards } = JSON.parse(fs.readFileSync(path.join(pagefindDir, 'cd-shards.json'), 'utf8'));
+	// Merged from the highest shard down: ties in a merged date sort then go to the newest page.
+	expect(shards).toEqual(['/pagefind/shards/2/', '/pagefind/shards/1/', '/pagefind/shards/0/']);
+	const indexDirs = [pagefindDir, ...shards.map((u: string) => path.join(dir, u))];
+	const pageCounts = indexDirs.map(
+		(d) =>
+			JSON.parse(fs.readFileSync(path.join(d, 'pagefind-entry.json'), 'utf8')).languages.en
+				.page_count,
+	);
+	expect(pageCounts.reduce((a, b) => a + b, 0)).toBe(7);
+	const urls = indexDirs.map(indexedUrls);
+	expect(urls.flat().sort()).toEqual(dated.map((d) => d.url).sort());
+	// Round-robin in date order: the page of rank r (oldest 0) is in shard r mod 4.
+	const byDate = [...dated].sort((a, b) => (a.date < b.date ? -1 : 1)).map((d) => d.url);
+	expect(urls[0]).toEqual([byDate[3]]);
+	expect(urls[1].sort()).toEqual([byDate[2], byDate[6]]);
+	expect(urls[3].sort()).toEqual([byDate[0], byDate[4]]);
+	// The search page loads pagefind.js and its WASM from the primary only.
+	expect(fs.readdirSync(path.join(dir, 'pagefind', 'shards', '0')).sort()).toEqual(
+		expect.arrayContaining(['fragment', 'index', 'pagefind-entry.json']),
+	);
+	expect(fs.existsSync(path.join(dir, 'pagefind', 'shards', '0', 'pagefind.js'))).toBe(false);
+	expect(fs.existsSync(path.join(pagefindDir, 'pagefind.js'))).toBe(true);
+	// One vocabulary for all pages.
+	const vocabulary = JSON.parse(
+		fs.readFileSync(path.join(pagefindDir, 'cd-vocabulary.json'), 'utf8'),
+	);
+	expect(vocabulary.words).toEqual(expect.arrayContaining(WORDS));
+});
+
+it('writes one index, as before shards, up to SEARCH_SHARD_PAGES pages', async () => {
+	const { dir } = writeDatedSite();
+	const stats = await buildSearchIndex({ dir, logger: { info: () => {}, error: () => {} } });
+	expect(stats).toMatchObject({ pages: 7, shards: 1 });
+	const pagefindDir = path.join(dir, 'pagefind');
+	expect(fs.existsSync(path.join(pagefindDir, 'shards'))).toBe(false);
+	expect(JSON.parse(fs.readFileSync(path.join(pagefindDir, 'cd-shards.json'), 'utf8'))).toEqual({
+		shards: [],
+	});
+	expect(indexedUrls(pagefindDir)).toHaveLength(7);
+});
+
+it('refuses a SEARCH_SHARD_PAGES that is not a whole number above 0', () => {
+	expect(readShardPages({})).toBe(2000);
+	expect(readShardPages({ SEARCH_SHARD_PAGES: ' 500 ' })).toBe(500);
+	for (const bad of ['0', '-3', '2.5', 'lots', '1e3'])
+		expect(() => readShardPages({ SEARCH_SHARD_PAGES: bad })).toThrow(
+			`SEARCH_SHARD_PAGES must be a whole number of pages above 0 (default 2000), not \`${bad}\``,
+		);
 });
