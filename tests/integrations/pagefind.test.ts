@@ -176,3 +176,37 @@ it('refuses a SEARCH_SHARD_PAGES that is not a whole number above 0', () => {
 			`SEARCH_SHARD_PAGES must be a whole number of pages above 0 (default 2000), not \`${bad}\``,
 		);
 });
+
+it('indexes a built study page by its text, not by its hidden filter values, and keeps the filters', async () => {
+	const { FIXTURE_DIST } = await import('../e2e/harness');
+	const dir = path.join(FIXTURE_DIST, 'client', 'pagefind', 'fragment');
+	const fragments = fs
+		.readdirSync(dir)
+		.filter((f) => f.endsWith('.pf_fragment'))
+		.map((f) =>
+			JSON.parse(
+				zlib
+					.gunzipSync(fs.readFileSync(path.join(dir, f)))
+					.subarray(12)
+					.toString(),
+			),
+		);
+	expect(fragments.length).toBe(4);
+	for (const fragment of fragments) {
+		expect(Object.keys(fragment.filters).sort()).toEqual([
+			'channel',
+			'country',
+			'lang',
+			'model',
+			'topic',
+		]);
+		expect(fragment.meta.date).toMatch(/^\d{4}-\d\d-\d\d$/);
+		// The sort and meta date (ISO) and the run of filter values are not words of the page.
+		expect(fragment.content).not.toContain(fragment.meta.date);
+		const values = Object.values(fragment.filters as Record<string, string[]>).flat();
+		expect(fragment.content).not.toContain(
+			`${fragment.filters.country[0]} ${fragment.filters.topic[0]}`,
+		);
+		expect(values.length).toBeGreaterThan(3);
+	}
+});
