@@ -2,6 +2,8 @@
 // `npm run bench:publish`: publishing web case studies on a running server, and their media.
 //
 //   npm run bench:publish -- --n 200,1000     # web studies already published before the one timed
+//   npm run bench:publish -- --n 200 --dist .bench/n10000/dist --skip-upload
+//                             # on another build (a bench site of 10,000 git-authored studies)
 //
 // For each N: a fresh DATA_DIR gets N published web case studies (written to SQLite, sharing one real
 // cover), the real server starts on it (node dist/portal.mjs, the demo build), then an editor's case
@@ -11,6 +13,9 @@
 // Then, once: a 300 MB upload (a real 60 s 1080p H.264 clip followed by padding) through the form,
 // with the server's RSS sampled during it, and the time the transcoder takes on that clip.
 // Needs a build (`npm run build`) and Debian's ffmpeg and chromium. Writes .bench/publish-result.json.
+// On a build without the demo people (a bench site), the three accounts it signs in with are
+// created in SQLite with the demo password, and another member's case study stands in for the
+// demo's Italian launch as the page read meanwhile.
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -28,8 +33,11 @@ const { values } = parseArgs({
 	options: {
 		n: { type: 'string', default: '200,1000' },
 		'upload-mb': { type: 'string', default: '300' },
+		dist: { type: 'string', default: 'dist' },
+		'skip-upload': { type: 'boolean', default: false },
 	},
 });
+const distDir = path.resolve(root, values.dist);
 const sizes = values.n.split(',').map(Number);
 const uploadMb = Number(values['upload-mb']);
 const PASSWORD = 'kestrel-rally-lisbon-2026';
@@ -37,8 +45,8 @@ const EDITOR = 'javier.ortega@es.brand.example';
 const HQ = 'elodie.garnier@hq.brand.example';
 const READER = 'ines.carvalho@pt.brand.example';
 const MiB = 2 ** 20;
-if (!fs.existsSync(path.join(root, 'dist', 'portal.mjs'))) {
-	console.error('No build in dist/: run `npm run build` first.');
+if (!fs.existsSync(path.join(distDir, 'portal.mjs'))) {
+	console.error(`No build in ${values.dist}/: run \`npm run build\` first.`);
 	process.exit(1);
 }
 
@@ -61,7 +69,7 @@ const rssOf = (pid) => {
 
 async function startServer(dataDir) {
 	const port = await freePort();
-	const child = spawn(process.execPath, [path.join(root, 'dist', 'portal.mjs')], {
+	const child = spawn(process.execPath, [path.join(distDir, 'portal.mjs')], {
 		env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO: 'true' },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
@@ -99,9 +107,24 @@ const post = (url, cookie, pathname, body) =>
 		redirect: 'manual',
 	});
 
+/** The editor in Spain, the HQ editor and the reader in Portugal, when the content has no demo people. */
+async function ensureAccounts(db) {
+	const { hash } = await import('@node-rs/argon2');
+	const passwordHash = await hash(PASSWORD);
+	const now = Math.floor(Date.now() / 1000);
+	const insert = db.prepare(
+		`INSERT OR IGNORE INTO user (email, name, title, country, languages, phone, show_phone, bio, photo, role, hq, password_hash, person_id, active, created_at, updated_at)
+		VALUES (?, ?, 'Bench', ?, '["en"]', NULL, 0, NULL, NULL, ?, ?, ?, NULL, 1, ?, ?)`,
+	);
+	insert.run(EDITOR, 'Javier Ortega', 'ES', 'editor', 0, passwordHash, now, now);
+	insert.run(HQ, 'Élodie Garnier', 'FR', 'editor', 1, passwordHash, now, now);
+	insert.run(READER, 'Inês Carvalho', 'PT', 'member', 0, passwordHash, now, now);
+}
+
 /** N published web studies straight into SQLite, all sharing one real cover directory. */
 async function seed(dataDir, n, coverDir) {
 	const db = new Database(path.join(dataDir, 'portal.db'));
+	await ensureAccounts(db);
 	const author = db.prepare('SELECT id FROM user WHERE email = ?').pluck().get(EDITOR);
 	const words =
 		'lead showroom dealer launch fleet owner rally test drive finance used car trade-in coaching'.split(
@@ -172,6 +195,16 @@ async function seed(dataDir, n, coverDir) {
 	db.close();
 }
 
+/** The demo's Italian launch, or the first git-authored study of the build's listing. */
+async function pickOtherPage(url) {
+	const demo = '/case-studies/kestrel-launch-italy/';
+	const client = path.join(distDir, 'client');
+	if (fs.existsSync(path.join(client, demo, 'index.html'))) return demo;
+	const slug = fs.readdirSync(path.join(client, 'case-studies')).sort()[0];
+	void url;
+	return `/case-studies/${slug}/`;
+}
+
 async function makeCover(dataDir) {
 	const dir = crypto.randomBytes(16).toString('hex');
 	const out = path.join(dataDir, 'submission-media', dir);
@@ -210,6 +243,7 @@ async function benchPublish(n, browser) {
 	const { url } = server;
 	const editor = await signIn(url, EDITOR);
 	const hq = await signIn(url, HQ);
+	const otherPage = await pickOtherPage(url);
 	const word = `benchword${n}x${crypto.randomBytes(3).toString('hex')}`;
 	let res = await post(url, editor, '/submissions/', new URLSearchParams());
 	const workspace = res.headers.get('location');
@@ -265,7 +299,7 @@ async function benchPublish(n, browser) {
 	const others = (async () => {
 		while (running) {
 			const t = performance.now();
-			const r = await fetch(`${url}/case-studies/kestrel-launch-italy/`, {
+			const r = await fetch(url + otherPage, {
 				headers: { Cookie: reader },
 			}).catch(() => null);
 			other.requests++;
@@ -468,8 +502,11 @@ for (const n of sizes) {
 	publishes.push(await benchPublish(n, browser));
 }
 await browser.close();
-console.log(`uploading ${uploadMb} MB and transcoding a 60 s 1080p clip…`);
-const upload = await benchUpload();
+let upload = null;
+if (!values['skip-upload']) {
+	console.log(`uploading ${uploadMb} MB and transcoding a 60 s 1080p clip…`);
+	upload = await benchUpload();
+}
 
 console.log('\nPublish → readable and searchable (web case studies rendered from SQLite)');
 console.table(
@@ -485,17 +522,18 @@ console.table(
 		'other requests (errors, max ms)': `${p.otherRequests} (${p.otherErrors}, ${p.otherMaxMs})`,
 	})),
 );
-console.log('\nUpload and transcode');
-console.table([
-	{
-		upload: `${upload.uploadMiB} MiB in ${(upload.uploadMs / 1000).toFixed(1)} s (${upload.uploadMiBps} MiB/s), HTTP ${upload.uploadStatus}`,
-		'server RSS before → peak (MiB)': `${upload.rssBaselineMiB} → ${upload.rssPeakMiB} (+${upload.rssRiseMiB})`,
-		transcode:
-			upload.transcodeMs === null
-				? 'failed'
-				: `${upload.clipSeconds} s 1080p clip (${upload.clipMiB} MiB) in ${(upload.transcodeMs / 1000).toFixed(1)} s`,
-	},
-]);
+if (upload) console.log('\nUpload and transcode');
+if (upload)
+	console.table([
+		{
+			upload: `${upload.uploadMiB} MiB in ${(upload.uploadMs / 1000).toFixed(1)} s (${upload.uploadMiBps} MiB/s), HTTP ${upload.uploadStatus}`,
+			'server RSS before → peak (MiB)': `${upload.rssBaselineMiB} → ${upload.rssPeakMiB} (+${upload.rssRiseMiB})`,
+			transcode:
+				upload.transcodeMs === null
+					? 'failed'
+					: `${upload.clipSeconds} s 1080p clip (${upload.clipMiB} MiB) in ${(upload.transcodeMs / 1000).toFixed(1)} s`,
+		},
+	]);
 fs.mkdirSync(path.join(root, '.bench'), { recursive: true });
 fs.writeFileSync(
 	path.join(root, '.bench', 'publish-result.json'),
