@@ -12,6 +12,7 @@ import { listLiveSubmissions } from './submissions/store';
 import { toWebStudyRecord } from './submissions/search-record';
 import { parseSynonyms, synonymsFor, type SynonymGroups } from '../search-synonyms';
 import { outsideReaderLang } from './member-name';
+import { sortDate } from '../date-merge';
 
 // The members-only search index: published post-mortems as a second Pagefind index, served from
 // DATA_DIR/members-search/ to signed-in members only (src/lib/access.ts) and merged into the public
@@ -205,25 +206,23 @@ export async function writeDateMap(outputPath: string): Promise<DateMap> {
 				const text = zlib
 					.gunzipSync(await fs.promises.readFile(path.join(dir, name)))
 					.toString('utf8');
-				// A fragment is Pagefind's signature then the page's JSON.
-				const fragment = JSON.parse(text.slice(text.indexOf('{'))) as {
-					meta?: Record<string, string>;
-				};
-				dates[name.slice(0, -'.pf_fragment'.length)] = toSortDate(fragment.meta?.date ?? '');
+				// A fragment is Pagefind's signature then the page's JSON; a fragment group (Pagefind
+				// may bundle small ones) is an object of such pages by id.
+				const json = JSON.parse(text.slice(text.indexOf('{'))) as Record<string, unknown>;
+				const pages =
+					typeof json.url === 'string'
+						? [[name.slice(0, -'.pf_fragment'.length), json] as const]
+						: Object.entries(json);
+				for (const [id, page] of pages) {
+					const meta = (page as { meta?: Record<string, string> } | null)?.meta;
+					dates[id] = sortDate(meta?.date ?? '');
+				}
 			}),
 		);
 	}
 	const map: DateMap = { index, dates };
 	await fs.promises.writeFile(path.join(outputPath, DATE_MAP_FILE), JSON.stringify(map));
 	return map;
-}
-
-/**
- * A meta date as it sorts: post-mortems carry only a month, which sorts as its first day.
- * @example toSortDate('2026-03') // '2026-03-01'
- */
-export function toSortDate(date: string): string {
-	return /^\d{4}-\d{2}$/.test(date) ? `${date}-01` : date;
 }
 
 /**
