@@ -11,6 +11,8 @@
 // Past a few thousand studies the public index comes in shards (one Pagefind process could not
 // write it in the build's memory): /pagefind/cd-shards.json lists the ones to merge into the primary.
 // They are built so that merged results keep their date order and comparable relevance scores.
+// The members' records do not keep it: their index's date map (cd-dates.json, beside it) dates them
+// without a fragment each, and the list in date order is merged on demand (src/lib/date-merge.ts).
 import {
 	correctQuery,
 	isKnownWord,
@@ -18,6 +20,7 @@ import {
 	queryWords,
 	rankPartialMatches,
 } from '../lib/search-query';
+import { listOf, mergeByDate, sortDate, type ResultList } from '../lib/date-merge';
 
 interface PagefindResultData {
 	url: string;
@@ -55,6 +58,7 @@ const GROUPS = ['kind', 'country', 'topic', 'model', 'channel', 'lang'] as const
 const FIRST_PAGE = 5;
 const PAGE = 10;
 const MEMBERS_INDEX = '/members-search/';
+const MEMBERS_DATES = `${MEMBERS_INDEX}cd-dates.json`;
 // Every record of the public index is a practice; the members' index tags its own records.
 const PUBLIC_OPTIONS = { excerptLength: 24, mergeFilter: { kind: 'practice' } };
 const VOCABULARY = '/pagefind/cd-vocabulary.json';
@@ -79,7 +83,9 @@ class CdSearch extends HTMLElement {
 	private shards: string[] = [];
 	/** The members' index is merged: its results come ordered by score, whatever the sort. */
 	private merged = false;
-	private results: PagefindResult[] = [];
+	/** The members' page ids and dates, when their date map matches the merged index; else null. */
+	private memberDates: Map<string, string> | null = null;
+	private results: ResultList<PagefindResult> = listOf([]);
 	private shown = 0;
 	private uiLang = this.dataset.lang ?? 'en';
 	private labels = JSON.parse(this.dataset.labels ?? '{}');
@@ -203,8 +209,13 @@ class CdSearch extends HTMLElement {
 				cache: 'no-store',
 			});
 			if (!probe.ok) return;
+			const dates = loadDateMap(await probe.json());
+			// Read below; until then a failure must not count as unhandled.
+			dates.catch(() => {});
 			await pagefind.mergeIndex(MEMBERS_INDEX);
 			this.merged = true;
+			// Without the map, date order loads every result (correct, slower).
+			this.memberDates = await dates.catch(() => null);
 		} catch {
 			// A half-merged index would fail every search: start over with the public index alone.
 			if (pagefind.destroy) {
@@ -221,7 +232,7 @@ class CdSearch extends HTMLElement {
 		try {
 			this.renderFilters(await this.pagefind!.filters(), params);
 			this.filtersLoaded = true;
-			if (this.results.length || GROUPS.some((g) => params.has(g)))
+			if (this.results.total || GROUPS.some((g) => params.has(g)))
 				await this.run(false, null, true);
 		} catch {
 			// The lists are a convenience: the search itself already works.
@@ -360,12 +371,25 @@ class CdSearch extends HTMLElement {
 		words: string[],
 		unknown: string[],
 		filters: PagefindFilters,
-	): Promise<{ results: PagefindResult[]; counts: PagefindResponse['filters'] | null }> {
+		byDate: boolean,
+	): Promise<{
+		results: PagefindResult[];
+		counts: PagefindResponse['filters'] | null;
+		/** With `byDate`: the results again, one list a word, each newest first. */
+		dateLists: PagefindResult[][] | null;
+	}> {
 		const pagefind = this.pagefind!;
 		const known = words.filter((w) => !unknown.includes(w));
 		const answers = await Promise.all(
 			known.map(async (word) => ({ word, answer: await pagefind.search(word, { filters }) })),
 		);
+		// Each word's pages in date order too (ids only, no fragment): scores rank the groups, dates
+		// order what is shown.
+		const dated = byDate
+			? await Promise.all(
+					known.map((word) => pagefind.search(word, { filters, sort: { date: 'desc' } })),
+				)
+			: null;
 		const byId = new Map<string, PagefindResult>();
 		for (const { answer } of answers) for (const r of answer.results) byId.set(r.id, r);
 		const groups = rankPartialMatches(
@@ -390,7 +414,10 @@ class CdSearch extends HTMLElement {
 		}
 		// Pagefind counts pages with every word; these results are a union: count them, when few.
 		if (results.length <= COUNTED_PARTIAL) counts = await countFilters(results);
-		return { results, counts };
+		const prepared = new Map(results.map((r) => [r.id, r]));
+		const dateLists =
+			dated?.map((answer) => answer.results.flatMap((r) => prepared.get(r.id) ?? [])) ?? null;
+		return { results, counts, dateLists };
 	}
 
 	/** A "did you mean" for the words the index does not have: the closest words it has. */
@@ -447,6 +474,8 @@ class CdSearch extends HTMLElement {
 			sort: sort || !term ? { date: 'desc' } : undefined,
 		});
 		let results = response.results;
+		// Sorted by date: the results as lists each newest first, to merge (partial matches: one a word).
+		let dateLists: PagefindResult[][] | null = null;
 		let counts = response.filters;
 		let partial = false;
 		let corrected: string | null = null;
@@ -463,11 +492,11 @@ class CdSearch extends HTMLElement {
 				results = [];
 				counts = {};
 			} else if (unknown.length || (results.length === 0 && words.length > 1)) {
-				const fallback = await this.partialSearch(words, unknown, filters);
+				const fallback = await this.partialSearch(words, unknown, filters, !!sort && !countsOnly);
 				partial = fallback.results.length > 0;
 				results = fallback.results;
 				if (fallback.counts) counts = fallback.counts;
-				if (partial && sort && !countsOnly) results = await this.sortByDate(results);
+				if (partial) dateLists = fallback.dateLists;
 			}
 			if (!countsOnly) corrected = await this.suggestion(term, unknown);
 		}
@@ -485,17 +514,16 @@ class CdSearch extends HTMLElement {
 		// With filters, "nothing" may only mean the filters exclude it: only bare queries count.
 		if (results.length === 0 && Object.keys(filters).length === 0)
 			this.missTimer = window.setTimeout(() => this.reportMiss(term), MISS_SETTLE_MS);
-		this.results = results;
 		// Results merged with the members' index come back ordered by score, whatever the sort: put
 		// them in date order here. The public shards need not: their scores keep date order.
-		if (this.merged && !partial && (sort || !term))
-			this.results = await this.sortByDate(this.results);
+		if (this.merged && !partial && (sort || !term)) dateLists = [results];
+		this.results = dateLists ? await this.inDateOrder(dateLists) : listOf(results);
 		this.list.replaceChildren();
 		this.shown = 0;
 		this.pageSize = FIRST_PAGE;
 		this.note.hidden = !partial;
 		this.showSuggestion(corrected);
-		const n = this.results.length;
+		const n = this.results.total;
 		this.status.textContent =
 			n === 0
 				? this.strings.none
@@ -509,7 +537,7 @@ class CdSearch extends HTMLElement {
 	/** Tells the portal a settled query found nothing; signed-out visitors get a 401, ignored. */
 	private reportMiss(term: string) {
 		const current = String(new FormData(this.form).get('q') ?? '').trim();
-		if (current !== term || [...term].length < MISS_MIN_CHARS || this.results.length > 0) return;
+		if (current !== term || [...term].length < MISS_MIN_CHARS || this.results.total > 0) return;
 		const key = term.toLowerCase();
 		if (this.reportedMisses.has(key)) return;
 		this.reportedMisses.add(key);
@@ -522,12 +550,20 @@ class CdSearch extends HTMLElement {
 		}).catch(() => {});
 	}
 
+	/**
+	 * Lists each newest first but for the members' records, as one list newest first. With the
+	 * members' date map the merge is lazy (a fragment per result shown, about); without it every
+	 * result is loaded and sorted.
+	 */
+	private async inDateOrder(lists: PagefindResult[][]): Promise<ResultList<PagefindResult>> {
+		if (!this.merged) return mergeByDate(lists, new Map());
+		if (this.memberDates) return mergeByDate(lists, this.memberDates);
+		return listOf(await this.sortByDate([...new Map(lists.flat().map((r) => [r.id, r])).values()]));
+	}
+
 	private async sortByDate(results: PagefindResult[]): Promise<PagefindResult[]> {
 		const loaded = await Promise.all(results.map(async (r) => ({ r, data: await r.data() })));
-		const key = (d: PagefindResultData) => {
-			const date = d.meta.date ?? '';
-			return /^\d{4}-\d{2}$/.test(date) ? `${date}-01` : date;
-		};
+		const key = (d: PagefindResultData) => sortDate(d.meta.date);
 		loaded.sort((a, b) => (key(a.data) < key(b.data) ? 1 : key(a.data) > key(b.data) ? -1 : 0));
 		return loaded.map(({ r, data }) => ({ ...r, data: async () => data }));
 	}
@@ -535,12 +571,16 @@ class CdSearch extends HTMLElement {
 	private pageSize = FIRST_PAGE;
 
 	private async showMore() {
-		const slice = this.results.slice(this.shown, this.shown + this.pageSize);
+		const results = this.results;
+		const slice = await results.slice(this.shown, this.shown + this.pageSize);
+		// A newer search replaced the list while this page was merged.
+		if (results !== this.results) return;
 		this.pageSize = PAGE;
 		this.shown += slice.length;
 		const items = await Promise.all(slice.map(async (r) => ({ r, data: await r.data() })));
+		if (results !== this.results) return;
 		for (const { r, data } of items) this.list.append(this.renderHit(data, r.missing));
-		this.more.hidden = this.shown >= this.results.length;
+		this.more.hidden = this.shown >= results.total;
 	}
 
 	private renderHit(item: PagefindResultData, missing: string[] = []): HTMLLIElement {
@@ -620,6 +660,25 @@ async function loadShardList(): Promise<string[]> {
 	if (!Array.isArray(data.shards) || !data.shards.every((u) => typeof u === 'string'))
 		throw new Error(`${SHARDS} lists no shards`);
 	return data.shards;
+}
+
+/**
+ * The members' page ids and dates from their index's date map, when it belongs to the index whose
+ * entry file is `entry` (a rebuild may swap the index between the two requests). Throws otherwise.
+ */
+async function loadDateMap(entry: unknown): Promise<Map<string, string>> {
+	const languages = (entry as { languages?: Record<string, { hash?: string }> })?.languages ?? {};
+	const index = Object.values(languages)
+		.map((l) => l.hash ?? '')
+		.join(' ');
+	const res = await fetch(MEMBERS_DATES, { credentials: 'same-origin' });
+	if (!res.ok) throw new Error(`${res.status} fetching ${MEMBERS_DATES}`);
+	const map = (await res.json()) as { index?: unknown; dates?: unknown };
+	if (map.index !== index || typeof map.dates !== 'object' || map.dates === null)
+		throw new Error(`${MEMBERS_DATES} is not of the merged index`);
+	return new Map(
+		Object.entries(map.dates).filter((e): e is [string, string] => typeof e[1] === 'string'),
+	);
 }
 
 /** Filter counts of some results, from their own filter values. */

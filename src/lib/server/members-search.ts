@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import * as pagefind from 'pagefind';
 import { getContentDir } from '../config';
 import type { Database } from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { listLiveSubmissions } from './submissions/store';
 import { toWebStudyRecord } from './submissions/search-record';
 import { parseSynonyms, synonymsFor, type SynonymGroups } from '../search-synonyms';
 import { outsideReaderLang } from './member-name';
+import { sortDate } from '../date-merge';
 
 // The members-only search index: published post-mortems as a second Pagefind index, served from
 // DATA_DIR/members-search/ to signed-in members only (src/lib/access.ts) and merged into the public
@@ -24,6 +26,15 @@ import { outsideReaderLang } from './member-name';
 // then DATA_DIR/members-search (a symlink) is renamed over atomically, so a reader never sees a
 // half-written index. The previous version is kept, so a member who loaded the old entry file a
 // moment ago can still fetch its fragments; older ones are deleted.
+//
+// Date map: beside each version's index, cd-dates.json maps every page id (its fragment's hash, the
+// `id` of a Pagefind result) to its sort date. Merged into the public index, these records come out
+// by score, not by date; with the map the search page puts them in date order without fetching a
+// fragment per result. It holds only what a member's search already shows (ids and the dates in the
+// records' meta), is served and gated with the index, and names the index it belongs to.
+
+/** The date map's file name inside a version of the index. */
+export const DATE_MAP_FILE = 'cd-dates.json';
 
 export const MEMBERS_INDEX_DIR = 'members-search';
 const VERSIONS_DIR = 'members-search-versions';
@@ -146,6 +157,8 @@ export async function rebuildMembersIndex({
 			);
 		}
 		assertNoErrors('writeFiles', await index.writeFiles({ outputPath }));
+		// Written before the swap, so the map and the index a reader gets are always of one version.
+		await writeDateMap(outputPath);
 	} catch (error) {
 		await fs.promises.rm(outputPath, { recursive: true, force: true });
 		throw new Error('Building the members’ search index failed', { cause: error });
@@ -159,6 +172,57 @@ export async function rebuildMembersIndex({
 		`indexed ${postMortems.length} post-mortems and ${webStudies.length} web case studies in ${ms} ms`,
 	);
 	return { records: postMortems.length + webStudies.length, ms };
+}
+
+/** The date map of a written index: see DATE_MAP_FILE. */
+export interface DateMap {
+	/** The entry's index hash (pagefind-entry.json), so a reader can tell a map of another version. */
+	index: string;
+	/** Page id → sort date, `YYYY-MM-DD` (a month-only date is its first day), or '' when undated. */
+	dates: Record<string, string>;
+}
+
+// Fragments read at once: 10,000 open files would run into the descriptor limit.
+const FRAGMENT_BATCH = 64;
+
+/**
+ * Writes DATE_MAP_FILE in the index at `outputPath`, from its own fragment files: the ids are the
+ * fragment hashes the search page sees, whatever Pagefind named them.
+ * @example await writeDateMap('/data/members-search-versions/1700000000000-ab12cd34')
+ */
+export async function writeDateMap(outputPath: string): Promise<DateMap> {
+	const entry = JSON.parse(
+		await fs.promises.readFile(path.join(outputPath, 'pagefind-entry.json'), 'utf8'),
+	) as { languages?: Record<string, { hash?: string }> };
+	const index = Object.values(entry.languages ?? {})
+		.map((l) => l.hash ?? '')
+		.join(' ');
+	const dir = path.join(outputPath, 'fragment');
+	const names = (await fs.promises.readdir(dir)).filter((n) => n.endsWith('.pf_fragment'));
+	const dates: Record<string, string> = {};
+	for (let i = 0; i < names.length; i += FRAGMENT_BATCH) {
+		await Promise.all(
+			names.slice(i, i + FRAGMENT_BATCH).map(async (name) => {
+				const text = zlib
+					.gunzipSync(await fs.promises.readFile(path.join(dir, name)))
+					.toString('utf8');
+				// A fragment is Pagefind's signature then the page's JSON; a fragment group (Pagefind
+				// may bundle small ones) is an object of such pages by id.
+				const json = JSON.parse(text.slice(text.indexOf('{'))) as Record<string, unknown>;
+				const pages =
+					typeof json.url === 'string'
+						? [[name.slice(0, -'.pf_fragment'.length), json] as const]
+						: Object.entries(json);
+				for (const [id, page] of pages) {
+					const meta = (page as { meta?: Record<string, string> } | null)?.meta;
+					dates[id] = sortDate(meta?.date ?? '');
+				}
+			}),
+		);
+	}
+	const map: DateMap = { index, dates };
+	await fs.promises.writeFile(path.join(outputPath, DATE_MAP_FILE), JSON.stringify(map));
+	return map;
 }
 
 /**

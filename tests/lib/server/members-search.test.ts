@@ -97,6 +97,31 @@ describe('rebuildMembersIndex', () => {
 		expect(fragments.find((x) => x.text.includes('Evening test drives'))!.text).toContain('"PT"');
 	});
 
+	it('writes beside the index a map of page id to date, and nothing else of the records', async () => {
+		const author = addUser(db, 'hidden.author@example.com', 'Quillon Hiddenauthor');
+		addPostMortem(author.id, {
+			disclosure: 'anonymous',
+			title: 'March one',
+			published_month: '2025-03',
+		});
+		addPostMortem(author.id, { disclosure: 'named', title: 'Undated one', published_month: '' });
+		await rebuildMembersIndex({ db, dataDir: t.dir, logger: silent });
+		const dir = path.join(t.dir, 'members-search');
+		const map = JSON.parse(fs.readFileSync(path.join(dir, 'cd-dates.json'), 'utf8'));
+		// Its keys are the fragment hashes, which Pagefind's results call their id.
+		const ids = fs
+			.readdirSync(path.join(dir, 'fragment'))
+			.map((f) => f.replace('.pf_fragment', ''));
+		expect(Object.keys(map.dates).sort()).toEqual(ids.sort());
+		expect(Object.values(map.dates).sort()).toEqual(['', '2025-03-01']);
+		// It names the index it goes with.
+		const entry = JSON.parse(fs.readFileSync(path.join(dir, 'pagefind-entry.json'), 'utf8'));
+		expect(map.index).toBe(entry.languages.en.hash);
+		expect(Object.keys(map)).toEqual(['index', 'dates']);
+		const text = JSON.stringify(map);
+		for (const secret of ['Hiddenauthor', 'hidden.author', String(T0), 'March one'])
+			expect(text).not.toContain(secret);
+	});
 	it('swaps in a new index and removes it when nothing is published any more', async () => {
 		const author = addUser(db, 'a@example.com', 'A');
 		const id = addPostMortem(author.id, { disclosure: 'anonymous', title: 'First' });
