@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { mergeByDate, sortDate } from '../../src/lib/date-merge';
+import { mergeByDate, sortDate, type DatedResult } from '../../src/lib/date-merge';
 
 /** Results as Pagefind hands them out, counting how many times each one's data is loaded. */
-function results(dated: [id: string, date: string][], loads: Map<string, number>) {
+function results(dated: [id: string, date: string][], loads: Map<string, number>): DatedResult[] {
 	return dated.map(([id, date]) => ({
 		id,
 		data: async () => {
 			loads.set(id, (loads.get(id) ?? 0) + 1);
-			return { meta: date ? { date } : {} };
+			const meta: Record<string, string> = date ? { date } : {};
+			return { meta };
 		},
 	}));
 }
