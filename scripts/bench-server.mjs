@@ -1,6 +1,6 @@
 // `npm run bench:server`: HTTP throughput of the portal's server on loopback (autocannon, fixed
 // duration): a gated static page, the same page ungated, the inbox, and sending a message; then the
-// pages rendered from the whole network (issue 11): /impact/ and /diffusion/ on a database of 100
+// pages rendered from the whole network (issue 11): /impact/, /diffusion/ and /answers/ on a database of 100
 // countries × 1000 practices × 20 country answers each (scripts/bench/impact-data.mjs), timed over
 // N sequential and N concurrent requests (p50, p95, max).
 // Needs a build (`npm run build`; it runs one if dist/ is missing). Prints tables; writes
@@ -406,6 +406,8 @@ async function benchImpact() {
 		['/impact/ (admin: 100 countries)', '/impact/', seeded.cookies.admin],
 		['/impact/ (member of PT)', '/impact/', seeded.cookies.member],
 		['/diffusion/ (admin)', '/diffusion/', seeded.cookies.admin],
+		['/answers/ (admin: every owed answer)', '/answers/', seeded.cookies.admin],
+		['/answers/ (member of PT)', '/answers/', seeded.cookies.member],
 	];
 	const rows = [];
 	const writer = new Database(path.join(dataDir, 'portal.db'));

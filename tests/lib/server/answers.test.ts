@@ -304,6 +304,20 @@ describe('owed answers', () => {
 		});
 	});
 
+	it('read only the rows a page shows, the head of the whole list, with the rest counted', () => {
+		const now = T0 + 40 * DAY;
+		const all = listOwedAnswerRows(db, now);
+		expect(listOwedAnswerRows(db, now, { limit: 2 })).toEqual(all.slice(0, 2));
+		expect(listOwedAnswerRows(db, now, { country: 'GB', limit: 1 })).toEqual(
+			all.filter((r) => r.country === 'GB').slice(0, 1),
+		);
+		expect(countOwedByCountry(db, now).reduce((sum, c) => sum + c.owed, 0)).toBe(all.length);
+		// Ten days in nothing is due yet: four owed, none overdue.
+		expect(listOwedAnswerRows(db, T0 + 10 * DAY)).toHaveLength(4);
+		expect(listOwedAnswerRows(db, T0 + 10 * DAY, { overdueOnly: true })).toEqual([]);
+		expect(listOwedAnswerRows(db, now, { overdueOnly: true, limit: 3 })).toEqual(all.slice(0, 3));
+	});
+
 	it('stop when a git practice leaves the build, whose reminders are queued once', () => {
 		const record = (slug: string, country: string) => ({
 			slug,

@@ -29,29 +29,22 @@ function listAllFocalPoints(db: Database): Map<string, { id: number; name: strin
 }
 
 /**
- * The owed answers (optionally of one country), overdue first (most late first), then by due date.
+ * The owed answers (optionally of one country, or only the overdue ones), most late first, then by
+ * country and practice: the order of `listOwedAnswers`, since days late only grow with the age of
+ * the due date. With `limit`, only that many are read.
  * @example listOwedAnswerRows(db, now, { country: 'PT' })[0].daysOverdue // 12
  */
 export function listOwedAnswerRows(
 	db: Database,
 	nowSeconds: number,
-	filter: { country?: string; overdueOnly?: boolean } = {},
+	filter: { country?: string; overdueOnly?: boolean; limit?: number } = {},
 ): OwedAnswerRow[] {
 	const focal = listAllFocalPoints(db);
-	return listOwedAnswers(db, nowSeconds, filter.country ? { country: filter.country } : {})
-		.filter((a) => !filter.overdueOnly || a.overdue)
-		.map((a) => ({
-			...a,
-			focalPoints: focal.get(a.country) ?? [],
-			daysOverdue: a.overdue ? Math.max(1, Math.ceil((nowSeconds - a.dueAt) / SECONDS_PER_DAY)) : 0,
-		}))
-		.sort(
-			(a, b) =>
-				b.daysOverdue - a.daysOverdue ||
-				a.dueAt - b.dueAt ||
-				a.country.localeCompare(b.country) ||
-				a.caseStudy.localeCompare(b.caseStudy),
-		);
+	return listOwedAnswers(db, nowSeconds, filter).map((a) => ({
+		...a,
+		focalPoints: focal.get(a.country) ?? [],
+		daysOverdue: a.overdue ? Math.max(1, Math.ceil((nowSeconds - a.dueAt) / SECONDS_PER_DAY)) : 0,
+	}));
 }
 
 /** Per country of the network: answers owed, of which overdue, and whether it has a focal point. */

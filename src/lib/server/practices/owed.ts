@@ -33,16 +33,19 @@ export interface OwedAnswer {
 
 /**
  * The answers still owed (visible, unretired practices × network countries other than the
- * practice's, without a country answer), optionally for one country or one practice; oldest first.
+ * practice's, without a country answer), optionally for one country or one practice, or only the
+ * overdue ones; oldest first (then by country and practice). With `limit`, only that many are read:
+ * at network scale (100 countries × 1000 practices) the whole list is 100,000 rows.
  * @example listOwedAnswers(db, now, { country: 'PT' }).filter((a) => a.overdue).length
  */
 export function listOwedAnswers(
 	db: Database,
 	nowSeconds: number,
-	filter: { country?: string; caseStudy?: string } = {},
+	filter: { country?: string; caseStudy?: string; overdueOnly?: boolean; limit?: number } = {},
 ): OwedAnswer[] {
 	const countries = filter.country ? [filter.country] : listNetworkCountries(db);
 	if (countries.length === 0) return [];
+	const dueBefore = nowSeconds - ANSWER_DUE_DAYS * SECONDS_PER_DAY;
 	const rows = prepare(
 		db,
 		`SELECT practice.slug, practice.country AS practice_country, practice.owed_from, c.value AS country
@@ -50,10 +53,18 @@ export function listOwedAnswers(
 			WHERE practice.gone_at IS NULL AND practice.retired_at IS NULL
 				AND practice.country != c.value
 				AND (? IS NULL OR practice.slug = ?)
+				AND (? = 0 OR practice.owed_from < ?)
 				AND NOT EXISTS (SELECT 1 FROM country_answer a
 					WHERE a.case_study = practice.slug AND a.country = c.value)
-			ORDER BY practice.owed_from, practice.slug, c.value`,
-	).all(JSON.stringify(countries), filter.caseStudy ?? null, filter.caseStudy ?? null) as {
+			ORDER BY practice.owed_from, c.value, practice.slug${filter.limit === undefined ? '' : ' LIMIT ?'}`,
+	).all(
+		JSON.stringify(countries),
+		filter.caseStudy ?? null,
+		filter.caseStudy ?? null,
+		filter.overdueOnly ? 1 : 0,
+		dueBefore,
+		...(filter.limit === undefined ? [] : [filter.limit]),
+	) as {
 		slug: string;
 		practice_country: string;
 		owed_from: number;
