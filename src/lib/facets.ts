@@ -163,3 +163,18 @@ export function countFacets(
 export function isEmptySelection(selection: FacetSelection): boolean {
 	return FACET_GROUPS.every((g) => selection[g].length === 0);
 }
+
+/**
+ * How many studies have each value, per group, in the shape Pagefind's `filters()` answers
+ * (`{ country: { IT: 3 } }`): the search page draws its lists from it before any search, instead of
+ * fetching every filter chunk of the index.
+ */
+export function countFacetValues(
+	studies: readonly FacetableStudy[],
+): Record<FacetGroup, Record<string, number>> {
+	const counts = countFacets(studies, parseFacetQuery(new URLSearchParams()));
+	const out = {} as Record<FacetGroup, Record<string, number>>;
+	for (const group of FACET_GROUPS)
+		out[group] = Object.fromEntries(counts[group].map(({ value, count }) => [value, count]));
+	return out;
+}

@@ -36,17 +36,19 @@ interface PagefindResult {
 	missing?: string[];
 }
 type PagefindFilters = Record<string, { any: string[] }>;
+/** Per filter group, the pages of each value: `{ country: { IT: 3 } }`. */
+type FilterCounts = Record<string, Record<string, number>>;
 interface PagefindResponse {
 	results: PagefindResult[];
-	filters: Record<string, Record<string, number>>;
-	totalFilters?: Record<string, Record<string, number>>;
+	filters: FilterCounts;
+	totalFilters?: FilterCounts;
 }
 interface PagefindApi {
 	options: (o: Record<string, unknown>) => Promise<void>;
 	init: () => Promise<void>;
 	destroy?: () => Promise<void>;
 	mergeIndex: (url: string, o?: Record<string, unknown>) => Promise<void>;
-	filters: () => Promise<Record<string, Record<string, number>>>;
+	filters: () => Promise<FilterCounts>;
 	search: (
 		term: string | null,
 		o: { filters?: PagefindFilters; sort?: Record<string, 'asc' | 'desc'> },
@@ -168,12 +170,18 @@ class CdSearch extends HTMLElement {
 		this.more.addEventListener('click', () => this.showMore());
 		window.addEventListener('popstate', () => location.reload());
 		// With a query or filters in the URL, search at once and load the filter lists after the first
-		// results are on screen; otherwise load the lists and wait: no result fragment is fetched.
+		// results are on screen. Otherwise draw the lists as the build counted them and wait: no result
+		// fragment and no filter chunk is fetched; Pagefind's own lists come after the first search.
 		if (q.value || GROUPS.some((g) => params.has(g))) {
 			await this.run(false, params);
 			await this.loadFilters(params);
 		} else {
-			await this.loadFilters(params);
+			const built = readFilterCounts(this.dataset.facets);
+			if (built) {
+				this.renderFilters(built, params);
+				this.showCounts(built);
+				this.countsFromBuild = true;
+			} else await this.loadFilters(params);
 			this.status.textContent = this.strings.ready;
 		}
 		if (!q.value) q.focus();
@@ -225,18 +233,46 @@ class CdSearch extends HTMLElement {
 		}
 	}
 
+	/** Pagefind's filter lists are loaded and drawn: the counts in its answers are complete. */
 	private filtersLoaded = false;
+	/** Pagefind's filter lists, loading or loaded; loaded once. */
+	private pagefindFilters: Promise<void> | null = null;
+	/**
+	 * The lists show the build's counts (every public page): a search before Pagefind's lists are
+	 * loaded counts only the groups whose chunk it loaded, so those counts wait for the lists.
+	 */
+	private countsFromBuild = false;
 
-	/** Renders the filter lists; Pagefind counts filter values in answers only once they are loaded. */
-	private async loadFilters(params: URLSearchParams) {
+	/** Renders Pagefind's filter lists, once: it counts filter values in answers only once loaded. */
+	private loadFilters(params: URLSearchParams): Promise<void> {
+		this.pagefindFilters ??= this.fetchFilters(params);
+		return this.pagefindFilters;
+	}
+
+	private async fetchFilters(params: URLSearchParams) {
 		try {
-			this.renderFilters(await this.pagefind!.filters(), params);
+			const all = await this.pagefind!.filters();
+			const fromBuild = this.countsFromBuild;
+			// Lists drawn from the build's counts may have been ticked since: keep what is ticked now.
+			const selected = fromBuild ? this.selectedFilters() : params;
+			this.renderFilters(all, selected);
 			this.filtersLoaded = true;
-			if (this.results.total || GROUPS.some((g) => params.has(g)))
+			this.countsFromBuild = false;
+			if (fromBuild || this.results.total || GROUPS.some((g) => selected.has(g)))
 				await this.run(false, null, true);
 		} catch {
 			// The lists are a convenience: the search itself already works.
+		} finally {
+			this.countsFromBuild = false;
 		}
+	}
+
+	/** The ticked filter values, as query parameters. */
+	private selectedFilters(): URLSearchParams {
+		const selected = new URLSearchParams();
+		for (const box of this.filterBox.querySelectorAll<HTMLInputElement>('input:checked'))
+			selected.append(box.name, box.value);
+		return selected;
 	}
 
 	private label(group: string, value: string): string {
@@ -244,7 +280,14 @@ class CdSearch extends HTMLElement {
 		return this.labels[group]?.[value] ?? value;
 	}
 
-	private renderFilters(all: Record<string, Record<string, number>>, params: URLSearchParams) {
+	private renderFilters(all: FilterCounts, params: URLSearchParams) {
+		// Redrawn lists keep the counts on screen until the next answer replaces them.
+		const shown = new Map(
+			Array.from(this.filterBox.querySelectorAll<HTMLElement>('[data-count]'), (el) => [
+				el.dataset.count!,
+				el.dataset.n,
+			]),
+		);
 		this.filterBox.replaceChildren();
 		for (const group of GROUPS) {
 			const values = Object.keys(all[group] ?? {}).sort((a, b) =>
@@ -271,6 +314,11 @@ class CdSearch extends HTMLElement {
 				const count = document.createElement('span');
 				count.className = 'cd-muted';
 				count.dataset.count = `${group}:${value}`;
+				const n = shown.get(count.dataset.count);
+				if (n !== undefined) {
+					count.dataset.n = n;
+					count.textContent = `(${n})`;
+				}
 				label.append(box, text, count);
 				fieldset.append(label);
 			}
@@ -283,6 +331,17 @@ class CdSearch extends HTMLElement {
 			this.filterBox.append(fieldset);
 		}
 		this.updateFilterSummary();
+	}
+
+	/** Shows each value's count (0 when `counts` lacks it) and hides the empty ones. */
+	private showCounts(counts: FilterCounts | null) {
+		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
+			const [g, v] = el.dataset.count!.split(':');
+			const n = counts?.[g]?.[v] ?? 0;
+			el.dataset.n = String(n);
+			el.textContent = `(${n})`;
+		}
+		this.hideEmptyValues();
 	}
 
 	/** "Filters (2)": how many values are chosen, seen even while the panel is closed. */
@@ -453,6 +512,8 @@ class CdSearch extends HTMLElement {
 	private async run(pushUrl: boolean, initial: URLSearchParams | null = null, countsOnly = false) {
 		if (!this.pagefind) return;
 		const data = initial && !this.filtersLoaded ? initial : new FormData(this.form);
+		// Asked before Pagefind's lists are loaded, its answer counts only some groups.
+		const complete = !this.countsFromBuild;
 		const term = String(data.get('q') ?? '').trim();
 		const sort = data.get('sort') === 'date' ? 'date' : '';
 		const filters: Record<string, { any: string[] }> = {};
@@ -502,13 +563,7 @@ class CdSearch extends HTMLElement {
 		}
 		// A newer search started while this one waited: its answer wins.
 		if (term !== String(new FormData(this.form).get('q') ?? '').trim() && !initial) return;
-		for (const el of this.filterBox.querySelectorAll<HTMLElement>('[data-count]')) {
-			const [g, v] = el.dataset.count!.split(':');
-			const n = counts?.[g]?.[v] ?? 0;
-			el.dataset.n = String(n);
-			el.textContent = `(${n})`;
-		}
-		this.hideEmptyValues();
+		if (complete && !this.countsFromBuild) this.showCounts(counts);
 		if (countsOnly) return;
 		window.clearTimeout(this.missTimer);
 		// With filters, "nothing" may only mean the filters exclude it: only bare queries count.
@@ -532,6 +587,8 @@ class CdSearch extends HTMLElement {
 						: this.strings.other
 					).replace('{count}', new Intl.NumberFormat(this.uiLang).format(n));
 		await this.showMore();
+		// The first results are on screen: now the filter lists, whose counts then follow the search.
+		if (!this.pagefindFilters) await this.loadFilters(params);
 	}
 
 	/** Tells the portal a settled query found nothing; signed-out visitors get a 401, ignored. */
@@ -679,6 +736,26 @@ async function loadDateMap(entry: unknown): Promise<Map<string, string>> {
 	return new Map(
 		Object.entries(map.dates).filter((e): e is [string, string] => typeof e[1] === 'string'),
 	);
+}
+
+/**
+ * The build's filter counts of the public index (Search.astro), in the shape of Pagefind's
+ * `filters()`; null when missing or not of that shape.
+ */
+function readFilterCounts(json: string | undefined): FilterCounts | null {
+	if (!json) return null;
+	try {
+		const data = JSON.parse(json) as unknown;
+		if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+		const groups = Object.values(data);
+		const valid = (values: unknown) =>
+			typeof values === 'object' &&
+			values !== null &&
+			Object.values(values).every((n) => Number.isInteger(n) && n >= 0);
+		return groups.length > 0 && groups.every(valid) ? (data as FilterCounts) : null;
+	} catch {
+		return null;
+	}
 }
 
 /** Filter counts of some results, from their own filter values. */
