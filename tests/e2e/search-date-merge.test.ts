@@ -3,7 +3,6 @@
 // queries sorted by date list everything newest first with the members' records at their dates,
 // while fetching about one result fragment per result shown, not one per result. The members'
 // date map that makes it possible is served to members only.
-import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import {
 	startServer,
 	type RunningServer,
 } from './harness';
+import { readIndexedPages, showAll } from './search-pages';
 
 const ANNA = 'anna.verdi@it.fixture.example';
 const BRUNO = 'bruno.costa@pt.fixture.example';
@@ -43,30 +43,12 @@ const dateOf = new Map<string, string>();
 /** The URLs of Italy's pages, public and members'. */
 const italy: string[] = [];
 
-/** The public case-study pages of the fixture build, with their date and country. */
-function publicPages(): { url: string; date: string; country: string }[] {
-	const root = path.join(FIXTURE_DIST, 'current', 'client', 'case-studies');
-	return fs.readdirSync(root).flatMap((slug) => {
-		const file = path.join(root, slug, 'index.html');
-		if (!fs.existsSync(file)) return [];
-		const html = fs.readFileSync(file, 'utf8');
-		if (!/\sdata-pagefind-body\b/.test(html)) return [];
-		return [
-			{
-				url: `/case-studies/${slug}/`,
-				date: /data-pagefind-sort="date"[^>]*>([^<]*)</.exec(html)![1],
-				country: /data-pagefind-filter="country"[^>]*>([^<]*)</.exec(html)![1],
-			},
-		];
-	});
-}
-
 beforeAll(async () => {
 	[server, browser] = await Promise.all([
 		startServer({ DEMO: 'true', PORTAL_ACCESS: 'public' }),
 		launchBrowser(),
 	]);
-	for (const p of publicPages()) {
+	for (const p of readIndexedPages(path.join(FIXTURE_DIST, 'current', 'client'))) {
 		dateOf.set(p.url, p.date);
 		if (p.country === 'IT') italy.push(p.url);
 	}
@@ -137,20 +119,6 @@ const hrefs = (page: Page) =>
 async function statusCount(page: Page): Promise<number> {
 	await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^\d+ result/);
 	return Number((await page.getByRole('status').textContent())!.replace(/\D/g, ''));
-}
-
-/** Clicks "More" until all `count` results are on screen. */
-async function showAll(page: Page, count: number) {
-	const more = page.locator('[data-cd-more]');
-	await expect
-		.poll(
-			async () => {
-				if (await more.isVisible()) await more.click({ timeout: 1000 }).catch(() => {});
-				return page.locator('.cd-search__hit').count();
-			},
-			{ timeout: 20_000 },
-		)
-		.toBe(count);
 }
 
 /** Every URL is dated here, and the dates never go up. */

@@ -12,6 +12,7 @@ import { createReleaseDir, publishRelease } from '../../scripts/publish-release.
 import { buildSearchIndex } from '../../src/integrations/pagefind';
 import { precompressDirectory } from '../../src/integrations/precompress';
 import { FIXTURE_DIST, launchBrowser, startServer, type RunningServer } from './harness';
+import { readIndexedPages, showAll, type BuiltPage } from './search-pages';
 
 const TEMPLATE = 'alpha-launch';
 const TEMPLATE_TITLE = 'Alpha crossover launch with street events';
@@ -25,12 +26,6 @@ const SYNTHETIC = [
 	{ word: 'emberorchard', date: '2026-01-07', country: 'IT' },
 ];
 
-interface BuiltPage {
-	url: string;
-	date: string;
-	country: string;
-}
-
 let distDir: string;
 let clientDir: string;
 let server: RunningServer;
@@ -38,24 +33,6 @@ let browser: Browser;
 /** Every page of the sharded index, with the date and country its HTML carries. */
 let built: BuiltPage[];
 let shardUrls: string[];
-
-/** The case-study pages of `client` that are indexed, with their sort date and country. */
-function readIndexedPages(client: string): BuiltPage[] {
-	const root = path.join(client, 'case-studies');
-	const pages: BuiltPage[] = [];
-	for (const slug of fs.readdirSync(root)) {
-		const file = path.join(root, slug, 'index.html');
-		if (!fs.existsSync(file)) continue;
-		const html = fs.readFileSync(file, 'utf8');
-		if (!/\sdata-pagefind-body\b/.test(html)) continue;
-		pages.push({
-			url: `/case-studies/${slug}/`,
-			date: /data-pagefind-sort="date"[^>]*>([^<]*)</.exec(html)![1],
-			country: /data-pagefind-filter="country"[^>]*>([^<]*)</.exec(html)![1],
-		});
-	}
-	return pages;
-}
 
 /** The URLs of the pages in the Pagefind index at `indexDir`, from its fragments. */
 function indexedUrls(indexDir: string): string[] {
@@ -125,20 +102,6 @@ async function newPage(): Promise<Page> {
 		throw e;
 	});
 	return page;
-}
-
-/** Clicks "More" until all `count` results are on screen. */
-async function showAll(page: Page, count: number) {
-	const more = page.locator('[data-cd-more]');
-	await expect
-		.poll(
-			async () => {
-				if (await more.isVisible()) await more.click();
-				return page.locator('.cd-search__hit').count();
-			},
-			{ timeout: 10_000 },
-		)
-		.toBe(count);
 }
 
 describe('search over a sharded index', () => {
